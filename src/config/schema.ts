@@ -1,0 +1,178 @@
+import { z } from 'zod';
+
+/**
+ * The configuration file's shape (SPEC §5). Secret fields hold references (`env:NAME`,
+ * `file:PATH`) here; `load.ts` resolves them into `Secret`s after validation.
+ */
+const secretReference = z
+  .string()
+  .min(1, 'required')
+  .describe('env:NAME or file:PATH (inline values only in the demo)');
+
+const httpsUrl = z
+  .string()
+  .url('must be a URL')
+  .refine((value) => value.startsWith('https://'), 'must be an https:// URL');
+
+const cronExpression = z
+  .string()
+  .regex(/^\S+( \S+){4,5}$/, 'must be a cron expression of 5 or 6 fields, e.g. "*/40 * * * *"');
+
+export const attributeFilterSchema = z.strictObject({
+  attribute: z.string().min(1),
+  op: z.enum(['eq', 'ne', 'in', 'notIn', 'startsWith', 'endsWith', 'contains', 'present', 'absent']),
+  value: z
+    .union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))])
+    .optional(),
+});
+export type AttributeFilter = z.infer<typeof attributeFilterSchema>;
+
+const allScope = z.strictObject({ mode: z.literal('all') });
+const groupsScope = z.strictObject({
+  mode: z.literal('groups'),
+  groups: z.array(z.string().min(1)).min(1, 'list at least one group id or name'),
+});
+
+const graphSource = z
+  .strictObject({
+    type: z.literal('graph'),
+    tenantId: z.string().min(1),
+    clientId: z.string().min(1),
+    clientSecret: secretReference.optional(),
+    certificatePath: secretReference.optional(),
+    scope: z
+      .discriminatedUnion('mode', [
+        allScope,
+        groupsScope,
+        z.strictObject({ mode: z.literal('assigned'), servicePrincipalId: z.string().min(1) }),
+      ])
+      .default({ mode: 'all' }),
+    filters: z.array(attributeFilterSchema).default([]),
+    graphBaseUrl: httpsUrl.default('https://graph.microsoft.com/v1.0'),
+    authorityHost: httpsUrl.default('https://login.microsoftonline.com'),
+  })
+  .refine((source) => Boolean(source.clientSecret) !== Boolean(source.certificatePath), {
+    message: 'required: exactly one of clientSecret or certificatePath',
+    path: ['clientSecret'],
+  });
+
+const oktaSource = z
+  .strictObject({
+    type: z.literal('okta'),
+    orgUrl: z
+      .string()
+      .url('must be a URL')
+      .transform((url) => url.replace(/\/+$/, '')),
+    token: secretReference.optional(),
+    clientId: z.string().min(1).optional(),
+    privateKey: secretReference.optional(),
+    keyId: z.string().min(1).optional(),
+    scope: z
+      .discriminatedUnion('mode', [
+        allScope,
+        groupsScope,
+        z.strictObject({ mode: z.literal('app'), appId: z.string().min(1) }),
+      ])
+      .default({ mode: 'all' }),
+    filters: z.array(attributeFilterSchema).default([]),
+    /** Okta STAGED and PROVISIONED users have never signed in; by default they are provisioned inactive. */
+    pendingUsers: z.enum(['inactive', 'active', 'skip']).default('inactive'),
+  })
+  .refine((source) => Boolean(source.token) !== Boolean(source.clientId && source.privateKey), {
+    message: 'required: either token, or clientId with privateKey',
+    path: ['token'],
+  });
+
+const fileSource = z.strictObject({
+  type: z.literal('file'),
+  path: z.string().min(1),
+  format: z.enum(['json', 'csv']).optional(),
+  scope: z.discriminatedUnion('mode', [allScope, groupsScope]).default({ mode: 'all' }),
+  filters: z.array(attributeFilterSchema).default([]),
+});
+
+export const sourceSchema = z.discriminatedUnion('type', [graphSource, oktaSource, fileSource]);
+
+const targetSchema = z.strictObject({
+  url: httpsUrl,
+  token: secretReference,
+  caFile: z.string().min(1).optional(),
+  /** Requests in flight to this platform for this tenant. */
+  concurrency: z.int().min(1).max(64).default(8),
+  /** Writes per second this tenant may send to the platform. */
+  maxRequestsPerSecond: z.number().positive().max(10_000).default(50),
+  /** Members per PATCH of a group. */
+  membersPerPatch: z.int().min(1).max(1000).default(100),
+});
+
+const safetySchema = z.strictObject({
+  maxDeactivations: z.int().min(0).default(500),
+  maxDeactivationRatio: z.number().min(0).max(1).default(0.3),
+  /** A source whose user count falls below this share of the last complete read is held. */
+  minSourceRatio: z.number().min(0).max(1).default(0.5),
+  skipOutOfScopeDeletions: z.boolean().default(false),
+  deprovision: z.enum(['deactivate', 'delete']).default('deactivate'),
+  /** A held run that nobody approves within this many hours expires and is never applied. */
+  heldRunExpiryHours: z.number().positive().default(72),
+});
+
+const scimPathKey = z.string().min(1);
+const mappingSchema = z
+  .strictObject({
+    /** SCIM attribute path → source attribute name; null removes a default mapping. */
+    users: z.record(scimPathKey, z.string().min(1).nullable()).default({}),
+  })
+  .default({ users: {} });
+
+export const tenantSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+'),
+  source: sourceSchema,
+  target: targetSchema,
+  schedule: z
+    .strictObject({ incremental: cronExpression.optional(), full: cronExpression.optional() })
+    .default({}),
+  safety: safetySchema.default(safetySchema.parse({})),
+  matching: z
+    .array(z.enum(['externalId', 'userName', 'email']))
+    .min(1)
+    .default(['externalId', 'userName', 'email']),
+  mapping: mappingSchema,
+});
+
+const apiTokenSchema = z.strictObject({
+  token: secretReference,
+  role: z.enum(['operator', 'viewer']),
+  tenants: z.array(z.string().min(1)).min(1).default(['*']),
+});
+
+export const configSchema = z
+  .strictObject({
+    redis: z.strictObject({ url: z.string().min(1).optional() }).default({}),
+    api: z
+      .strictObject({
+        listen: z
+          .string()
+          .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:8080')
+          .default('127.0.0.1:8080'),
+        tokens: z.array(apiTokenSchema).default([]),
+      })
+      .default({ listen: '127.0.0.1:8080', tokens: [] }),
+    tenants: z.array(tenantSchema).default([]),
+  })
+  .superRefine((config, context) => {
+    const seen = new Set<string>();
+    config.tenants.forEach((tenant, index) => {
+      if (seen.has(tenant.id)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['tenants', index, 'id'],
+          message: `duplicate tenant id "${tenant.id}"`,
+        });
+      }
+      seen.add(tenant.id);
+    });
+  });
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type RawTenant = z.infer<typeof tenantSchema>;
+export type RawSource = z.infer<typeof sourceSchema>;

@@ -1,0 +1,77 @@
+import type { AttributeChange } from './plan.js';
+import type { PlatformGroup, PlatformUser, ScimUserState } from './scim.js';
+
+/** What the platform's /ServiceProviderConfig says it supports. */
+export interface PlatformCapabilities {
+  readonly patch: boolean;
+  readonly filter: boolean;
+  /** The most resources the server returns in one page, when it says. */
+  readonly maxResults?: number;
+}
+
+export interface UserQuery {
+  readonly externalIds?: readonly string[];
+  readonly userNames?: readonly string[];
+  readonly emails?: readonly string[];
+}
+
+export interface GroupQuery {
+  readonly externalIds?: readonly string[];
+  readonly displayNames?: readonly string[];
+}
+
+/**
+ * The platform's SCIM 2.0 endpoint as the runs and workers use it. Throttling (429/503) is
+ * waited out inside; other failures are thrown as `PlatformError`.
+ */
+export interface Platform {
+  capabilities(): Promise<PlatformCapabilities>;
+  /** Every user, every page. */
+  listUsers(): Promise<PlatformUser[]>;
+  /** Every group with its members, every page. */
+  listGroups(): Promise<PlatformGroup[]>;
+  /** Users matching any of the given values (filters batched and escaped). */
+  findUsers(query: UserQuery): Promise<PlatformUser[]>;
+  findGroups(query: GroupQuery): Promise<PlatformGroup[]>;
+  getUser(id: string): Promise<PlatformUser | undefined>;
+  getGroup(id: string): Promise<PlatformGroup | undefined>;
+  /** Throws PlatformError with status 409 when the identity exists already. */
+  createUser(user: ScimUserState): Promise<PlatformUser>;
+  /** One PATCH with one operation per change; `active` and `externalId` are paths like the others. */
+  patchUser(id: string, changes: readonly AttributeChange[]): Promise<void>;
+  deleteUser(id: string): Promise<void>;
+  createGroup(group: {
+    externalId: string;
+    displayName: string;
+    memberIds: readonly string[];
+  }): Promise<PlatformGroup>;
+  patchGroup(id: string, changes: readonly AttributeChange[]): Promise<void>;
+  addMembers(groupId: string, memberIds: readonly string[]): Promise<void>;
+  removeMembers(groupId: string, memberIds: readonly string[]): Promise<void>;
+  deleteGroup(id: string): Promise<void>;
+}
+
+/** A failed platform call, with what an operator needs to read in the run record. */
+export class PlatformError extends Error {
+  override readonly name = 'PlatformError';
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly scimType?: string,
+  ) {
+    super(message);
+  }
+
+  get isConflict(): boolean {
+    return this.status === 409;
+  }
+
+  get isNotFound(): boolean {
+    return this.status === 404;
+  }
+
+  /** Credentials or permissions: retrying the same call cannot help. */
+  get isFatalForTenant(): boolean {
+    return this.status === 401 || this.status === 403;
+  }
+}

@@ -1,0 +1,60 @@
+import type { DirectoryChanges, DirectorySnapshot } from './directory.js';
+
+/** Counts the API calls and throttling a run caused, for its run record and metrics. */
+export interface CallCounter {
+  call(side: 'source' | 'target'): void;
+  throttled(side: 'source' | 'target', waitMs: number): void;
+}
+
+/** One permission or reachability check of `test-connection`. */
+export interface ConnectionCheck {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+export interface IncrementalRead {
+  readonly changes: DirectoryChanges;
+  /** Opaque; stored by the run only after its ops are safely enqueued. */
+  readonly cursor: string;
+}
+
+export interface FullRead {
+  readonly snapshot: DirectorySnapshot;
+  /** Where an incremental read can start next time; absent for sources without one. */
+  readonly cursor?: string;
+}
+
+/** Thrown by `readChanges` when the cursor is no longer accepted; the run falls back to full. */
+export class CursorExpiredError extends Error {
+  override readonly name = 'CursorExpiredError';
+}
+
+/**
+ * A source directory: what each connector under `connectors/` implements.
+ * Every read either follows every page to the end or throws.
+ */
+export interface Source {
+  readFull(): Promise<FullRead>;
+  /** Absent for sources that have no change feed (files): every run is then full. */
+  readChanges?(cursor: string): Promise<IncrementalRead>;
+  /**
+   * A narrow read for on-demand provisioning. Users are named by object id, userName
+   * (UPN / login) or email, groups by object id or display name. The snapshot holds the named
+   * users and groups, every member of a named group (nested groups with their members), the
+   * groups a named user belongs to (transitively), and the assignments among them.
+   */
+  lookup(subjects: SubjectReferences): Promise<SubjectLookup>;
+  testConnection(): Promise<ConnectionCheck[]>;
+}
+
+export interface SubjectReferences {
+  readonly users: readonly string[];
+  readonly groups: readonly string[];
+}
+
+export interface SubjectLookup {
+  readonly snapshot: DirectorySnapshot;
+  /** Which source object each reference resolved to; unresolved references are absent. */
+  readonly resolved: Readonly<Record<string, string>>;
+}

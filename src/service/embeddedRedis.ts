@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+
+export const REDIS_MISSING_MESSAGE =
+  'redis-server (6.2 or later) was not found on PATH: install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_URL to a running Redis.';
+
+export class RedisMissingError extends Error {
+  override readonly name = 'RedisMissingError';
+  constructor() {
+    super(REDIS_MISSING_MESSAGE);
+  }
+}
+
+/** A private redis-server child process on a free loopback port, in a temporary directory. */
+export interface EmbeddedRedis {
+  readonly url: string;
+  readonly port: number;
+  readonly directory: string;
+  stop(): Promise<void>;
+  /** Stops the server abruptly and starts it again on the same port and data (tests of restarts). */
+  restart(): Promise<void>;
+}
+
+export async function startEmbeddedRedis(options: { appendOnly?: boolean } = {}): Promise<EmbeddedRedis> {
+  if (spawnSync('redis-server', ['--version']).error) throw new RedisMissingError();
+  const directory = mkdtempSync(join(tmpdir(), 'dirsync-redis-'));
+  const port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    directory,
+    '--save',
+    '',
+    '--appendonly',
+    options.appendOnly ? 'yes' : 'no',
+    '--maxmemory-policy',
+    'noeviction',
+  ];
+  let child = await launch(args, url);
+  return {
+    url,
+    port,
+    directory,
+    async stop() {
+      await terminate(child);
+      rmSync(directory, { recursive: true, force: true });
+    },
+    async restart() {
+      child.kill('SIGKILL');
+      await new Promise((resolveExit) => child.once('exit', resolveExit));
+      child = await launch(args, url);
+    },
+  };
+}
+
+async function launch(args: string[], url: string): Promise<ChildProcess> {
+  const child = spawn('redis-server', args, { stdio: 'ignore' });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
+    if (await answersPing(url)) return child;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('redis-server did not answer within 10 s');
+    }
+    await new Promise((wake) => setTimeout(wake, 50));
+  }
+}
+
+async function answersPing(url: string): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
