@@ -58,6 +58,8 @@ export interface DirectoryChanges {
   readonly membershipsRemoved: readonly Membership[];
   readonly assignmentsAdded?: Partial<Assignments>;
   readonly assignmentsRemoved?: Partial<Assignments>;
+  /** The whole assignment list as read now, for sources that have no change feed for it (Graph). */
+  readonly assignmentsReplaced?: Assignments;
   /** Set when the connector could not express a change precisely and a full run is needed. */
   readonly needsFullRun?: string;
 }

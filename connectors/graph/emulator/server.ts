@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type EmulatorServer,
+  type FaultSettings,
+  startEmulatorServer,
+} from '../../../src/emulation/httpsServer.js';
+import type { DevCertificates } from '../../../src/tls/devCertificates.js';
+import { DeltaFeed } from './deltaFeed.js';
+import { type DirectoryData, GraphDirectory } from './directory.js';
+import { graphError, throttled } from './graphErrors.js';
+import { DEFAULT_GRANTED_PERMISSIONS, graphRoutes } from './graphRoutes.js';
+import { AccessTokens, loginRoutes } from './login.js';
+
+/**
+ * Microsoft Graph v1.0 and the Entra token endpoint on one HTTPS port, for tests, the demo and the
+ * bench. Point `@azure/identity` at `authorityHost` and the Graph client at `graphBaseUrl`.
+ */
+export interface GraphEmulatorOptions {
+  readonly certificates: Pick<DevCertificates, 'certPem' | 'keyPem'>;
+  readonly port?: number;
+  /** Deterministic draws for fault injection. */
+  readonly random?: () => number;
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly clientSecret?: string;
+  /** PEM of the app's certificate, for certificate (client assertion) sign-in. */
+  readonly clientCertificatePem?: string;
+  /** Application permissions consented for the app; default User.Read.All, GroupMember.Read.All, Application.Read.All. */
+  readonly grantedPermissions?: readonly string[];
+  readonly servicePrincipalId?: string;
+  readonly tokenLifetimeSeconds?: number;
+  /** Objects per delta page (Graph's are about 100–200). */
+  readonly deltaPageSize?: number;
+  /** Start each delta round with an empty page that has a next link. */
+  readonly emptyFirstDeltaPage?: boolean;
+  readonly directory?: DirectoryData;
+}
+
+export interface GraphEmulator {
+  /** Origin, e.g. https://localhost:1234. */
+  readonly url: string;
+  readonly graphBaseUrl: string;
+  /** The login host for `@azure/identity` (`authorityHost`). */
+  readonly authorityHost: string;
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly servicePrincipalId: string;
+  readonly directory: GraphDirectory;
+  /** Call log and faults; throttling answers default to Graph's 429 shape. */
+  readonly server: EmulatorServer;
+  /** Token-expiry injection: access tokens issued so far are refused with 401. */
+  expireAccessTokens(): void;
+  close(): Promise<void>;
+}
+
+export async function startGraphEmulator(options: GraphEmulatorOptions): Promise<GraphEmulator> {
+  let origin = '';
+  const servicePrincipalId = options.servicePrincipalId ?? randomUUID();
+  const directory = new GraphDirectory({
+    id: servicePrincipalId,
+    appId: options.clientId,
+    displayName: 'dirsync',
+  });
+  if (options.directory) directory.load(options.directory);
+  const tokens = new AccessTokens();
+  const delta = new DeltaFeed(directory, {
+    pageSize: options.deltaPageSize ?? 100,
+    emptyFirstPage: options.emptyFirstDeltaPage ?? false,
+    graphBaseUrl: () => `${origin}/v1.0`,
+  });
+  const server = await startEmulatorServer({
+    certificates: options.certificates,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.random ? { random: options.random } : {}),
+    routes: [
+      ...loginRoutes(
+        {
+          tenantId: options.tenantId,
+          clientId: options.clientId,
+          ...(options.clientSecret !== undefined ? { clientSecret: options.clientSecret } : {}),
+          ...(options.clientCertificatePem !== undefined
+            ? { clientCertificatePem: options.clientCertificatePem }
+            : {}),
+          tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
+          origin: () => origin,
+        },
+        tokens,
+      ),
+      ...graphRoutes({
+        directory,
+        delta,
+        tokens,
+        grantedPermissions: new Set(options.grantedPermissions ?? DEFAULT_GRANTED_PERMISSIONS),
+      }),
+    ],
+    notFound: (request) =>
+      graphError(400, 'BadRequest', `Resource not found for the segment '${request.url.pathname}'.`),
+  });
+  origin = server.url;
+  const withGraphThrottling: EmulatorServer = {
+    get url() {
+      return server.url;
+    },
+    get port() {
+      return server.port;
+    },
+    get calls() {
+      return server.calls;
+    },
+    resetCalls: () => server.resetCalls(),
+    setFaults: (faults: FaultSettings) => server.setFaults({ throttled, ...faults }),
+    close: () => server.close(),
+  };
+  return {
+    url: origin,
+    graphBaseUrl: `${origin}/v1.0`,
+    authorityHost: origin,
+    tenantId: options.tenantId,
+    clientId: options.clientId,
+    servicePrincipalId,
+    directory,
+    server: withGraphThrottling,
+    expireAccessTokens: () => tokens.expireAll(),
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,82 @@
+import type { Assignments, DirectoryGroup } from '../../src/model/directory.js';
+import type { FullRead } from '../../src/model/source.js';
+import { readAssignments } from './assignments.js';
+import { encodeDeltaCursor } from './deltaCursor.js';
+import { groupDeltaPath, userDeltaPath } from './deltaRead.js';
+import { type GraphObject, graphPath } from './graphHttp.js';
+import { expandGroups } from './groupExpansion.js';
+import { resolveGroup } from './groupReferences.js';
+import { GRAPH_GROUP_PROPERTIES, toDirectoryUser } from './mapping.js';
+import { type GraphReadContext, PAGE_SIZE } from './readContext.js';
+
+/**
+ * A complete read. The cursor is taken first (`$deltatoken=latest`: two calls, no full delta round),
+ * so whatever changes while the pages are read is replayed by the next incremental read.
+ *
+ * Users: every user, in pages of 999 (cheap even for large tenants; the engine scopes).
+ * Groups: `all` reads every group and the direct members of each; `assigned` and `groups` read
+ * only the assigned or listed groups and the groups nested in them.
+ */
+export async function readFullSnapshot(context: GraphReadContext): Promise<FullRead> {
+  const { http, userSelect } = context;
+  const [users, groups] = await Promise.all([
+    http.deltaRound(graphPath(userDeltaPath, { $deltatoken: 'latest', $select: userSelect.join(',') })),
+    http.deltaRound(graphPath(groupDeltaPath, { $deltatoken: 'latest', $select: 'displayName,members' })),
+  ]);
+  const cursor = encodeDeltaCursor({ users: users.deltaLink, groups: groups.deltaLink });
+
+  const [userObjects, scoped] = await Promise.all([
+    http.listAll(graphPath('/users', { $select: userSelect.join(','), $top: PAGE_SIZE })),
+    readScopedGroups(context),
+  ]);
+  context.logger.debug(
+    { users: userObjects.length, groups: scoped.groups.length },
+    'graph full read complete',
+  );
+  return {
+    snapshot: {
+      users: userObjects.map(toDirectoryUser),
+      groups: scoped.groups,
+      ...(scoped.assignments ? { assignments: scoped.assignments } : {}),
+    },
+    cursor,
+  };
+}
+
+async function readScopedGroups(
+  context: GraphReadContext,
+): Promise<{ groups: readonly DirectoryGroup[]; assignments?: Assignments }> {
+  const { http, config } = context;
+  const memberSelect = [...GRAPH_GROUP_PROPERTIES];
+  switch (config.scope.mode) {
+    case 'all': {
+      const all = await http.listAll(
+        graphPath('/groups', { $select: GRAPH_GROUP_PROPERTIES.join(','), $top: PAGE_SIZE }),
+      );
+      return { groups: (await expandGroups(http, all, memberSelect)).groups };
+    }
+    case 'assigned': {
+      const read = await readAssignments(http, config.scope.servicePrincipalId);
+      const expansion = await expandGroups(http, read.assignedGroups, memberSelect);
+      return { groups: expansion.groups, assignments: read.assignments };
+    }
+    case 'groups': {
+      const seeds = await Promise.all(config.scope.groups.map((reference) => scopeGroup(context, reference)));
+      return { groups: (await expandGroups(http, seeds, memberSelect)).groups };
+    }
+  }
+}
+
+/**
+ * A listed scope group must resolve to exactly one group: reading on without it would look as if
+ * its members had left, and deprovision them.
+ */
+async function scopeGroup(context: GraphReadContext, reference: string): Promise<GraphObject> {
+  const resolution = await resolveGroup(context.http, reference);
+  if (resolution.kind === 'found') return resolution.group;
+  throw new Error(
+    resolution.kind === 'missing'
+      ? `scope group "${reference}" was not found in the directory`
+      : `scope group "${reference}" names ${resolution.count} groups; list it by object id`,
+  );
+}

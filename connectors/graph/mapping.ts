@@ -1,0 +1,61 @@
+import type { AttributeValue, DirectoryGroup, DirectoryUser } from '../../src/model/directory.js';
+import { ENTERPRISE_USER_URN, type ScimPath } from '../../src/model/scim.js';
+
+/** SPEC §5: SCIM attribute path → Microsoft Graph user property. */
+export const graphUserMapping: Readonly<Record<ScimPath, string>> = {
+  userName: 'userPrincipalName',
+  'name.givenName': 'givenName',
+  'name.familyName': 'surname',
+  displayName: 'displayName',
+  'emails[type eq "work"].value': 'mail',
+  title: 'jobTitle',
+  [`${ENTERPRISE_USER_URN}:department`]: 'department',
+  [`${ENTERPRISE_USER_URN}:employeeNumber`]: 'employeeId',
+};
+
+/** Group properties read; the only one a SCIM group carries besides its members. */
+export const GRAPH_GROUP_PROPERTIES = ['id', 'displayName'] as const;
+
+/**
+ * The `$select` for users: id, accountEnabled (not in Graph's default set: without it every user
+ * would look enabled), the mapped properties, and any extra ones (mapping overrides, filters).
+ * A dotted name (`onPremisesExtensionAttributes.extensionAttribute1`) selects its top-level property.
+ */
+export function userProperties(extra: readonly string[] = []): string[] {
+  const names = ['id', 'accountEnabled', ...Object.values(graphUserMapping), ...extra];
+  return [...new Set(names.map((name) => name.split('.')[0] ?? name))];
+}
+
+/** A Graph user object as the common model holds it; null, empty and unselected values are left out. */
+export function toDirectoryUser(user: Readonly<Record<string, unknown>>): DirectoryUser {
+  const id = user.id;
+  if (typeof id !== 'string' || id === '') throw new Error('Graph returned a user without an id');
+  const attributes: Record<string, AttributeValue> = {};
+  for (const [name, value] of Object.entries(user)) {
+    if (name === 'id' || name.startsWith('@odata.')) continue;
+    addAttribute(attributes, name, value);
+  }
+  return { id, active: user.accountEnabled !== false, attributes };
+}
+
+export function toDirectoryGroup(
+  group: Readonly<Record<string, unknown>>,
+  memberIds: readonly string[],
+): DirectoryGroup {
+  const { id, displayName } = group;
+  if (typeof id !== 'string' || id === '') throw new Error('Graph returned a group without an id');
+  const name = typeof displayName === 'string' ? displayName : '';
+  return { id, displayName: name, attributes: name === '' ? {} : { displayName: name }, memberIds };
+}
+
+/** Scalars as they are; one level of nested object flattened to dotted names (extension attributes). */
+function addAttribute(attributes: Record<string, AttributeValue>, name: string, value: unknown): void {
+  if (typeof value === 'string') {
+    if (value !== '') attributes[name] = value;
+  } else if (typeof value === 'number' || typeof value === 'boolean') {
+    attributes[name] = value;
+  } else if (value !== null && typeof value === 'object' && !Array.isArray(value) && !name.includes('.')) {
+    for (const [inner, innerValue] of Object.entries(value))
+      addAttribute(attributes, `${name}.${inner}`, innerValue);
+  }
+}

@@ -1,0 +1,42 @@
+import type { GraphSourceConfig } from '../../src/config/load.js';
+import type { CallCounter, Source } from '../../src/model/source.js';
+import type { Logger } from '../../src/observability/logger.js';
+import { createGraphCredential, graphTokenScope } from './credential.js';
+import { readDeltaChanges } from './deltaRead.js';
+import { readFullSnapshot } from './fullRead.js';
+import { GraphHttp } from './graphHttp.js';
+import { lookupSubjects } from './lookup.js';
+import { userProperties } from './mapping.js';
+import type { GraphReadContext } from './readContext.js';
+import { testGraphConnection } from './testConnection.js';
+
+export interface GraphSourceDependencies {
+  readonly counter: CallCounter;
+  readonly logger: Logger;
+  /**
+   * Graph user properties to read besides the default mapping's, e.g. those of the tenant's
+   * mapping overrides. Properties named by `config.filters` are read anyway.
+   */
+  readonly extraUserProperties?: readonly string[];
+}
+
+/** Microsoft Graph (Entra ID) as a dirsync source: app-only sign-in, full reads, delta, lookups. */
+export function createGraphSource(config: GraphSourceConfig, deps: GraphSourceDependencies): Source {
+  const credential = createGraphCredential(config, deps.counter);
+  const scope = graphTokenScope(config);
+  const context: GraphReadContext = {
+    config,
+    http: new GraphHttp({ graphBaseUrl: config.graphBaseUrl, credential, scope, counter: deps.counter }),
+    userSelect: userProperties([
+      ...(deps.extraUserProperties ?? []),
+      ...config.filters.map((filter) => filter.attribute),
+    ]),
+    logger: deps.logger,
+  };
+  return {
+    readFull: () => readFullSnapshot(context),
+    readChanges: (cursor) => readDeltaChanges(context, cursor),
+    lookup: (subjects) => lookupSubjects(context, subjects),
+    testConnection: () => testGraphConnection(context, credential, scope),
+  };
+}

@@ -1,0 +1,156 @@
+import { RequestExecutor } from '@okta/okta-sdk-nodejs';
+import type { CallCounter } from '../../src/model/source.js';
+import type { Logger } from '../../src/observability/logger.js';
+import { RateLimitPacer, type RateWindow } from '../shared/rateLimitPacer.js';
+import { retryAfterMs } from '../shared/retryAfter.js';
+
+type RequestOptions = Parameters<RequestExecutor['fetch']>[0];
+
+/** The part of node-fetch's Response this executor reads (the SDK's typings leave it untyped). */
+export interface FetchResponse {
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  arrayBuffer(): Promise<ArrayBuffer>;
+  clone(): FetchResponse;
+  text(): Promise<string>;
+}
+
+/**
+ * The org's authorization server refused to issue an access token. The SDK 8.1 does not check
+ * the token response (its error filter is undefined in oauth.js) and would send
+ * `Bearer undefined`, so the refusal surfaces here, with Okta's reason.
+ */
+export class OktaTokenRequestError extends Error {
+  override readonly name = 'OktaTokenRequestError';
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly description: string,
+  ) {
+    super(
+      `Okta refused the OAuth token request (HTTP ${status} ${error}${description ? `: ${description}` : ''})`,
+    );
+  }
+}
+
+export interface PacedRequestExecutorOptions {
+  readonly counter: CallCounter;
+  readonly logger: Logger;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
+}
+
+/** A refused call is retried for at least ten windows before the run is failed. */
+const MAX_THROTTLED_ATTEMPTS = 10;
+const DEFAULT_RATE_WINDOW_MS = 60_000;
+const DEFAULT_UNAVAILABLE_WAIT_MS = 5_000;
+/** Date and X-Rate-Limit-Reset have one-second resolution. */
+const CLOCK_RESOLUTION_MS = 1_000;
+
+/**
+ * Replaces the SDK's default executor, which retries a 429 at most twice and never slows down
+ * before one: this one reads X-Rate-Limit-* per bucket, spreads the last calls of a window until
+ * its reset, waits out every 429 (and 503) without failing the run, and counts each request.
+ */
+export class PacedRequestExecutor extends RequestExecutor {
+  readonly #pacer: RateLimitPacer;
+  readonly #counter: CallCounter;
+  readonly #logger: Logger;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #now: () => number;
+
+  constructor(options: PacedRequestExecutorOptions) {
+    super();
+    this.#counter = options.counter;
+    this.#logger = options.logger;
+    this.#sleep = options.sleep ?? ((ms) => new Promise((wake) => setTimeout(wake, ms)));
+    this.#now = options.now ?? Date.now;
+    this.#pacer = new RateLimitPacer({ now: this.#now });
+  }
+
+  override async fetch(request: RequestOptions): Promise<FetchResponse> {
+    const bucket = rateLimitBucket(request.url ?? '');
+    for (let attempt = 1; ; attempt++) {
+      await this.#wait(this.#pacer.reserve(bucket), bucket, 'pacing');
+      this.#counter.call('source');
+      let response: FetchResponse;
+      try {
+        response = await super.fetch(request);
+      } catch (error) {
+        this.#pacer.release(bucket, undefined);
+        throw error;
+      }
+      const window = this.#rateWindow(response);
+      this.#pacer.release(bucket, window);
+      const throttledFor = this.#throttledFor(response, window);
+      if (throttledFor === undefined || attempt >= MAX_THROTTLED_ATTEMPTS) {
+        if (bucket === TOKEN_BUCKET && response.status >= 400) await throwTokenRefusal(response);
+        return response;
+      }
+      await response.arrayBuffer();
+      if (window && response.status === 429) this.#pacer.exhausted(bucket, window);
+      this.#logger.warn({ bucket, status: response.status, waitMs: throttledFor, attempt }, 'okta throttled');
+      await this.#wait(throttledFor, bucket, 'throttled');
+    }
+  }
+
+  async #wait(ms: number, bucket: string, reason: string): Promise<void> {
+    if (ms <= 0) return;
+    this.#counter.throttled('source', ms);
+    this.#logger.debug({ bucket, waitMs: ms, reason }, 'okta rate limit wait');
+    await this.#sleep(ms);
+  }
+
+  /** The window in local time: the server's reset relative to its own Date, not to our clock. */
+  #rateWindow(response: FetchResponse): RateWindow | undefined {
+    const limit = Number(response.headers.get('x-rate-limit-limit'));
+    const remaining = Number(response.headers.get('x-rate-limit-remaining'));
+    const reset = Number(response.headers.get('x-rate-limit-reset'));
+    if (!(limit > 0) || !Number.isFinite(remaining) || !(reset > 0)) return undefined;
+    const now = this.#now();
+    const serverDate = Date.parse(response.headers.get('date') ?? '');
+    const untilReset = Number.isNaN(serverDate) ? reset * 1000 - now : reset * 1000 - serverDate;
+    return {
+      limit,
+      remaining,
+      resetAt: now + Math.max(0, untilReset) + CLOCK_RESOLUTION_MS,
+      windowKey: reset,
+    };
+  }
+
+  #throttledFor(response: FetchResponse, window: { resetAt: number } | undefined): number | undefined {
+    if (response.status === 429) {
+      return window
+        ? window.resetAt - this.#now()
+        : (retryAfterMs(response.headers.get('retry-after')) ?? DEFAULT_RATE_WINDOW_MS);
+    }
+    if (response.status === 503)
+      return retryAfterMs(response.headers.get('retry-after')) ?? DEFAULT_UNAVAILABLE_WAIT_MS;
+    return undefined;
+  }
+}
+
+async function throwTokenRefusal(response: FetchResponse): Promise<void> {
+  let body: { error?: unknown; error_description?: unknown } = {};
+  try {
+    body = JSON.parse(await response.clone().text()) as typeof body;
+  } catch {
+    // Not JSON: the status says enough.
+  }
+  // The SDK handles this one itself: it retries with the server's DPoP nonce.
+  if (body.error === 'use_dpop_nonce') return;
+  throw new OktaTokenRequestError(
+    response.status,
+    typeof body.error === 'string' ? body.error : 'error',
+    typeof body.error_description === 'string' ? body.error_description : '',
+  );
+}
+
+const TOKEN_BUCKET = 'oauth2';
+
+/** Okta counts limits per endpoint family: /api/v1/users, /api/v1/groups, /api/v1/apps, /api/v1/logs. */
+function rateLimitBucket(url: string): string {
+  const path = url.replace(/^https?:\/\/[^/]+/, '').split('?')[0] ?? '';
+  const [first, second, third] = path.split('/').filter((segment) => segment !== '');
+  return first === 'api' ? `${second ?? ''}/${third ?? ''}` : (first ?? '');
+}

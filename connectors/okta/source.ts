@@ -1,0 +1,45 @@
+import type { OktaSourceConfig } from '../../src/config/load.js';
+import type { CallCounter, Source } from '../../src/model/source.js';
+import type { Logger } from '../../src/observability/logger.js';
+import { createOktaClient } from './client.js';
+import { testOktaConnection } from './connectionTest.js';
+import type { OktaContext } from './context.js';
+import { readFullDirectory } from './fullRead.js';
+import { readDirectoryChanges } from './incrementalRead.js';
+import { lookupSubjects } from './lookup.js';
+import { PacedRequestExecutor } from './pacedRequestExecutor.js';
+
+export interface SourceClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface OktaSourceDeps {
+  readonly counter: CallCounter;
+  readonly logger: Logger;
+  /** How time passes for rate-limit waits; tests pass the emulator's clock instead of sleeping. */
+  readonly clock?: SourceClock;
+}
+
+/** The Okta directory of one tenant, read through the official SDK (SPEC §5–6). */
+export function createOktaSource(config: OktaSourceConfig, deps: OktaSourceDeps): Source {
+  const logger = deps.logger.child({ source: 'okta' });
+  const executor = new PacedRequestExecutor({
+    counter: deps.counter,
+    logger,
+    ...(deps.clock ? { sleep: deps.clock.sleep, now: deps.clock.now } : {}),
+  });
+  const context: OktaContext = {
+    client: createOktaClient(config, executor),
+    config,
+    executor,
+    logger,
+    now: deps.clock?.now ?? Date.now,
+  };
+  return {
+    readFull: () => readFullDirectory(context),
+    readChanges: (cursor) => readDirectoryChanges(context, cursor),
+    lookup: (subjects) => lookupSubjects(context, subjects),
+    testConnection: () => testOktaConnection(context),
+  };
+}

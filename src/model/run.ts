@@ -1,0 +1,86 @@
+import type { ObjectProblem, Op, OpKind } from './plan.js';
+
+export type RunMode = 'full' | 'incremental';
+export type RunTrigger = 'cli' | 'api' | 'schedule' | 'approve' | 'provision';
+
+/**
+ * queued → running → (held | applying) → succeeded | completedWithFailures | failed;
+ * a held run becomes applying when approved, or expired when nobody approves it in time.
+ */
+export type RunStatus =
+  | 'queued'
+  | 'running'
+  | 'held'
+  | 'applying'
+  | 'succeeded'
+  | 'completedWithFailures'
+  | 'failed'
+  | 'expired';
+
+export const FINISHED_STATUSES: readonly RunStatus[] = ['succeeded', 'completedWithFailures', 'failed', 'expired'];
+
+export interface RunRequest {
+  readonly runId: string;
+  readonly tenant: string;
+  readonly mode: RunMode;
+  readonly dryRun: boolean;
+  readonly trigger: RunTrigger;
+}
+
+export interface OpOutcomeCounts {
+  planned: number;
+  succeeded: number;
+  failed: number;
+}
+
+export interface RunFailure {
+  readonly objectType: 'user' | 'group' | 'run';
+  readonly externalId?: string;
+  readonly op?: OpKind;
+  readonly reason: string;
+}
+
+export interface RunRecord {
+  readonly id: string;
+  readonly tenant: string;
+  readonly requestedMode: RunMode;
+  /** What actually ran: an incremental request falls back to full when it must. */
+  readonly mode: RunMode;
+  readonly dryRun: boolean;
+  readonly trigger: RunTrigger;
+  readonly status: RunStatus;
+  readonly createdAt: string;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  readonly durationMs?: number;
+  readonly fallbackReason?: string;
+  readonly heldReason?: string;
+  /** The run's own error when it failed as a whole (source unreadable, credentials refused …). */
+  readonly error?: string;
+  readonly phase?: 'import' | 'plan' | 'users' | 'groups' | 'done';
+  readonly counts: Partial<Record<OpKind, OpOutcomeCounts>>;
+  readonly apiCalls: { source: number; target: number };
+  readonly throttled: { source: number; target: number };
+  readonly source?: { users: number; groups: number };
+  readonly failures: readonly RunFailure[];
+  readonly failureCount: number;
+  /** The ops of a dry run, or of a held run, for operators to read. */
+  readonly plan?: { readonly ops: readonly Op[]; readonly problems: readonly ObjectProblem[] };
+}
+
+/** One line of the provisioning log: an object touched or failed. */
+export interface ProvisioningEvent {
+  /** Ordered, opaque; pass it as `after` to read on. */
+  readonly id: string;
+  readonly runId: string;
+  readonly at: string;
+  readonly objectType: 'user' | 'group';
+  readonly externalId: string;
+  /** The object's userName or displayName, what support staff search by. */
+  readonly subject?: string;
+  /** Absent when the object failed before an op was chosen (a matching conflict, say). */
+  readonly op?: OpKind;
+  readonly outcome: 'success' | 'failure' | 'skipped';
+  readonly reason?: string;
+  readonly changes?: readonly { path: string; from?: string | boolean; to?: string | boolean }[];
+}
