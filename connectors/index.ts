@@ -1,28 +1,28 @@
 import type { SourceConfig } from '../src/config/load.js';
-import type { Logger } from '../src/observability/logger.js';
 import type { ScimPath } from '../src/model/scim.js';
 import type { CallCounter, Source } from '../src/model/source.js';
+import type { Logger } from '../src/observability/logger.js';
 import { fileUserMapping } from './file/mapping.js';
-import { createFileSource } from './file/source.js';
 import { graphUserMapping } from './graph/mapping.js';
-import { createGraphSource } from './graph/source.js';
 import { oktaUserMapping } from './okta/mapping.js';
-import { createOktaSource } from './okta/source.js';
 
 export interface SourceDependencies {
   readonly counter: CallCounter;
   readonly logger: Logger;
 }
 
-/** The one place that knows which connector serves which `source.type`. */
-export function createSource(config: SourceConfig, deps: SourceDependencies): Source {
+/**
+ * The one place that knows which connector serves which `source.type`. Connectors load on first
+ * use: the vendor SDKs take seconds to import, which no command that does not read them should pay.
+ */
+export async function createSource(config: SourceConfig, deps: SourceDependencies): Promise<Source> {
   switch (config.type) {
     case 'file':
-      return createFileSource(config);
+      return (await import('./file/source.js')).createFileSource(config);
     case 'graph':
-      return createGraphSource(config, deps);
+      return (await import('./graph/source.js')).createGraphSource(config, deps);
     case 'okta':
-      return createOktaSource(config, deps);
+      return (await import('./okta/source.js')).createOktaSource(config, deps);
   }
 }
 

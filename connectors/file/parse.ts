@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import type { AttributeValue, DirectoryGroup, DirectorySnapshot, DirectoryUser } from '../../src/model/directory.js';
+import type {
+  AttributeValue,
+  DirectoryGroup,
+  DirectorySnapshot,
+  DirectoryUser,
+} from '../../src/model/directory.js';
 import { parseCsv } from './csv.js';
 
 /**
@@ -77,12 +82,15 @@ export function parseDirectoryCsv(text: string): DirectorySnapshot {
   if (!header) throw new DirectoryFileError('the CSV file is empty: expected a header row');
   const columns = header.map((name) => name.trim());
   for (const required of ['id', 'userName']) {
-    if (!columns.includes(required)) throw new DirectoryFileError(`the CSV header has no "${required}" column`);
+    if (!columns.includes(required))
+      throw new DirectoryFileError(`the CSV header has no "${required}" column`);
   }
   const members = new Map<string, string[]>();
   const users = records.map((cells, index) => {
     if (cells.length !== columns.length) {
-      throw new DirectoryFileError(`row ${index + 2}: ${cells.length} cells, the header has ${columns.length}`);
+      throw new DirectoryFileError(
+        `row ${index + 2}: ${cells.length} cells, the header has ${columns.length}`,
+      );
     }
     const record = Object.fromEntries(columns.map((column, at) => [column, cells[at]!.trim()]));
     if (!record.id) throw new DirectoryFileError(`row ${index + 2}: the id is empty`);
@@ -96,7 +104,12 @@ export function parseDirectoryCsv(text: string): DirectorySnapshot {
   });
   assertUniqueIds(users, 'user');
   const groups = [...members].map(
-    ([displayName, memberIds]): DirectoryGroup => ({ id: displayName, displayName, attributes: { displayName }, memberIds }),
+    ([displayName, memberIds]): DirectoryGroup => ({
+      id: displayName,
+      displayName,
+      attributes: { displayName },
+      memberIds,
+    }),
   );
   return { users, groups };
 }

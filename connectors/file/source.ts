@@ -2,7 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { FileSourceConfig } from '../../src/config/load.js';
 import type { DirectorySnapshot } from '../../src/model/directory.js';
-import type { ConnectionCheck, FullRead, Source, SubjectLookup, SubjectReferences } from '../../src/model/source.js';
+import type {
+  ConnectionCheck,
+  FullRead,
+  Source,
+  SubjectLookup,
+  SubjectReferences,
+} from '../../src/model/source.js';
 import { parseDirectoryCsv, parseDirectoryJson } from './parse.js';
 
 /**
@@ -55,7 +61,9 @@ export function createFileSource(config: FileSourceConfig): Source {
           },
         ];
       } catch (error) {
-        return [{ name: 'read directory file', ok: false, message: `${config.path}: ${(error as Error).message}` }];
+        return [
+          { name: 'read directory file', ok: false, message: `${config.path}: ${(error as Error).message}` },
+        ];
       }
     },
   };

@@ -17,7 +17,12 @@ export type RunStatus =
   | 'failed'
   | 'expired';
 
-export const FINISHED_STATUSES: readonly RunStatus[] = ['succeeded', 'completedWithFailures', 'failed', 'expired'];
+export const FINISHED_STATUSES: readonly RunStatus[] = [
+  'succeeded',
+  'completedWithFailures',
+  'failed',
+  'expired',
+];
 
 export interface RunRequest {
   readonly runId: string;

@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { action } from '../action.js';
+import { cliLogger, loadConfig, openBackend, requireTenant, runInline } from '../context.js';
+import { EXIT } from '../errors.js';
+import { printJson, printText } from '../output.js';
+import { countsTable, describeOp, runSummary } from '../render.js';
+
+export function registerPlan(program: Command): void {
+  program
+    .command('plan <tenant>')
+    .description('dry run: print the plan (counts and each op), change nothing')
+    .option('--full', 'plan from a full read instead of the changes since the last run')
+    .action(
+      action(async (options, tenantId: string) => {
+        const config = loadConfig(options);
+        const tenant = requireTenant(config, tenantId);
+        const backend = await openBackend(config);
+        try {
+          const mode = options.full ? 'full' : 'incremental';
+          const record = await runInline(
+            backend,
+            config,
+            tenant,
+            { mode, dryRun: true, trigger: 'cli' },
+            cliLogger(),
+          );
+          const ops = record.plan?.ops ?? [];
+          const counts: Record<string, { planned: number; succeeded: number; failed: number }> = {};
+          for (const op of ops) {
+            const entry = counts[op.kind] ?? { planned: 0, succeeded: 0, failed: 0 };
+            entry.planned++;
+            counts[op.kind] = entry;
+          }
+          if (options.json) {
+            printJson({
+              runId: record.id,
+              status: record.status,
+              mode: record.mode,
+              held: record.heldReason ?? null,
+              counts,
+              ops,
+              problems: record.plan?.problems ?? [],
+              error: record.error ?? null,
+            });
+          } else if (record.error) {
+            printText(runSummary(record));
+          } else {
+            printText(
+              `plan for ${tenant.id} (${record.mode}${record.fallbackReason ? `: ${record.fallbackReason}` : ''}): ${ops.length} op(s)`,
+            );
+            printText(countsTable(counts));
+            for (const op of ops) printText(`  ${describeOp(op)}`);
+            for (const problem of record.plan?.problems ?? [])
+              printText(`  problem: ${problem.objectType} ${problem.externalId}: ${problem.reason}`);
+            if (record.heldReason) printText(`  a real run would be HELD: ${record.heldReason}`);
+          }
+          return record.error ? EXIT.failed : EXIT.ok;
+        } finally {
+          await backend.close();
+        }
+      }),
+    );
+}

@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { action } from '../action.js';
+import { loadConfig, openBackend, requireTenant } from '../context.js';
+import { EXIT } from '../errors.js';
+import { printJson, printText } from '../output.js';
+
+export function registerReset(program: Command): void {
+  program
+    .command('reset <tenant>')
+    .description('forget the source cursor so the next run is full (ownership of platform objects is kept)')
+    .action(
+      action(async (options, tenantId: string) => {
+        const config = loadConfig(options);
+        requireTenant(config, tenantId);
+        const backend = await openBackend(config);
+        try {
+          await backend.stores.state.reset(tenantId);
+          if (options.json) printJson({ ok: true, tenant: tenantId });
+          else printText(`${tenantId}: cursor forgotten; the next run is full`);
+          return EXIT.ok;
+        } finally {
+          await backend.close();
+        }
+      }),
+    );
+}

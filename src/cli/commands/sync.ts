@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { requestRun, waitForRun } from '../../runs/requestRun.js';
+import { action } from '../action.js';
+import { cliLogger, loadConfig, openBackend, requireTenant, runInline } from '../context.js';
+import { EXIT } from '../errors.js';
+import { endProgress, exitCodeFor, printJson, printText, progressReporter } from '../output.js';
+import { runSummary } from '../render.js';
+
+export function registerSync(program: Command): void {
+  program
+    .command('sync <tenant>')
+    .description('enqueue a run of the tenant')
+    .option('--full', 'read the whole source instead of the changes since the last run')
+    .option('--wait', 'follow the run to its end')
+    .option('--inline', 'run it in this process (no service needed); implies --wait')
+    .action(
+      action(async (options, tenantId: string) => {
+        const config = loadConfig(options);
+        const tenant = requireTenant(config, tenantId);
+        const backend = await openBackend(config);
+        try {
+          const order = {
+            mode: options.full ? 'full' : 'incremental',
+            dryRun: false,
+            trigger: 'cli',
+          } as const;
+          const progress = options.json ? undefined : progressReporter();
+          let record;
+          if (options.inline) {
+            record = await runInline(backend, config, tenant, order, cliLogger(), progress);
+          } else {
+            record = await requestRun(backend.stores, backend.queues, { ...order, tenant: tenant.id });
+            if (!options.wait) {
+              if (options.json) printJson({ runId: record.id, status: record.status });
+              else
+                printText(`run ${record.id} queued; follow it with: dirsync run ${tenant.id} ${record.id}`);
+              return EXIT.ok;
+            }
+            record = await waitForRun(backend.stores, tenant.id, record.id, progress);
+          }
+          if (progress) endProgress();
+          if (options.json) printJson(record);
+          else printText(runSummary(record));
+          return exitCodeFor(record);
+        } finally {
+          await backend.close();
+        }
+      }),
+    );
+}

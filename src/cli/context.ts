@@ -1,0 +1,113 @@
+import type { Redis } from 'ioredis';
+import { type Config, findTenant, loadConfigFile, type TenantConfig } from '../config/load.js';
+import type { RunRecord } from '../model/run.js';
+import { createLogger, type Logger } from '../observability/logger.js';
+import { startOpWorker } from '../queue/opWorker.js';
+import { QueueSet } from '../queue/queues.js';
+import { executeIfUnlocked } from '../runs/lockedRun.js';
+import { type RunOrder, recordRun, requestOf } from '../runs/requestRun.js';
+import { createStores, createTenantRuntime, type Stores } from '../runs/runtime.js';
+import { connectRedis } from '../service/redis.js';
+import { UsageError } from './errors.js';
+
+/** Options every command takes (SPEC §4). */
+export interface GlobalOptions {
+  readonly config?: string;
+  readonly json?: boolean;
+}
+
+export function configPath(options: GlobalOptions): string {
+  return options.config ?? process.env.DIRSYNC_CONFIG ?? 'config/dirsync.yaml';
+}
+
+export function loadConfig(options: GlobalOptions): Config {
+  return loadConfigFile(configPath(options));
+}
+
+export function requireTenant(config: Config, tenantId: string): TenantConfig {
+  const tenant = findTenant(config, tenantId);
+  if (!tenant) {
+    const known = config.tenants.map((entry) => entry.id).join(', ') || 'none';
+    throw new UsageError(`unknown tenant "${tenantId}" (configured: ${known})`);
+  }
+  return tenant;
+}
+
+export function cliLogger(): Logger {
+  // Logs always go to stderr: stdout is for the command's answer (and `--json`).
+  return createLogger({ destination: 2, level: process.env.DIRSYNC_LOG_LEVEL ?? 'warn' });
+}
+
+/** A connection to Redis with the stores and queues, for commands that talk to a deployment. */
+export interface Backend {
+  readonly redis: Redis;
+  readonly stores: Stores;
+  readonly queues: QueueSet;
+  close(): Promise<void>;
+}
+
+export function redisUrl(config: Config): string {
+  const url = config.redis.url || process.env.REDIS_URL;
+  if (!url) throw new UsageError('no Redis configured: set redis.url in the configuration or REDIS_URL');
+  return url;
+}
+
+export async function openBackend(config: Config): Promise<Backend> {
+  const redis = connectRedis(redisUrl(config));
+  await redis.ping();
+  const queues = new QueueSet(redis);
+  return {
+    redis,
+    stores: createStores(redis),
+    queues,
+    async close() {
+      await queues.close();
+      redis.disconnect();
+    },
+  };
+}
+
+/**
+ * Runs a tenant's run in this process (`--inline`, `plan`): the same pipeline as the service, with
+ * the tenant's op worker here too. Waits its turn when another run of the tenant holds the lock.
+ */
+export async function runInline(
+  backend: Backend,
+  config: Config,
+  tenant: TenantConfig,
+  order: Omit<RunOrder, 'tenant'>,
+  logger: Logger,
+  onProgress?: (record: RunRecord) => void,
+): Promise<RunRecord> {
+  const runtime = createTenantRuntime(tenant, logger);
+  const connection = connectRedis(redisUrl(config));
+  const worker = startOpWorker({ connection, stores: backend.stores, runtime, logger });
+  await worker.waitUntilReady();
+  const record = await recordRun(backend.stores, { ...order, tenant: tenant.id });
+  const following = followRun(backend, record, onProgress);
+  try {
+    const deps = { stores: backend.stores, queues: backend.queues, runtime, logger };
+    for (;;) {
+      const finished = await executeIfUnlocked(requestOf(record), deps);
+      if (finished) return finished;
+      await new Promise((wake) => setTimeout(wake, 1000));
+    }
+  } finally {
+    following.stop();
+    await worker.close();
+    connection.disconnect();
+  }
+}
+
+/** Calls `onProgress` with the run record every so often until stopped. */
+function followRun(
+  backend: Backend,
+  record: RunRecord,
+  onProgress?: (record: RunRecord) => void,
+): { stop(): void } {
+  if (!onProgress) return { stop() {} };
+  const timer = setInterval(() => {
+    void backend.stores.runs.get(record.tenant, record.id).then((current) => current && onProgress(current));
+  }, 500);
+  return { stop: () => clearInterval(timer) };
+}

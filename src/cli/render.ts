@@ -1,0 +1,86 @@
+import type { Op, OpKind } from '../model/plan.js';
+import type { RunRecord } from '../model/run.js';
+
+/** Plain-text renderings for people; `--json` prints the records themselves. */
+
+export function describeOp(op: Op): string {
+  switch (op.kind) {
+    case 'createUser':
+      return `createUser ${op.attributes.userName ?? op.externalId}${op.active ? '' : ' (inactive)'}`;
+    case 'updateUser':
+    case 'reactivateUser':
+      return `${op.kind} ${op.attributes.userName ?? op.externalId}: ${op.changes.map(describeChange).join(', ')}`;
+    case 'createGroup':
+      return `createGroup ${op.displayName} (${op.memberExternalIds.length} members)`;
+    case 'updateGroup':
+      return `updateGroup ${op.displayName}: ${op.changes.map(describeChange).join(', ')}`;
+    case 'addMembers':
+    case 'removeMembers':
+      return `${op.kind} ${op.externalId}: ${op.memberExternalIds.length} member(s)`;
+    default:
+      return `${op.kind} ${op.externalId} (platform id ${op.targetId})`;
+  }
+}
+
+function describeChange(change: { path: string; from?: unknown; to?: unknown }): string {
+  const show = (value: unknown) => (value === undefined ? '∅' : JSON.stringify(value));
+  return `${change.path} ${show(change.from)} → ${show(change.to)}`;
+}
+
+export function countsTable(counts: RunRecord['counts']): string {
+  const rows = (Object.entries(counts) as [OpKind, { planned: number; succeeded: number; failed: number }][])
+    .filter(([, count]) => count.planned + count.succeeded + count.failed > 0)
+    .map(
+      ([kind, count]) =>
+        `  ${kind.padEnd(15)} planned ${pad(count.planned)} succeeded ${pad(count.succeeded)} failed ${pad(count.failed)}`,
+    );
+  return rows.length > 0 ? rows.join('\n') : '  no changes';
+}
+
+function pad(value: number): string {
+  return String(value).padStart(6);
+}
+
+export function runSummary(record: RunRecord): string {
+  const lines = [
+    `run ${record.id} of ${record.tenant}: ${record.status}${record.dryRun ? ' (dry run)' : ''}`,
+    `  mode ${record.mode}${record.mode !== record.requestedMode ? ` (asked ${record.requestedMode}: ${record.fallbackReason})` : ''}, trigger ${record.trigger}`,
+    `  started ${record.startedAt ?? '-'}, took ${record.durationMs !== undefined ? `${(record.durationMs / 1000).toFixed(1)} s` : '-'}`,
+    `  API calls: source ${record.apiCalls.source}, target ${record.apiCalls.target}; throttled: source ${record.throttled.source}, target ${record.throttled.target}`,
+  ];
+  if (record.source) lines.push(`  source: ${record.source.users} users, ${record.source.groups} groups`);
+  if (record.heldReason)
+    lines.push(
+      `  HELD: ${record.heldReason}`,
+      `  approve with: dirsync approve ${record.tenant} ${record.id}`,
+    );
+  if (record.error) lines.push(`  error: ${record.error}`);
+  lines.push(countsTable(record.counts));
+  if (record.failureCount > 0) {
+    lines.push(`  ${record.failureCount} failure(s):`);
+    for (const failure of record.failures.slice(0, 50)) {
+      lines.push(
+        `    ${failure.objectType} ${failure.externalId ?? ''} ${failure.op ?? ''}: ${failure.reason}`.replace(
+          / +/g,
+          ' ',
+        ),
+      );
+    }
+    if (record.failureCount > 50)
+      lines.push(`    … ${record.failureCount - 50} more (dirsync run ${record.tenant} ${record.id} --json)`);
+  }
+  return lines.join('\n');
+}
+
+export function progressLine(record: RunRecord): string {
+  let planned = 0;
+  let done = 0;
+  let failed = 0;
+  for (const count of Object.values(record.counts)) {
+    planned += count.planned;
+    done += count.succeeded + count.failed;
+    failed += count.failed;
+  }
+  const phase = record.phase ?? record.status;
+  return `[${record.tenant}] ${record.status} ${phase}: ${done}/${planned} ops done, ${failed} failed, ${record.apiCalls.source + record.apiCalls.target} API calls`;
+}

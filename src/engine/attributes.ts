@@ -1,0 +1,16 @@
+import type { AttributeValue } from '../model/directory.js';
+
+/**
+ * The text of a source attribute as SCIM and scoping filters see it: numbers and booleans as
+ * their text, empty as absent. Own properties only, so an attribute named `constructor` is safe.
+ */
+export function attributeText(
+  attributes: Readonly<Record<string, AttributeValue>>,
+  name: string,
+): string | undefined {
+  if (!Object.hasOwn(attributes, name)) return undefined;
+  const value = attributes[name];
+  if (value === undefined) return undefined;
+  const text = String(value);
+  return text === '' ? undefined : text;
+}

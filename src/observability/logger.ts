@@ -1,0 +1,47 @@
+import { type Logger, pino } from 'pino';
+
+export type { Logger };
+
+/**
+ * Paths that may carry credentials anywhere in a log object. Secrets are also `Secret` objects
+ * that serialise as `[redacted]`; this is the second line of defence for raw headers and bodies.
+ */
+const REDACTED_PATHS = [
+  'authorization',
+  'Authorization',
+  '*.authorization',
+  '*.Authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  '*.headers.authorization',
+  'token',
+  '*.token',
+  'clientSecret',
+  '*.clientSecret',
+  'privateKey',
+  '*.privateKey',
+  'password',
+  '*.password',
+];
+
+export interface LoggerOptions {
+  readonly level?: string;
+  /** Logs go to stderr when stdout carries machine output (`--json`). */
+  readonly destination?: 1 | 2;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  return pino(
+    {
+      level: options.level ?? process.env.DIRSYNC_LOG_LEVEL ?? 'info',
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      base: { service: 'dirsync' },
+    },
+    pino.destination({ fd: options.destination ?? 2, sync: false }),
+  );
+}
+
+/** A logger that drops everything, for tests and library use. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

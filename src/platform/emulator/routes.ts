@@ -1,0 +1,138 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { EmulatedRequest, EmulatedResponse, Route, RouteHandler } from '../../emulation/httpsServer.js';
+import type { JsonObject } from '../json.js';
+import { LIST_RESPONSE_URN, SCIM_CONTENT_TYPE, SERVICE_PROVIDER_CONFIG_URN } from '../scimSchemas.js';
+import { parseListQuery, parseProjection } from './listQuery.js';
+import { ScimError, scimErrorResponse } from './scimError.js';
+import type { ResourceType, ScimStore } from './store.js';
+
+export interface ScimRouteOptions {
+  readonly store: ScimStore;
+  readonly token: string;
+  readonly pageCap: number;
+  /** Where the SCIM endpoints live on the server, e.g. `/scim/v2`. */
+  readonly basePath: string;
+  /** The public base URL, for `meta.location`. */
+  readonly baseUrl: () => string;
+}
+
+/** The RFC 7644 endpoints of the emulated service provider, behind bearer authentication. */
+export function scimRoutes(options: ScimRouteOptions): Route[] {
+  const { store } = options;
+  const route = (method: string, path: string, handler: RouteHandler): Route => ({
+    method,
+    pattern: `${options.basePath}${path}`,
+    handler: authenticated(options.token, handler),
+  });
+  const render = (type: ResourceType, resource: JsonObject): JsonObject => ({
+    ...resource,
+    meta: {
+      ...(resource.meta as JsonObject),
+      location: `${options.baseUrl()}/${type}/${String(resource.id)}`,
+    },
+  });
+
+  const list =
+    (type: ResourceType): RouteHandler =>
+    (request) => {
+      const query = parseListQuery(request.url.searchParams, options.pageCap);
+      const project = parseProjection(request.url.searchParams);
+      const ids = store.query(type, query.filter);
+      const page = ids
+        .slice(query.startIndex - 1, query.startIndex - 1 + query.count)
+        .map((id) => project(render(type, store.get(type, id))));
+      return scimJson(200, {
+        schemas: [LIST_RESPONSE_URN],
+        totalResults: ids.length,
+        itemsPerPage: page.length,
+        startIndex: query.startIndex,
+        Resources: page,
+      });
+    };
+
+  const one =
+    (type: ResourceType, status: number, act: (request: EmulatedRequest) => JsonObject): RouteHandler =>
+    (request) => {
+      const resource = render(type, act(request));
+      const location = (resource.meta as JsonObject).location as string;
+      return scimJson(status, parseProjection(request.url.searchParams)(resource), { location });
+    };
+
+  const resourceRoutes = (type: ResourceType): Route[] => [
+    route('GET', `/${type}`, list(type)),
+    route(
+      'POST',
+      `/${type}`,
+      one(type, 201, (request) => store.create(type, request.body)),
+    ),
+    route(
+      'GET',
+      `/${type}/:id`,
+      one(type, 200, (request) => store.get(type, id(request))),
+    ),
+    route(
+      'PUT',
+      `/${type}/:id`,
+      one(type, 200, (request) => store.replace(type, id(request), request.body)),
+    ),
+    route(
+      'PATCH',
+      `/${type}/:id`,
+      one(type, 200, (request) => store.patch(type, id(request), request.body)),
+    ),
+    route('DELETE', `/${type}/:id`, (request) => {
+      store.delete(type, id(request));
+      return { status: 204 };
+    }),
+  ];
+
+  return [
+    route('GET', '/ServiceProviderConfig', () => scimJson(200, serviceProviderConfig(options))),
+    ...resourceRoutes('Users'),
+    ...resourceRoutes('Groups'),
+  ];
+}
+
+function serviceProviderConfig(options: ScimRouteOptions): JsonObject {
+  return {
+    schemas: [SERVICE_PROVIDER_CONFIG_URN],
+    patch: { supported: true },
+    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    filter: { supported: true, maxResults: options.pageCap },
+    changePassword: { supported: false },
+    sort: { supported: false },
+    etag: { supported: false },
+    authenticationSchemes: [
+      { type: 'oauthbearertoken', name: 'OAuth Bearer Token', description: 'Authorization: Bearer <token>' },
+    ],
+    meta: { resourceType: 'ServiceProviderConfig', location: `${options.baseUrl()}/ServiceProviderConfig` },
+  };
+}
+
+/** Refuses requests without the bearer token and turns refusals into SCIM error envelopes. */
+function authenticated(token: string, handler: RouteHandler): RouteHandler {
+  const expected = Buffer.from(`Bearer ${token}`);
+  return async (request) => {
+    const given = Buffer.from(request.headers.authorization ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return scimErrorResponse(401, undefined, 'a valid bearer token is required');
+    try {
+      return await handler(request);
+    } catch (error) {
+      if (error instanceof ScimError) return scimErrorResponse(error.status, error.scimType, error.message);
+      throw error;
+    }
+  };
+}
+
+function id(request: EmulatedRequest): string {
+  return request.params.id ?? '';
+}
+
+export function scimJson(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): EmulatedResponse {
+  return { status, body, headers: { 'content-type': SCIM_CONTENT_TYPE, ...headers } };
+}

@@ -1,0 +1,71 @@
+import { PlatformError } from '../model/platform.js';
+import { mapWithConcurrency } from './pool.js';
+
+export interface Page<T> {
+  readonly resources: readonly T[];
+  readonly totalResults: number;
+}
+
+export type PageFetcher<T> = (startIndex: number, count: number) => Promise<Page<T>>;
+
+/**
+ * Reads every page of a SCIM list. The first page tells the total and the server's real page
+ * size (it may cap `count`); the other pages are then fetched in parallel, each range following
+ * on where a short answer stopped. An empty page before the total is an error, never the end.
+ */
+export async function readAllPages<T>(
+  fetchPage: PageFetcher<T>,
+  options: { pageSize: number; concurrency: number; idOf: (item: T) => string; what: string },
+): Promise<T[]> {
+  const first = await fetchPage(1, options.pageSize);
+  const pageSize = first.resources.length;
+  if (pageSize >= first.totalResults) return [...first.resources];
+  if (pageSize === 0) throw incomplete(options.what, 1, first.totalResults);
+  const starts: number[] = [];
+  for (let start = 1 + pageSize; start <= first.totalResults; start += pageSize) starts.push(start);
+  const rest = await mapWithConcurrency(starts, options.concurrency, (start) =>
+    readRange(fetchPage, start, pageSize, options.what),
+  );
+  return uniqueById([first.resources, ...rest], options.idOf);
+}
+
+async function readRange<T>(
+  fetchPage: PageFetcher<T>,
+  start: number,
+  count: number,
+  what: string,
+): Promise<T[]> {
+  const resources: T[] = [];
+  let next = start;
+  while (resources.length < count) {
+    const page = await fetchPage(next, count - resources.length);
+    if (next > page.totalResults) break;
+    if (page.resources.length === 0) throw incomplete(what, next, page.totalResults);
+    resources.push(...page.resources);
+    next += page.resources.length;
+    if (next > page.totalResults) break;
+  }
+  return resources;
+}
+
+/** Inserts while paging shift later items forward, so a page boundary can repeat one. */
+function uniqueById<T>(pages: readonly (readonly T[])[], idOf: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  const unique: T[] = [];
+  for (const page of pages) {
+    for (const item of page) {
+      const id = idOf(item);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      unique.push(item);
+    }
+  }
+  return unique;
+}
+
+function incomplete(what: string, startIndex: number, totalResults: number): PlatformError {
+  return new PlatformError(
+    `SCIM ${what} returned an empty page at startIndex ${startIndex} of ${totalResults}: the listing is incomplete`,
+    502,
+  );
+}

@@ -1,0 +1,198 @@
+import { readFileSync } from 'node:fs';
+import { Agent, request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
+import type { Secret } from '../config/secret.js';
+import { PlatformError } from '../model/platform.js';
+import type { CallCounter } from '../model/source.js';
+import { isJsonObject } from './json.js';
+import {
+  backoffMs,
+  DEFAULT_RETRY_SETTINGS,
+  isThrottled,
+  isTransientNetworkError,
+  type RetrySettings,
+  throttleWaitMs,
+} from './retryPolicy.js';
+import { SCIM_CONTENT_TYPE } from './scimSchemas.js';
+
+/** The one logging call the client makes; a pino Logger fits. */
+export interface WarnLogger {
+  warn(object: object, message: string): void;
+}
+
+export interface ScimHttpOptions {
+  readonly baseUrl: string;
+  readonly token: Secret;
+  /** PEM of extra CAs, trusted on top of the default ones. */
+  readonly ca?: string;
+  /** Sockets (and so requests in flight) to this platform. */
+  readonly concurrency: number;
+  readonly counter?: CallCounter;
+  readonly logger?: WarnLogger;
+  readonly retry?: Partial<RetrySettings>;
+  readonly timeoutMs?: number;
+}
+
+export interface ScimResponse {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export interface ScimRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Relative to the base URL, e.g. `/Users/123`. */
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/**
+ * HTTPS to one SCIM service provider: keep-alive sockets, bearer auth, SCIM media types, and
+ * retries of throttling (honouring Retry-After) and of transient network failures. Callers
+ * get every other answer as it came; `failure` turns one into a PlatformError.
+ */
+export class ScimHttp {
+  readonly #agent: Agent;
+  readonly #base: URL;
+  readonly #authorization: string;
+  readonly #retry: RetrySettings;
+  readonly #timeoutMs: number;
+
+  constructor(private readonly options: ScimHttpOptions) {
+    this.#base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+    this.#authorization = `Bearer ${options.token.reveal()}`;
+    this.#retry = { ...DEFAULT_RETRY_SETTINGS, ...options.retry };
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#agent = new Agent({
+      keepAlive: true,
+      maxSockets: options.concurrency,
+      ...(options.ca !== undefined && { ca: trustedWith(options.ca) }),
+    });
+  }
+
+  async send(request: ScimRequest): Promise<ScimResponse> {
+    const url = new URL(request.path.replace(/^\//, ''), this.#base);
+    for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
+    let networkRetries = 0;
+    for (let attempt = 1; ; attempt++) {
+      this.options.counter?.call('target');
+      let response: ScimResponse & { retryAfter?: string };
+      try {
+        response = await this.#sendOnce(request.method, url, request.body);
+      } catch (error) {
+        if (!isTransientNetworkError(error) || networkRetries >= this.#retry.maxNetworkRetries)
+          throw new PlatformError(`SCIM ${request.method} ${url.pathname}: ${networkReason(error)}`, 0);
+        networkRetries++;
+        const waitMs = backoffMs(networkRetries, this.#retry, Math.random());
+        this.options.logger?.warn(
+          { method: request.method, path: url.pathname, reason: networkReason(error), waitMs },
+          'platform connection failed; retrying',
+        );
+        await sleep(waitMs);
+        continue;
+      }
+      if (!isThrottled(response.status) || attempt >= this.#retry.maxAttempts) return response;
+      const waitMs = throttleWaitMs(response.retryAfter, attempt, this.#retry, Date.now(), Math.random());
+      this.options.counter?.throttled('target', waitMs);
+      this.options.logger?.warn(
+        { method: request.method, path: url.pathname, status: response.status, attempt, waitMs },
+        'platform throttled; waiting',
+      );
+      await sleep(waitMs);
+    }
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+
+  #sendOnce(method: string, url: URL, body: unknown): Promise<ScimResponse & { retryAfter?: string }> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const outgoing = httpsRequest(
+        url,
+        {
+          method,
+          agent: this.#agent,
+          headers: {
+            authorization: this.#authorization,
+            accept: `${SCIM_CONTENT_TYPE}, application/json`,
+            ...(payload !== undefined && {
+              'content-type': SCIM_CONTENT_TYPE,
+              'content-length': Buffer.byteLength(payload),
+            }),
+          },
+        },
+        (incoming) => {
+          const chunks: Buffer[] = [];
+          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+          incoming.on('error', reject);
+          incoming.on('end', () => {
+            const retryAfter = incoming.headers['retry-after'];
+            resolve({
+              status: incoming.statusCode ?? 0,
+              body: parseJson(Buffer.concat(chunks).toString('utf8')),
+              ...(retryAfter !== undefined && { retryAfter }),
+            });
+          });
+        },
+      );
+      outgoing.setTimeout(this.#timeoutMs, () =>
+        outgoing.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })),
+      );
+      outgoing.on('error', reject);
+      outgoing.end(payload);
+    });
+  }
+}
+
+/** A PlatformError for a non-success answer: status, SCIM scimType and detail, never request headers. */
+export function failure(request: ScimRequest, response: ScimResponse): PlatformError {
+  const body = isJsonObject(response.body) ? response.body : {};
+  const scimType = typeof body.scimType === 'string' ? body.scimType : undefined;
+  const detail = typeof body.detail === 'string' ? body.detail : undefined;
+  const reason = [scimType, detail].filter((part) => part !== undefined).join(': ');
+  return new PlatformError(
+    `SCIM ${request.method} ${request.path} failed with ${response.status}${reason ? ` (${reason})` : ''}`,
+    response.status,
+    scimType,
+  );
+}
+
+/**
+ * Passing `ca` replaces Node's trust store, so the default roots (and NODE_EXTRA_CA_CERTS, which
+ * Node 20 cannot list) are added back: the extra CA widens trust, it does not narrow it.
+ */
+function trustedWith(ca: string): string[] {
+  const extraFile = process.env.NODE_EXTRA_CA_CERTS;
+  const extra = extraFile ? readOptional(extraFile) : undefined;
+  return [...rootCertificates, ...(extra === undefined ? [] : [extra]), ca];
+}
+
+function readOptional(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function networkReason(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : (error as Error).message;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((wake) => setTimeout(wake, ms));
+}

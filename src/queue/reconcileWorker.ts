@@ -1,0 +1,60 @@
+import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../observability/logger.js';
+import { executeIfUnlocked } from '../runs/lockedRun.js';
+import type { Stores, TenantRuntime } from '../runs/runtime.js';
+import { type RunJobData, runJobSchema } from './jobs.js';
+import { QUEUE_PREFIX, RECONCILE_QUEUE } from './names.js';
+import type { QueueSet } from './queues.js';
+
+/** How long a run waits before it looks again at a tenant another run holds. */
+const LOCKED_RETRY_MS = 1000;
+
+export interface ReconcileWorkerOptions {
+  readonly connection: Redis;
+  readonly stores: Stores;
+  readonly queues: QueueSet;
+  readonly runtimes: ReadonlyMap<string, TenantRuntime>;
+  readonly logger: Logger;
+  /** Runs of different tenants in parallel in this process. */
+  readonly concurrency?: number;
+  readonly pollMs?: number;
+}
+
+/** Takes run requests and executes each through the pipeline, one run per tenant at a time. */
+export function startReconcileWorker(options: ReconcileWorkerOptions): Worker<RunJobData> {
+  const { stores, runtimes, logger } = options;
+  return new Worker<RunJobData>(
+    RECONCILE_QUEUE,
+    async (job, token) => {
+      const request = runJobSchema.parse(job.data);
+      const runtime = runtimes.get(request.tenant);
+      if (!runtime) {
+        await stores.runs.update(request.tenant, request.runId, {
+          status: 'failed',
+          error: `tenant ${request.tenant} is not in this worker's configuration`,
+        });
+        throw new UnrecoverableError(`unknown tenant ${request.tenant}`);
+      }
+      const record = await executeIfUnlocked(request, {
+        stores,
+        queues: options.queues,
+        runtime,
+        logger,
+        ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+      });
+      if (!record) {
+        await job.moveToDelayed(Date.now() + LOCKED_RETRY_MS, token);
+        throw new DelayedError();
+      }
+      return { status: record.status };
+    },
+    {
+      connection: options.connection,
+      prefix: QUEUE_PREFIX,
+      concurrency: options.concurrency ?? 4,
+      removeOnComplete: { count: 1000 },
+      removeOnFail: { count: 1000 },
+    },
+  );
+}

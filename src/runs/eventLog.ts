@@ -1,0 +1,71 @@
+import type { Redis } from 'ioredis';
+import type { ProvisioningEvent } from '../model/run.js';
+import { keys } from './keys.js';
+
+/** Events kept per tenant (approximately: Redis trims whole stream nodes). */
+const MAX_EVENTS_KEPT = 100_000;
+
+export interface EventQuery {
+  readonly subject?: string;
+  readonly runId?: string;
+  /** An event id: read the events after it. */
+  readonly after?: string;
+  readonly limit?: number;
+}
+
+/**
+ * The provisioning log: one Redis stream per tenant, so events are ordered and the stream id is
+ * the cursor a reader passes back as `after`.
+ */
+export class EventLog {
+  constructor(private readonly redis: Redis) {}
+
+  async append(tenant: string, event: Omit<ProvisioningEvent, 'id'>): Promise<string> {
+    const id = await this.redis.xadd(
+      keys.events(tenant),
+      'MAXLEN',
+      '~',
+      String(MAX_EVENTS_KEPT),
+      '*',
+      'event',
+      JSON.stringify(event),
+    );
+    return id ?? '';
+  }
+
+  async read(
+    tenant: string,
+    query: EventQuery = {},
+  ): Promise<{ events: ProvisioningEvent[]; next?: string }> {
+    const limit = Math.min(Math.max(query.limit ?? 100, 1), 1000);
+    const events: ProvisioningEvent[] = [];
+    let start = query.after ? `(${query.after}` : '-';
+    // Filters are applied while scanning so that a page holds `limit` matching events.
+    for (;;) {
+      const batch = await this.redis.xrange(
+        keys.events(tenant),
+        start,
+        '+',
+        'COUNT',
+        Math.max(limit * 4, 200),
+      );
+      if (batch.length === 0) break;
+      for (const [id, fields] of batch) {
+        const event = { id, ...(JSON.parse(fields[1] ?? '{}') as Omit<ProvisioningEvent, 'id'>) };
+        if (matches(event, query)) events.push(event);
+        if (events.length === limit) return { events, next: id };
+      }
+      start = `(${batch.at(-1)![0]}`;
+    }
+    return { events, ...(events.length > 0 ? { next: events.at(-1)!.id } : {}) };
+  }
+}
+
+function matches(event: ProvisioningEvent, query: EventQuery): boolean {
+  if (query.runId && event.runId !== query.runId) return false;
+  if (query.subject) {
+    const wanted = query.subject.toLowerCase();
+    return event.externalId === query.subject || (event.subject ?? '').toLowerCase() === wanted;
+  }
+  return true;
+}

@@ -1,0 +1,23 @@
+/**
+ * Every Redis key dirsync writes outside BullMQ. The tenant id is a hash tag so that a tenant's
+ * keys stay in one slot of a Redis Cluster.
+ */
+const PREFIX = 'dirsync';
+
+export const keys = {
+  runIndex: (tenant: string) => `${PREFIX}:{${tenant}}:runs`,
+  run: (tenant: string, runId: string) => `${PREFIX}:{${tenant}}:run:${runId}`,
+  runCounts: (tenant: string, runId: string) => `${PREFIX}:{${tenant}}:run:${runId}:counts`,
+  runFailures: (tenant: string, runId: string) => `${PREFIX}:{${tenant}}:run:${runId}:failures`,
+  runPlan: (tenant: string, runId: string) => `${PREFIX}:{${tenant}}:run:${runId}:plan`,
+  events: (tenant: string) => `${PREFIX}:{${tenant}}:events`,
+  cursor: (tenant: string) => `${PREFIX}:{${tenant}}:cursor`,
+  snapshot: (tenant: string) => `${PREFIX}:{${tenant}}:snapshot`,
+  ownedUsers: (tenant: string) => `${PREFIX}:{${tenant}}:owned:users`,
+  ownedGroups: (tenant: string) => `${PREFIX}:{${tenant}}:owned:groups`,
+  userLinks: (tenant: string) => `${PREFIX}:{${tenant}}:links:users`,
+  groupLinks: (tenant: string) => `${PREFIX}:{${tenant}}:links:groups`,
+  /** Objects whose last op failed: the next incremental run plans them again. */
+  retry: (tenant: string) => `${PREFIX}:{${tenant}}:retry`,
+  lock: (tenant: string) => `${PREFIX}:{${tenant}}:lock`,
+};

@@ -1,0 +1,19 @@
+import type { RunRecord, RunRequest } from '../model/run.js';
+import { executeRun, type PipelineDependencies } from './pipeline.js';
+
+/**
+ * Executes a run while holding its tenant's lease, or answers `undefined` at once when another
+ * run of the tenant holds it: at most one run per tenant at a time, across every process.
+ */
+export async function executeIfUnlocked(
+  request: RunRequest,
+  deps: PipelineDependencies,
+): Promise<RunRecord | undefined> {
+  const lease = await deps.stores.lock.acquire(request.tenant, request.runId);
+  if (!lease) return undefined;
+  try {
+    return await executeRun(request, deps);
+  } finally {
+    await lease.release();
+  }
+}

@@ -1,0 +1,370 @@
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import {
+  applyChanges,
+  changesBetween,
+  computeDesired,
+  type Focus,
+  guardPlan,
+  planFocused,
+  planFull,
+  platformQueriesFor,
+} from '../engine/index.js';
+import type { DirectorySnapshot } from '../model/directory.js';
+import type { Op, OpKind, Plan } from '../model/plan.js';
+import type { GroupQuery, Platform, UserQuery } from '../model/platform.js';
+import type { RunRecord, RunRequest } from '../model/run.js';
+import type { PlatformState } from '../model/scim.js';
+import { CursorExpiredError, type Source } from '../model/source.js';
+import type { Logger } from '../observability/logger.js';
+import { opJobId } from '../queue/names.js';
+import { OP_JOB_OPTIONS, type QueueSet } from '../queue/queues.js';
+import { RunCallCounter } from './callCounter.js';
+import { describeError } from './errors.js';
+import { keys } from './keys.js';
+import type { Stores, TenantRuntime } from './runtime.js';
+import type { SourceCheckpoint } from './tenantState.js';
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+/** Ops shown in a run record; the whole plan is kept beside it. */
+const OPS_KEPT_IN_RECORD = 1000;
+const ENQUEUE_CHUNK = 1000;
+
+export interface PipelineDependencies {
+  readonly stores: Stores;
+  readonly queues: QueueSet;
+  readonly runtime: TenantRuntime;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+  /** How often the run looks at its ops' progress. */
+  readonly pollMs?: number;
+}
+
+interface HeldRun {
+  readonly plan: Plan;
+  readonly checkpoint: SourceCheckpoint;
+}
+
+/**
+ * The one pipeline of a run, whatever triggered it: import → desired state → read the platform →
+ * plan → guard → (dry run stops) → user ops → group ops → checkpoint → record. Full, incremental,
+ * dry and approved runs differ only in their inputs.
+ */
+export async function executeRun(request: RunRequest, deps: PipelineDependencies): Promise<RunRecord> {
+  const { stores, runtime } = deps;
+  const now = deps.now ?? (() => new Date());
+  const tenant = request.tenant;
+  const started = now();
+  const counter = new RunCallCounter();
+  const logger = deps.logger.child({ tenant, runId: request.runId });
+
+  await stores.runs.update(tenant, request.runId, {
+    status: 'running',
+    startedAt: started.toISOString(),
+    phase: 'import',
+  });
+  try {
+    let held: HeldRun;
+    let mode = request.mode;
+    let fallbackReason: string | undefined;
+    if (request.trigger === 'approve') {
+      held = await loadHeldRun(deps, request.runId);
+    } else {
+      const source = await runtime.source(counter);
+      const platform = runtime.platform(counter);
+      const previous = await stores.state.checkpoint(tenant);
+      const imported = await importSource(source, request.mode, previous);
+      mode = imported.mode;
+      fallbackReason = imported.fallbackReason;
+      await stores.runs.update(tenant, request.runId, {
+        mode,
+        phase: 'plan',
+        source: { users: imported.snapshot.users.length, groups: imported.snapshot.groups.length },
+        ...(fallbackReason ? { fallbackReason } : {}),
+      });
+      if (fallbackReason) logger.info({ fallbackReason }, 'incremental run falls back to full');
+
+      const plan = await planRun(deps, platform, imported, previous);
+      const checkpoint: SourceCheckpoint = {
+        snapshot: imported.snapshot,
+        committedAt: started.toISOString(),
+        ...(imported.cursor ? { cursor: imported.cursor } : {}),
+      };
+      await recordProblems(deps, request.runId, plan);
+      const verdict = guardPlan(plan, runtime.config.safety, {
+        sourceUserCount: imported.snapshot.users.length,
+        ...(previous ? { previousSourceUserCount: previous.snapshot.users.length } : {}),
+      });
+      if (request.dryRun) {
+        return finish(deps, request, started, counter, {
+          plan: summarise(plan),
+          ...(verdict.held ? { heldReason: verdict.reason } : {}),
+        });
+      }
+      if (verdict.held) {
+        await storeHeldRun(deps, request.runId, { plan, checkpoint });
+        logger.warn({ reason: verdict.reason }, 'run held by a safety guard; approve it to apply');
+        return stores.runs.update(tenant, request.runId, {
+          status: 'held',
+          heldReason: verdict.reason,
+          plan: summarise(plan),
+          apiCalls: counter.calls,
+          throttled: counter.throttles,
+          phase: 'done',
+        });
+      }
+      held = { plan, checkpoint };
+    }
+
+    await stores.runs.update(tenant, request.runId, { status: 'applying', phase: 'users' });
+    await enqueueAndAwait(deps, request.runId, held.plan.userOps);
+    await stores.runs.update(tenant, request.runId, { phase: 'groups' });
+    const groupJobs = await enqueue(deps, request.runId, held.plan.groupOps);
+    // Every op is now safely in Redis: the next incremental run may start from here.
+    await stores.state.commitCheckpoint(tenant, held.checkpoint);
+    await awaitOps(deps, request.runId, groupJobs);
+    return finish(deps, request, started, counter, {});
+  } catch (error) {
+    const reason = describeError(error);
+    logger.error({ reason }, 'run failed');
+    await stores.runs.addFailure(tenant, request.runId, { objectType: 'run', reason });
+    return finish(deps, request, started, counter, { error: reason });
+  }
+}
+
+interface ImportedSource {
+  readonly mode: 'full' | 'incremental';
+  readonly snapshot: DirectorySnapshot;
+  readonly cursor?: string;
+  readonly fallbackReason?: string;
+}
+
+async function importSource(
+  source: Source,
+  requested: 'full' | 'incremental',
+  previous: SourceCheckpoint | undefined,
+): Promise<ImportedSource> {
+  let fallbackReason: string | undefined;
+  if (requested === 'incremental') {
+    if (!source.readChanges) fallbackReason = 'this source has no change feed';
+    else if (!previous?.cursor) fallbackReason = 'no cursor yet (first run, or reset)';
+    else {
+      try {
+        const read = await source.readChanges(previous.cursor);
+        if (read.changes.needsFullRun) fallbackReason = read.changes.needsFullRun;
+        else {
+          return {
+            mode: 'incremental',
+            snapshot: applyChanges(previous.snapshot, read.changes),
+            cursor: read.cursor,
+          };
+        }
+      } catch (error) {
+        if (!(error instanceof CursorExpiredError)) throw error;
+        fallbackReason = `the source no longer accepts the cursor (${error.message})`;
+      }
+    }
+  }
+  const read = await source.readFull();
+  return {
+    mode: 'full',
+    snapshot: read.snapshot,
+    ...(read.cursor ? { cursor: read.cursor } : {}),
+    ...(fallbackReason ? { fallbackReason } : {}),
+  };
+}
+
+async function planRun(
+  deps: PipelineDependencies,
+  platform: Platform,
+  imported: ImportedSource,
+  previous: SourceCheckpoint | undefined,
+): Promise<Plan> {
+  const { stores, runtime } = deps;
+  const tenant = runtime.config.id;
+  const settings = runtime.settings;
+  const desired = computeDesired(imported.snapshot, settings);
+  const owned = await stores.state.owned(tenant);
+
+  if (imported.mode === 'full' || !previous) {
+    const [users, groups] = await Promise.all([platform.listUsers(), platform.listGroups()]);
+    await rememberLinks(deps, { users, groups });
+    return planFull({ desired, platform: { users, groups }, owned, settings });
+  }
+
+  const before = computeDesired(previous.snapshot, settings);
+  const changes = changesBetween(before, desired);
+  const retries = await stores.state.takeRetries(tenant);
+  const focus: Focus = {
+    ...changes,
+    userIds: new Set([...changes.userIds, ...retries.users]),
+    groupIds: new Set([...changes.groupIds, ...retries.groups]),
+  };
+  const queries = platformQueriesFor(desired, focus);
+  const [users, groups] = await Promise.all([
+    hasValues(queries.users) ? platform.findUsers(queries.users) : [],
+    hasValues(queries.groups) ? platform.findGroups(queries.groups) : [],
+  ]);
+  return planFocused({
+    desired,
+    platform: { users: uniqueById(users), groups: uniqueById(groups) },
+    owned,
+    settings,
+    focus,
+    managedUserCount: owned.users.size,
+  });
+}
+
+function hasValues(query: UserQuery | GroupQuery): boolean {
+  return Object.values(query).some((values) => (values?.length ?? 0) > 0);
+}
+
+function uniqueById<T extends { id: string }>(objects: readonly T[]): T[] {
+  return [...new Map(objects.map((object) => [object.id, object])).values()];
+}
+
+async function rememberLinks(deps: PipelineDependencies, state: PlatformState): Promise<void> {
+  const tenant = deps.runtime.config.id;
+  const users = new Map(
+    state.users.flatMap((user) => (user.externalId ? [[user.externalId, user.id] as const] : [])),
+  );
+  const groups = new Map(
+    state.groups.flatMap((group) => (group.externalId ? [[group.externalId, group.id] as const] : [])),
+  );
+  await deps.stores.state.rememberLinks(tenant, 'user', users);
+  await deps.stores.state.rememberLinks(tenant, 'group', groups);
+}
+
+async function recordProblems(deps: PipelineDependencies, runId: string, plan: Plan): Promise<void> {
+  const tenant = deps.runtime.config.id;
+  const at = (deps.now ?? (() => new Date()))().toISOString();
+  for (const problem of plan.problems) {
+    // A conflict may clear when another object changes: the next incremental run looks again.
+    await deps.stores.state.markForRetry(tenant, problem.objectType, problem.externalId);
+    await deps.stores.runs.addFailure(tenant, runId, problem);
+    await deps.stores.events.append(tenant, {
+      runId,
+      at,
+      objectType: problem.objectType,
+      externalId: problem.externalId,
+      outcome: 'failure',
+      reason: problem.reason,
+    });
+  }
+}
+
+/** Adds the ops as jobs; returns the ids of those an earlier run had enqueued and that are still pending. */
+async function enqueue(deps: PipelineDependencies, runId: string, ops: readonly Op[]): Promise<string[]> {
+  const tenant = deps.runtime.config.id;
+  const queue = deps.queues.ops(tenant);
+  const pendingElsewhere: string[] = [];
+  const planned: Partial<Record<OpKind, number>> = {};
+  for (let start = 0; start < ops.length; start += ENQUEUE_CHUNK) {
+    const chunk = ops.slice(start, start + ENQUEUE_CHUNK).map((op) => ({ op, jobId: opJobId(op) }));
+    const existing = await existingJobs(
+      deps,
+      chunk.map((entry) => entry.jobId),
+    );
+    const fresh = chunk.filter((entry) => !existing.has(entry.jobId));
+    pendingElsewhere.push(...existing);
+    await queue.addBulk(
+      fresh.map(({ op, jobId }) => ({
+        name: op.kind,
+        data: { tenant, runId, op },
+        opts: { ...OP_JOB_OPTIONS, jobId },
+      })),
+    );
+    for (const { op } of fresh) planned[op.kind] = (planned[op.kind] ?? 0) + 1;
+  }
+  await deps.stores.runs.countPlanned(tenant, runId, planned);
+  return pendingElsewhere;
+}
+
+async function existingJobs(deps: PipelineDependencies, jobIds: readonly string[]): Promise<Set<string>> {
+  const queue = deps.queues.ops(deps.runtime.config.id);
+  const pipeline = deps.stores.redis.pipeline();
+  for (const jobId of jobIds) pipeline.exists(queue.toKey(jobId));
+  const answers = (await pipeline.exec()) ?? [];
+  return new Set(jobIds.filter((_, index) => answers[index]?.[1] === 1));
+}
+
+async function enqueueAndAwait(deps: PipelineDependencies, runId: string, ops: readonly Op[]): Promise<void> {
+  await awaitOps(deps, runId, await enqueue(deps, runId, ops));
+}
+
+/**
+ * Waits until every op this run enqueued so far reached an end (succeeded, or failed for good),
+ * and every op it found pending from an earlier run has left the queue.
+ */
+async function awaitOps(
+  deps: PipelineDependencies,
+  runId: string,
+  pendingElsewhere: readonly string[],
+): Promise<void> {
+  const tenant = deps.runtime.config.id;
+  const record = await deps.stores.runs.get(tenant, runId);
+  const planned = Object.values(record?.counts ?? {}).reduce((sum, counts) => sum + counts.planned, 0);
+  let elsewhere = [...pendingElsewhere];
+  for (;;) {
+    if (elsewhere.length > 0) elsewhere = [...(await existingJobs(deps, elsewhere))];
+    if (elsewhere.length === 0 && (await deps.stores.runs.finishedOps(tenant, runId)) >= planned) return;
+    await new Promise((wake) => setTimeout(wake, deps.pollMs ?? 200));
+  }
+}
+
+async function storeHeldRun(deps: PipelineDependencies, runId: string, held: HeldRun): Promise<void> {
+  const packed = await gzipAsync(Buffer.from(JSON.stringify(held)));
+  const key = heldRunKey(deps, runId);
+  await deps.stores.redis.set(
+    key,
+    packed,
+    'EX',
+    Math.round(deps.runtime.config.safety.heldRunExpiryHours * 3600),
+  );
+}
+
+async function loadHeldRun(deps: PipelineDependencies, runId: string): Promise<HeldRun> {
+  const packed = await deps.stores.redis.getBuffer(heldRunKey(deps, runId));
+  if (!packed) throw new Error(`the held plan of run ${runId} has expired or was never stored`);
+  return JSON.parse((await gunzipAsync(packed)).toString('utf8')) as HeldRun;
+}
+
+function heldRunKey(deps: PipelineDependencies, runId: string): string {
+  return keys.runPlan(deps.runtime.config.id, runId);
+}
+
+function summarise(plan: Plan): RunRecord['plan'] {
+  return {
+    ops: [...plan.userOps, ...plan.groupOps].slice(0, OPS_KEPT_IN_RECORD),
+    problems: plan.problems.slice(0, OPS_KEPT_IN_RECORD),
+  };
+}
+
+async function finish(
+  deps: PipelineDependencies,
+  request: RunRequest,
+  started: Date,
+  counter: RunCallCounter,
+  outcome: { error?: string; plan?: RunRecord['plan']; heldReason?: string },
+): Promise<RunRecord> {
+  const { stores } = deps;
+  const finished = (deps.now ?? (() => new Date()))();
+  const current = await stores.runs.get(request.tenant, request.runId);
+  const status = outcome.error
+    ? 'failed'
+    : (current?.failureCount ?? 0) > 0
+      ? 'completedWithFailures'
+      : 'succeeded';
+  await stores.runs.update(request.tenant, request.runId, {
+    status,
+    phase: 'done',
+    finishedAt: finished.toISOString(),
+    durationMs: finished.getTime() - started.getTime(),
+    apiCalls: counter.calls,
+    throttled: counter.throttles,
+    ...outcome,
+  });
+  return (await stores.runs.get(request.tenant, request.runId))!;
+}

@@ -1,0 +1,137 @@
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import type { Redis } from 'ioredis';
+import type { DirectorySnapshot } from '../model/directory.js';
+import { keys } from './keys.js';
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+/** What the last committed run saw of the source, for the next incremental run to start from. */
+export interface SourceCheckpoint {
+  readonly cursor?: string;
+  readonly snapshot: DirectorySnapshot;
+  readonly committedAt: string;
+}
+
+/**
+ * A tenant's durable state between runs: the source checkpoint, which platform objects it owns,
+ * the platform ids it knows (a cache: every full run re-reads the platform), and the objects a
+ * failed op left behind for the next incremental run.
+ */
+export class TenantState {
+  constructor(private readonly redis: Redis) {}
+
+  async checkpoint(tenant: string): Promise<SourceCheckpoint | undefined> {
+    const [stored, cursor, committedAt] = await Promise.all([
+      this.redis.getBuffer(keys.snapshot(tenant)),
+      this.redis.hget(keys.cursor(tenant), 'cursor'),
+      this.redis.hget(keys.cursor(tenant), 'committedAt'),
+    ]);
+    if (!stored || !committedAt) return undefined;
+    const snapshot = JSON.parse((await gunzipAsync(stored)).toString('utf8')) as DirectorySnapshot;
+    return { snapshot, committedAt, ...(cursor ? { cursor } : {}) };
+  }
+
+  /** Written only once a run's ops are safely enqueued. */
+  async commitCheckpoint(tenant: string, checkpoint: SourceCheckpoint): Promise<void> {
+    const packed = await gzipAsync(Buffer.from(JSON.stringify(checkpoint.snapshot)));
+    const fields: Record<string, string> = { committedAt: checkpoint.committedAt };
+    if (checkpoint.cursor) fields.cursor = checkpoint.cursor;
+    await this.redis
+      .multi()
+      .set(keys.snapshot(tenant), packed)
+      .del(keys.cursor(tenant))
+      .hset(keys.cursor(tenant), fields)
+      .exec();
+  }
+
+  async cursorCommittedAt(tenant: string): Promise<string | undefined> {
+    return (await this.redis.hget(keys.cursor(tenant), 'committedAt')) ?? undefined;
+  }
+
+  /** Forgets the cursor and snapshot so the next run is full; ownership and links stay. */
+  async reset(tenant: string): Promise<void> {
+    await this.redis.del(keys.cursor(tenant), keys.snapshot(tenant));
+  }
+
+  async owned(tenant: string): Promise<{ users: Set<string>; groups: Set<string> }> {
+    const [users, groups] = await Promise.all([
+      this.redis.smembers(keys.ownedUsers(tenant)),
+      this.redis.smembers(keys.ownedGroups(tenant)),
+    ]);
+    return { users: new Set(users), groups: new Set(groups) };
+  }
+
+  async own(tenant: string, kind: 'user' | 'group', externalId: string, platformId: string): Promise<void> {
+    const [ownedKey, linkKey] =
+      kind === 'user'
+        ? [keys.ownedUsers(tenant), keys.userLinks(tenant)]
+        : [keys.ownedGroups(tenant), keys.groupLinks(tenant)];
+    await this.redis.multi().sadd(ownedKey, externalId).hset(linkKey, externalId, platformId).exec();
+  }
+
+  async disown(tenant: string, kind: 'user' | 'group', externalId: string): Promise<void> {
+    const [ownedKey, linkKey] =
+      kind === 'user'
+        ? [keys.ownedUsers(tenant), keys.userLinks(tenant)]
+        : [keys.ownedGroups(tenant), keys.groupLinks(tenant)];
+    await this.redis.multi().srem(ownedKey, externalId).hdel(linkKey, externalId).exec();
+  }
+
+  /** Platform ids of users by externalId, as last seen; absent ones are unknown. */
+  async userLinks(tenant: string, externalIds: readonly string[]): Promise<Map<string, string>> {
+    return this.links(keys.userLinks(tenant), externalIds);
+  }
+
+  async groupLinks(tenant: string, externalIds: readonly string[]): Promise<Map<string, string>> {
+    return this.links(keys.groupLinks(tenant), externalIds);
+  }
+
+  /** Records the links a full run read, so workers resolve members without a lookup. */
+  async rememberLinks(
+    tenant: string,
+    kind: 'user' | 'group',
+    links: ReadonlyMap<string, string>,
+  ): Promise<void> {
+    if (links.size === 0) return;
+    const key = kind === 'user' ? keys.userLinks(tenant) : keys.groupLinks(tenant);
+    const entries = [...links];
+    for (let start = 0; start < entries.length; start += 10_000) {
+      await this.redis.hset(key, Object.fromEntries(entries.slice(start, start + 10_000)));
+    }
+  }
+
+  async forgetLink(tenant: string, kind: 'user' | 'group', externalId: string): Promise<void> {
+    await this.redis.hdel(kind === 'user' ? keys.userLinks(tenant) : keys.groupLinks(tenant), externalId);
+  }
+
+  async markForRetry(tenant: string, kind: 'user' | 'group', externalId: string): Promise<void> {
+    await this.redis.sadd(keys.retry(tenant), `${kind}:${externalId}`);
+  }
+
+  /** Takes the objects left for retry; the run that takes them plans them again. */
+  async takeRetries(tenant: string): Promise<{ users: string[]; groups: string[] }> {
+    const [entries] = ((await this.redis
+      .multi()
+      .smembers(keys.retry(tenant))
+      .del(keys.retry(tenant))
+      .exec()) ?? []) as [[Error | null, string[]]];
+    const members = entries?.[1] ?? [];
+    return {
+      users: members.filter((entry) => entry.startsWith('user:')).map((entry) => entry.slice(5)),
+      groups: members.filter((entry) => entry.startsWith('group:')).map((entry) => entry.slice(6)),
+    };
+  }
+
+  private async links(key: string, externalIds: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    if (externalIds.length === 0) return found;
+    const values = await this.redis.hmget(key, ...externalIds);
+    externalIds.forEach((externalId, index) => {
+      const value = values[index];
+      if (value) found.set(externalId, value);
+    });
+    return found;
+  }
+}

@@ -1,0 +1,98 @@
+import { FINISHED_STATUSES, type RunStatus } from '../model/run.js';
+
+/** Failures that the next run cannot fix by itself: somebody has to change credentials, network or config. */
+export type FatalCause = 'credentials' | 'unreachable' | 'configuration';
+
+/** What the decision needs of a run record. */
+export interface RunOutcome {
+  readonly status: RunStatus;
+  readonly error?: string;
+  readonly finishedAt?: string;
+}
+
+export interface QuarantinePolicy {
+  /** Consecutive runs failing for the same fatal cause before the tenant is quarantined. */
+  readonly threshold: number;
+  /** How long the schedule waits after the last failure: one step per further failure, the last repeats. */
+  readonly backoffMs: readonly number[];
+}
+
+const HOUR_MS = 3_600_000;
+
+export const DEFAULT_QUARANTINE_POLICY: QuarantinePolicy = {
+  threshold: 3,
+  backoffMs: [HOUR_MS, 6 * HOUR_MS, 24 * HOUR_MS],
+};
+
+export type QuarantineState =
+  | { readonly quarantined: false }
+  | {
+      readonly quarantined: true;
+      readonly cause: FatalCause;
+      /** The newest failure's own words, for the operator. */
+      readonly reason: string;
+      readonly consecutiveFailures: number;
+      /** When the first failure of the streak happened. */
+      readonly since: string;
+      /** Scheduled triggers before this instant are skipped. */
+      readonly nextAllowedAt: string;
+    };
+
+const FATAL_PATTERNS: readonly (readonly [FatalCause, RegExp])[] = [
+  [
+    'credentials',
+    /\b(401|403)\b|unauthori[sz]ed|forbidden|invalid[_ ]client|invalid[_ ]grant|AADSTS\d+|access denied|missing application permission/i,
+  ],
+  [
+    'unreachable',
+    /ENOTFOUND|ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EAI_AGAIN|CERT_|SELF_SIGNED|self[- ]signed certificate|unable to verify/i,
+  ],
+  ['configuration', /not in this worker's configuration|ENOENT|EACCES|EISDIR/],
+];
+
+/** The fatal cause a run's error names, if any; other failures (a 500, a bug) do not count toward quarantine. */
+export function fatalCauseOf(error: string | undefined): FatalCause | undefined {
+  if (!error) return undefined;
+  return FATAL_PATTERNS.find(([, pattern]) => pattern.test(error))?.[0];
+}
+
+/**
+ * Decides from a tenant's runs, newest first, whether it is quarantined: the newest finished runs
+ * failed `threshold` times in a row for the same fatal cause. A run that got through (even with
+ * failures of single objects) ends the streak, and so does an operator's reset at `resetAt`.
+ */
+export function quarantineOf(
+  runs: readonly RunOutcome[],
+  options: { readonly resetAt?: string; readonly policy?: QuarantinePolicy } = {},
+): QuarantineState {
+  const policy = options.policy ?? DEFAULT_QUARANTINE_POLICY;
+  const resetAt = options.resetAt ? Date.parse(options.resetAt) : Number.NEGATIVE_INFINITY;
+  const streak: RunOutcome[] = [];
+  let cause: FatalCause | undefined;
+  for (const run of runs) {
+    if (!FINISHED_STATUSES.includes(run.status) || run.status === 'expired') continue;
+    if (!run.finishedAt || Date.parse(run.finishedAt) <= resetAt) break;
+    const runCause = run.status === 'failed' ? fatalCauseOf(run.error) : undefined;
+    if (!runCause || (cause && runCause !== cause)) break;
+    cause = runCause;
+    streak.push(run);
+  }
+  const newest = streak[0];
+  const oldest = streak.at(-1);
+  if (!cause || !newest || !oldest || streak.length < policy.threshold) return { quarantined: false };
+  const step = Math.min(streak.length - policy.threshold, policy.backoffMs.length - 1);
+  const backoff = policy.backoffMs[step] ?? 0;
+  return {
+    quarantined: true,
+    cause,
+    reason: newest.error ?? cause,
+    consecutiveFailures: streak.length,
+    since: oldest.finishedAt!,
+    nextAllowedAt: new Date(Date.parse(newest.finishedAt!) + backoff).toISOString(),
+  };
+}
+
+/** Whether a scheduled trigger may start a run now. Operators' own requests always may. */
+export function scheduleAllowed(state: QuarantineState, now: Date): boolean {
+  return !state.quarantined || now.getTime() >= Date.parse(state.nextAllowedAt);
+}

@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { computeDesired } from '../../src/engine/desired.js';
+import { type Focus, focusOnSubjects } from '../../src/engine/focus.js';
+import { planFocused } from '../../src/engine/plan.js';
+import type { EngineSettings } from '../../src/engine/settings.js';
+import type { DirectorySnapshot } from '../../src/model/directory.js';
+import type { PlatformState } from '../../src/model/scim.js';
+import { owned, platformGroup, platformUser, settings, sourceGroup, sourceUser } from './fixtures.js';
+
+const snapshot: DirectorySnapshot = {
+  users: [sourceUser('a'), sourceUser('b'), sourceUser('c', {}, false), sourceUser('d')],
+  groups: [sourceGroup('g1', 'Sales', ['a', 'b', 'c', 'd']), sourceGroup('g2', 'Support', ['a'])],
+};
+
+function focus(
+  parts: Partial<{
+    users: string[];
+    groups: string[];
+    added: [string, string][];
+    removed: [string, string][];
+  }>,
+): Focus {
+  const pairs = (list: [string, string][] = []) => list.map(([groupId, memberId]) => ({ groupId, memberId }));
+  return {
+    userIds: new Set(parts.users),
+    groupIds: new Set(parts.groups),
+    membershipsAdded: pairs(parts.added),
+    membershipsRemoved: pairs(parts.removed),
+  };
+}
+
+function plan(
+  platform: PlatformState,
+  scope: Focus,
+  ownedUsers: readonly string[] = [],
+  overrides: Partial<EngineSettings> = {},
+) {
+  const engineSettings = settings(overrides);
+  return planFocused({
+    desired: computeDesired(snapshot, engineSettings),
+    platform,
+    owned: owned(ownedUsers),
+    settings: engineSettings,
+    focus: scope,
+  });
+}
+
+describe('planFocused', () => {
+  it('plans only the users in focus, exactly as a full run would', () => {
+    const platform = { users: [platformUser('pa', 'a', { userName: 'old@example.com' })], groups: [] };
+    const result = plan(platform, focus({ users: ['a', 'b'] }));
+    expect(result.userOps).toEqual([
+      expect.objectContaining({
+        kind: 'updateUser',
+        externalId: 'a',
+        changes: [{ path: 'userName', from: 'old@example.com', to: 'a@example.com' }],
+      }),
+      expect.objectContaining({ kind: 'createUser', externalId: 'b' }),
+    ]);
+  });
+
+  it('never deprovisions what the narrowed platform state holds outside the focus', () => {
+    const platform = {
+      users: [
+        platformUser('p1', 'gone', { userName: 'gone@example.com' }),
+        platformUser('p2', 'a', { userName: 'a@example.com' }),
+      ],
+      groups: [platformGroup('q1', 'g-gone', 'Gone')],
+    };
+    const result = plan(platform, focus({ users: ['a'] }), ['gone']);
+    expect(result.userOps).toEqual([]);
+    expect(result.groupOps).toEqual([]);
+    const focused = plan(platform, focus({ users: ['gone'] }), ['gone']);
+    expect(focused.userOps).toEqual([{ kind: 'deactivateUser', externalId: 'gone', targetId: 'p1' }]);
+  });
+
+  it('turns membership pairs into coalesced, chunked member ops, dropping pairs the desired state contradicts', () => {
+    const platform = { users: [], groups: [platformGroup('q1', 'g1', 'Sales')] };
+    const result = plan(
+      platform,
+      focus({
+        added: [
+          ['g1', 'a'],
+          ['g1', 'b'],
+          ['g1', 'd'],
+          ['g2', 'b'],
+          ['g-unpushed', 'a'],
+        ],
+        removed: [
+          ['g1', 'gone'],
+          ['g1', 'a'],
+          ['g2', 'x'],
+        ],
+      }),
+      [],
+      { membersPerPatch: 2 },
+    );
+    expect(result.groupOps).toEqual([
+      { kind: 'addMembers', externalId: 'g1', targetId: 'q1', memberExternalIds: ['a', 'b'] },
+      { kind: 'addMembers', externalId: 'g1', memberExternalIds: ['d'], targetId: 'q1' },
+      { kind: 'removeMembers', externalId: 'g1', targetId: 'q1', memberExternalIds: ['gone'] },
+      { kind: 'removeMembers', externalId: 'g2', memberExternalIds: ['x'] },
+    ]);
+  });
+
+  it('adds a user it creates to the pushed groups that hold it', () => {
+    const result = plan({ users: [], groups: [] }, focus({ users: ['a'] }));
+    expect(result.userOps.map((op) => op.kind)).toEqual(['createUser']);
+    expect(result.groupOps).toEqual([
+      { kind: 'addMembers', externalId: 'g1', memberExternalIds: ['a'] },
+      { kind: 'addMembers', externalId: 'g2', memberExternalIds: ['a'] },
+    ]);
+  });
+
+  it('does not add an inactive user without an account', () => {
+    const result = plan({ users: [], groups: [] }, focus({ users: ['c'], added: [['g1', 'c']] }));
+    expect(result.userOps).toEqual([]);
+    expect(result.groupOps).toEqual([]);
+  });
+
+  it('creates a focused group with its members instead of replaying its pairs', () => {
+    const result = plan({ users: [], groups: [] }, focus({ groups: ['g2'], added: [['g2', 'a']] }));
+    expect(result.groupOps).toEqual([
+      { kind: 'createGroup', externalId: 'g2', displayName: 'Support', memberExternalIds: ['a'] },
+    ]);
+  });
+
+  it('returns a trace per focused object for on-demand provisioning', () => {
+    const platform = { users: [platformUser('pa', undefined, { userName: 'A@example.com' })], groups: [] };
+    const result = plan(platform, focus({ users: ['a', 'c'], groups: ['g2'] }));
+    expect(result.userTraces).toEqual([
+      {
+        externalId: 'a',
+        inScope: true,
+        reason: 'all users are in scope',
+        matchedBy: 'userName',
+        targetId: 'pa',
+        action: 'updateUser',
+        changes: [
+          { path: 'externalId', to: 'a' },
+          { path: 'userName', from: 'A@example.com', to: 'a@example.com' },
+        ],
+      },
+      {
+        externalId: 'c',
+        inScope: true,
+        reason: 'all users are in scope (disabled in the source)',
+        action: 'none',
+        changes: [],
+        detail: 'inactive in the source and no platform account',
+      },
+    ]);
+    expect(result.groupTraces).toEqual([
+      expect.objectContaining({ externalId: 'g2', pushed: true, action: 'createGroup', membersAdded: 1 }),
+    ]);
+  });
+
+  it('estimates the managed user count from what the tenant owns, unless the shell knows it', () => {
+    expect(plan({ users: [], groups: [] }, focus({}), ['a', 'b', 'gone']).managedUserCount).toBe(2);
+    const engineSettings = settings();
+    const known = planFocused({
+      desired: computeDesired(snapshot, engineSettings),
+      platform: { users: [], groups: [] },
+      owned: owned(),
+      settings: engineSettings,
+      focus: focus({}),
+      managedUserCount: 40,
+    });
+    expect(known.managedUserCount).toBe(40);
+  });
+});
+
+describe('focusOnSubjects', () => {
+  it('takes the named users, the members of named groups, and their pushed-group memberships', () => {
+    const desired = computeDesired(snapshot, settings());
+    const subjects = focusOnSubjects(desired, { userIds: ['d'], groupIds: ['g2'] });
+    expect([...subjects.userIds].sort()).toEqual(['a', 'd']);
+    expect([...subjects.groupIds]).toEqual(['g2']);
+    expect(subjects.membershipsAdded).toEqual([
+      { groupId: 'g1', memberId: 'a' },
+      { groupId: 'g1', memberId: 'd' },
+      { groupId: 'g2', memberId: 'a' },
+    ]);
+  });
+});
