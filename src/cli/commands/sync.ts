@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { RunRecord } from '../../model/run.js';
 import { requestRun, waitForRun } from '../../runs/requestRun.js';
 import { action } from '../action.js';
 import { cliLogger, loadConfig, openBackend, requireTenant, runInline } from '../context.js';
@@ -25,7 +26,7 @@ export function registerSync(program: Command): void {
             trigger: 'cli',
           } as const;
           const progress = options.json ? undefined : progressReporter();
-          let record;
+          let record: RunRecord;
           if (options.inline) {
             record = await runInline(backend, config, tenant, order, cliLogger(), progress);
           } else {

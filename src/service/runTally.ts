@@ -1,0 +1,90 @@
+import type { Redis } from 'ioredis';
+import { FINISHED_STATUSES, type RunRecord } from '../model/run.js';
+import { RUN_DURATION_BUCKETS_SECONDS, type TenantTotals } from '../observability/metrics.js';
+import { keys } from '../runs/keys.js';
+import type { Stores } from '../runs/runtime.js';
+import { serviceKeys } from './keys.js';
+
+/** Tallied run ids remembered per tenant: more than the run records kept, so none is counted twice. */
+const TALLIED_KEPT = 1000;
+
+/** Adds the increments only the first time this run is tallied, whoever (worker, scrape) gets there first. */
+const TALLY_ONCE = `
+if redis.call('zadd', KEYS[1], 'NX', ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('zremrangebyrank', KEYS[1], 0, -tonumber(ARGV[3]) - 1)
+for i = 4, #ARGV, 2 do redis.call('hincrbyfloat', KEYS[2], ARGV[i], ARGV[i + 1]) end
+return 1`;
+
+/** The counters a finished run adds to its tenant's totals, as hash fields and increments. */
+export function tallyFields(record: RunRecord): [string, number][] {
+  const fields: [string, number][] = [[`runs|${record.mode}|${record.status}`, 1]];
+  for (const [kind, counts] of Object.entries(record.counts)) {
+    if (counts.succeeded > 0) fields.push([`ops|${kind}|succeeded`, counts.succeeded]);
+    if (counts.failed > 0) fields.push([`ops|${kind}|failed`, counts.failed]);
+  }
+  for (const side of ['source', 'target'] as const) {
+    if (record.apiCalls[side] > 0) fields.push([`calls|${side}`, record.apiCalls[side]]);
+    if (record.throttled[side] > 0) fields.push([`throttled|${side}`, record.throttled[side]]);
+  }
+  if (record.durationMs !== undefined) {
+    const seconds = record.durationMs / 1000;
+    const bucket = RUN_DURATION_BUCKETS_SECONDS.findIndex((bound) => seconds <= bound);
+    fields.push([`duration|${bucket === -1 ? RUN_DURATION_BUCKETS_SECONDS.length : bucket}`, 1], ['durationSum', seconds]);
+  }
+  return fields;
+}
+
+/** Counts a finished run into its tenant's totals, once. Answers whether this call counted it. */
+export async function tallyRun(redis: Redis, record: RunRecord): Promise<boolean> {
+  if (!FINISHED_STATUSES.includes(record.status)) return false;
+  const finished = Date.parse(record.finishedAt ?? record.createdAt);
+  const added = await redis.eval(
+    TALLY_ONCE,
+    2,
+    serviceKeys.tallied(record.tenant),
+    serviceKeys.tally(record.tenant),
+    String(finished),
+    record.id,
+    String(TALLIED_KEPT),
+    ...tallyFields(record).flatMap(([field, increment]) => [field, String(increment)]),
+  );
+  return added === 1;
+}
+
+/** Counts every finished run of the tenant that no worker counted (one died before it could). */
+export async function tallyFinishedRuns(stores: Stores, tenant: string): Promise<void> {
+  const ids = await stores.redis.zrevrange(keys.runIndex(tenant), 0, -1);
+  if (ids.length === 0) return;
+  const scores = await stores.redis.zmscore(serviceKeys.tallied(tenant), ...ids);
+  const untallied = ids.filter((_, index) => scores[index] === null);
+  for (const id of untallied) {
+    const record = await stores.runs.get(tenant, id);
+    if (record) await tallyRun(stores.redis, record);
+  }
+}
+
+export async function readTotals(
+  redis: Redis,
+  tenant: string,
+): Promise<Omit<TenantTotals, 'quarantined' | 'skippedTriggers'>> {
+  const fields = await redis.hgetall(serviceKeys.tally(tenant));
+  const totals = {
+    tenant,
+    runs: [] as { mode: string; outcome: string; count: number }[],
+    ops: [] as { kind: string; outcome: string; count: number }[],
+    apiCalls: { source: 0, target: 0 },
+    throttled: { source: 0, target: 0 },
+    durationBuckets: RUN_DURATION_BUCKETS_SECONDS.map(() => 0).concat(0),
+    durationSumSeconds: Number(fields.durationSum ?? 0),
+  };
+  for (const [field, text] of Object.entries(fields)) {
+    const value = Number(text);
+    const [family, first, second] = field.split('|');
+    if (family === 'runs' && first && second) totals.runs.push({ mode: first, outcome: second, count: value });
+    else if (family === 'ops' && first && second) totals.ops.push({ kind: first, outcome: second, count: value });
+    else if ((family === 'calls' || family === 'throttled') && (first === 'source' || first === 'target')) {
+      totals[family === 'calls' ? 'apiCalls' : 'throttled'][first] = value;
+    } else if (family === 'duration' && first) totals.durationBuckets[Number(first)] = value;
+  }
+  return totals;
+}
