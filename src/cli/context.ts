@@ -6,7 +6,7 @@ import { startOpWorker } from '../queue/opWorker.js';
 import { QueueSet } from '../queue/queues.js';
 import { executeIfUnlocked } from '../runs/lockedRun.js';
 import { type RunOrder, recordRun, requestOf } from '../runs/requestRun.js';
-import { createStores, createTenantRuntime, type Stores } from '../runs/runtime.js';
+import { createStores, createTenantRuntime, type Stores, type TenantRuntime } from '../runs/runtime.js';
 import { connectRedis } from '../service/redis.js';
 import { UsageError } from './errors.js';
 
@@ -80,9 +80,7 @@ export async function runInline(
   onProgress?: (record: RunRecord) => void,
 ): Promise<RunRecord> {
   const runtime = createTenantRuntime(tenant, logger);
-  const connection = connectRedis(redisUrl(config));
-  const worker = startOpWorker({ connection, stores: backend.stores, runtime, logger });
-  await worker.waitUntilReady();
+  const worker = await startOpWorkerHere(backend, config, runtime, logger);
   const record = await recordRun(backend.stores, { ...order, tenant: tenant.id });
   const following = followRun(backend, record, onProgress);
   try {
@@ -95,8 +93,25 @@ export async function runInline(
   } finally {
     following.stop();
     await worker.close();
-    connection.disconnect();
   }
+}
+
+/** The tenant's op worker in this process, on its own connection (BullMQ workers block on theirs). */
+export async function startOpWorkerHere(
+  backend: Backend,
+  config: Config,
+  runtime: TenantRuntime,
+  logger: Logger,
+): Promise<{ close(): Promise<void> }> {
+  const connection = connectRedis(redisUrl(config));
+  const worker = startOpWorker({ connection, stores: backend.stores, runtime, logger });
+  await worker.waitUntilReady();
+  return {
+    async close() {
+      await worker.close();
+      connection.disconnect();
+    },
+  };
 }
 
 /** Calls `onProgress` with the run record every so often until stopped. */

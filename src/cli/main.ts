@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerApprove } from './commands/approve.js';
 import { registerCheckConfig } from './commands/checkConfig.js';
 import { registerPlan } from './commands/plan.js';
+import { registerProvision } from './commands/provision.js';
 import { registerReset } from './commands/reset.js';
 import { registerRuns } from './commands/runs.js';
+import { registerStart } from './commands/start.js';
 import { registerSync } from './commands/sync.js';
+import { registerTestConnection } from './commands/testConnection.js';
 import { EXIT } from './errors.js';
 
 const program = new Command('dirsync')
@@ -18,8 +22,12 @@ const program = new Command('dirsync')
 
 registerCheckConfig(program);
 registerPlan(program);
+registerProvision(program);
 registerSync(program);
 registerRuns(program);
 registerReset(program);
+registerStart(program);
+registerApprove(program);
+registerTestConnection(program);
 
 await program.parseAsync(process.argv);

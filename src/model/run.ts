@@ -81,6 +81,8 @@ export interface ProvisioningEvent {
   readonly at: string;
   readonly objectType: 'user' | 'group';
   readonly externalId: string;
+  /** The platform's id of the object, when known. */
+  readonly targetId?: string;
   /** The object's userName or displayName, what support staff search by. */
   readonly subject?: string;
   /** Absent when the object failed before an op was chosen (a matching conflict, say). */

@@ -49,6 +49,7 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpJobData> {
           ...subjectOf(op),
           op: op.kind,
           outcome: 'success',
+          ...(result.targetId ? { targetId: result.targetId } : {}),
           ...(result.note ? { reason: result.note } : {}),
           ...('changes' in op ? { changes: op.changes } : {}),
         });

@@ -31,6 +31,12 @@ const gunzipAsync = promisify(gunzip);
 /** Ops shown in a run record; the whole plan is kept beside it. */
 const OPS_KEPT_IN_RECORD = 1000;
 const ENQUEUE_CHUNK = 1000;
+/**
+ * BullMQ takes jobs without a priority before any prioritised job: runs' ops carry this one, so
+ * that on-demand provisioning (priority 0: none) jumps ahead of scheduled work.
+ */
+const RUN_PRIORITY = 10;
+export const ON_DEMAND_PRIORITY = 0;
 
 export interface PipelineDependencies {
   readonly stores: Stores;
@@ -118,13 +124,9 @@ export async function executeRun(request: RunRequest, deps: PipelineDependencies
       held = { plan, checkpoint };
     }
 
-    await stores.runs.update(tenant, request.runId, { status: 'applying', phase: 'users' });
-    await enqueueAndAwait(deps, request.runId, held.plan.userOps);
-    await stores.runs.update(tenant, request.runId, { phase: 'groups' });
-    const groupJobs = await enqueue(deps, request.runId, held.plan.groupOps);
+    const { checkpoint } = held;
     // Every op is now safely in Redis: the next incremental run may start from here.
-    await stores.state.commitCheckpoint(tenant, held.checkpoint);
-    await awaitOps(deps, request.runId, groupJobs);
+    await applyPlan(deps, request.runId, held.plan, () => stores.state.commitCheckpoint(tenant, checkpoint));
     return finish(deps, request, started, counter, {});
   } catch (error) {
     const reason = describeError(error);
@@ -256,7 +258,12 @@ async function recordProblems(deps: PipelineDependencies, runId: string, plan: P
 }
 
 /** Adds the ops as jobs; returns the ids of those an earlier run had enqueued and that are still pending. */
-async function enqueue(deps: PipelineDependencies, runId: string, ops: readonly Op[]): Promise<string[]> {
+async function enqueue(
+  deps: PipelineDependencies,
+  runId: string,
+  ops: readonly Op[],
+  priority = RUN_PRIORITY,
+): Promise<string[]> {
   const tenant = deps.runtime.config.id;
   const queue = deps.queues.ops(tenant);
   const pendingElsewhere: string[] = [];
@@ -290,8 +297,24 @@ async function existingJobs(deps: PipelineDependencies, jobIds: readonly string[
   return new Set(jobIds.filter((_, index) => answers[index]?.[1] === 1));
 }
 
-async function enqueueAndAwait(deps: PipelineDependencies, runId: string, ops: readonly Op[]): Promise<void> {
-  await awaitOps(deps, runId, await enqueue(deps, runId, ops));
+/**
+ * Applies a plan through the op queue: every user op ends before the first group op is enqueued,
+ * so groups find their members. `onEnqueued` runs once every op is safely in Redis.
+ */
+export async function applyPlan(
+  deps: PipelineDependencies,
+  runId: string,
+  plan: Plan,
+  onEnqueued?: () => Promise<void>,
+  priority?: number,
+): Promise<void> {
+  const tenant = deps.runtime.config.id;
+  await deps.stores.runs.update(tenant, runId, { status: 'applying', phase: 'users' });
+  await awaitOps(deps, runId, await enqueue(deps, runId, plan.userOps, priority));
+  await deps.stores.runs.update(tenant, runId, { phase: 'groups' });
+  const groupJobs = await enqueue(deps, runId, plan.groupOps, priority);
+  await onEnqueued?.();
+  await awaitOps(deps, runId, groupJobs);
 }
 
 /**
@@ -342,7 +365,7 @@ function summarise(plan: Plan): RunRecord['plan'] {
   };
 }
 
-async function finish(
+export async function finish(
   deps: PipelineDependencies,
   request: RunRequest,
   started: Date,

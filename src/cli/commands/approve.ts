@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import type { RunRecord } from '../../model/run.js';
+import { requestOf } from '../../runs/requestRun.js';
+import { createTenantRuntime } from '../../runs/runtime.js';
+import { type ApprovalOutcome, approveHeldRun, approveThroughQueue } from '../../service/approval.js';
+import { executeHere } from '../../service/executeHere.js';
+import { connectRedis } from '../../service/redis.js';
+import { action } from '../action.js';
+import { cliLogger, loadConfig, openBackend, redisUrl, requireTenant } from '../context.js';
+import { EXIT } from '../errors.js';
+import { exitCodeFor, printJson, printText } from '../output.js';
+import { runSummary } from '../render.js';
+
+export function registerApprove(program: Command): void {
+  program
+    .command('approve <tenant> <runId>')
+    .description('release a run held by a safety guard: its held plan is applied')
+    .option('--inline', 'apply it in this process (no service needed) and wait for the end')
+    .action(
+      action(async (options, tenantId: string, runId: string) => {
+        const config = loadConfig(options);
+        const tenant = requireTenant(config, tenantId);
+        const backend = await openBackend(config);
+        try {
+          let applied: RunRecord | undefined;
+          let outcome: ApprovalOutcome;
+          if (options.inline) {
+            const workerConnection = connectRedis(redisUrl(config));
+            const logger = cliLogger();
+            try {
+              outcome = await approveHeldRun(backend.stores, tenant.id, runId, async (run) => {
+                const deps = {
+                  ...backend,
+                  runtime: createTenantRuntime(tenant, logger),
+                  logger,
+                  workerConnection,
+                };
+                applied = await executeHere({ ...requestOf(run), trigger: 'approve' }, deps);
+              });
+            } finally {
+              workerConnection.disconnect();
+            }
+          } else {
+            outcome = await approveThroughQueue(backend, tenant.id, runId);
+          }
+          if (!outcome.approved) {
+            if (options.json) printJson({ ok: false, problem: outcome.problem, message: outcome.message });
+            else process.stderr.write(`${outcome.message}\n`);
+            return EXIT.failed;
+          }
+          if (applied) {
+            if (options.json) printJson(applied);
+            else printText(runSummary(applied));
+            return exitCodeFor(applied);
+          }
+          if (options.json) printJson({ ok: true, runId, status: outcome.run.status });
+          else
+            printText(`run ${runId} approved and queued; follow it with: dirsync run ${tenant.id} ${runId}`);
+          return EXIT.ok;
+        } finally {
+          await backend.close();
+        }
+      }),
+    );
+}

@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import { createTenantRuntime } from '../../runs/runtime.js';
+import { testTenantConnection } from '../../service/connectionTest.js';
+import { action } from '../action.js';
+import { cliLogger, loadConfig, requireTenant } from '../context.js';
+import { EXIT } from '../errors.js';
+import { printJson, printText } from '../output.js';
+
+export function registerTestConnection(program: Command): void {
+  program
+    .command('test-connection <tenant>')
+    .description('source and target reachable, credentials valid, permissions enough')
+    .action(
+      action(async (options, tenantId: string) => {
+        const config = loadConfig(options);
+        const tenant = requireTenant(config, tenantId);
+        const report = await testTenantConnection(createTenantRuntime(tenant, cliLogger()));
+        if (options.json) printJson(report);
+        else {
+          for (const check of report.checks) {
+            printText(`${check.ok ? 'ok  ' : 'FAIL'} ${check.side} · ${check.name}: ${check.message}`);
+          }
+          printText(report.ok ? `${tenant.id}: every check passed` : `${tenant.id}: some checks failed`);
+        }
+        return report.ok ? EXIT.ok : EXIT.failed;
+      }),
+    );
+}

@@ -1,0 +1,138 @@
+import type { GroupTrace, UserTrace } from '../engine/index.js';
+import type { DirectoryUser } from '../model/directory.js';
+import type { ProvisionStep, StepStatus, SubjectTrace } from '../model/provision.js';
+import type { ProvisioningEvent } from '../model/run.js';
+
+/**
+ * Dresses the engine's decision and the workers' outcomes as Entra-style step traces. Pure: the
+ * lookup, the plan's traces and the run's events go in, the answer comes out.
+ */
+export interface TraceInputs {
+  readonly resolved: Readonly<Record<string, string>>;
+  readonly users: ReadonlyMap<string, DirectoryUser>;
+  readonly userTraces: ReadonlyMap<string, UserTrace>;
+  readonly groupTraces: ReadonlyMap<string, GroupTrace>;
+  readonly groupNames: ReadonlyMap<string, string>;
+  /** The last event per object of this run. */
+  readonly outcomes: ReadonlyMap<string, ProvisioningEvent>;
+  /** Member counts of named groups that are applied by a queued follow-up run. */
+  readonly deferredMembers: ReadonlyMap<string, number>;
+}
+
+export function userSubjectTrace(reference: string, inputs: TraceInputs): SubjectTrace {
+  const sourceId = inputs.resolved[reference];
+  const user = sourceId ? inputs.users.get(sourceId) : undefined;
+  if (!sourceId || !user) return ended(reference, 'user', [notFound(reference)]);
+  const steps: ProvisionStep[] = [
+    {
+      step: 'import',
+      status: 'success',
+      details: { sourceId, active: user.active, attributes: user.attributes },
+    },
+  ];
+  const trace = inputs.userTraces.get(sourceId);
+  if (!trace)
+    return ended(reference, 'user', [...steps, failure('scope', 'the plan did not consider this user')]);
+  const deprovisions = trace.action === 'deactivateUser' || trace.action === 'deleteUser';
+  if (!trace.inScope && !deprovisions) {
+    steps.push({
+      step: 'scope',
+      status: 'skipped',
+      details: { inScope: false, reason: trace.reason, ...(trace.detail ? { detail: trace.detail } : {}) },
+    });
+    return ended(reference, 'user', steps);
+  }
+  steps.push({ step: 'scope', status: 'success', details: { inScope: trace.inScope, reason: trace.reason } });
+  if (trace.problem) return ended(reference, 'user', [...steps, failure('match', trace.problem)]);
+  steps.push({
+    step: 'match',
+    status: 'success',
+    details: trace.targetId
+      ? { matchedBy: trace.matchedBy ?? 'externalId', targetId: trace.targetId }
+      : { matchedBy: null, note: 'no platform account yet' },
+  });
+  steps.push(actionStep(trace.action, trace.changes, trace.detail, inputs.outcomes.get(sourceId)));
+  return ended(reference, 'user', steps);
+}
+
+export function groupSubjectTrace(reference: string, inputs: TraceInputs): SubjectTrace {
+  const sourceId = inputs.resolved[reference];
+  const name = sourceId ? inputs.groupNames.get(sourceId) : undefined;
+  if (!sourceId || name === undefined) return ended(reference, 'group', [notFound(reference)]);
+  const trace = inputs.groupTraces.get(sourceId);
+  const steps: ProvisionStep[] = [
+    { step: 'import', status: 'success', details: { sourceId, displayName: name } },
+  ];
+  if (!trace)
+    return ended(reference, 'group', [...steps, failure('scope', 'the plan did not consider this group')]);
+  if (!trace.pushed && trace.action !== 'deleteGroup') {
+    steps.push({
+      step: 'scope',
+      status: 'skipped',
+      details: { inScope: false, reason: trace.detail ?? 'the group is not pushed by this tenant’s scope' },
+    });
+    return ended(reference, 'group', steps);
+  }
+  steps.push({ step: 'scope', status: 'success', details: { inScope: trace.pushed } });
+  if (trace.problem) return ended(reference, 'group', [...steps, failure('match', trace.problem)]);
+  steps.push({
+    step: 'match',
+    status: 'success',
+    details: trace.targetId
+      ? { matchedBy: trace.matchedBy ?? 'externalId', targetId: trace.targetId }
+      : { matchedBy: null, note: 'no platform group yet' },
+  });
+  const action = actionStep(trace.action, trace.changes, trace.detail, inputs.outcomes.get(sourceId));
+  const deferred = inputs.deferredMembers.get(sourceId);
+  steps.push({
+    ...action,
+    details: {
+      ...action.details,
+      membersAdded: trace.membersAdded,
+      membersRemoved: trace.membersRemoved,
+      ...(deferred
+        ? { membersDeferred: deferred, note: `${deferred} more members are applied by a queued run` }
+        : {}),
+    },
+  });
+  return ended(reference, 'group', steps);
+}
+
+function actionStep(
+  action: string,
+  changes: readonly unknown[],
+  detail: string | undefined,
+  outcome: ProvisioningEvent | undefined,
+): ProvisionStep {
+  if (action === 'none')
+    return {
+      step: 'action',
+      status: 'success',
+      details: { action: 'none', reason: detail ?? 'already in the desired state' },
+    };
+  if (outcome?.outcome === 'failure')
+    return { step: 'action', status: 'failure', details: { action, changes, reason: outcome.reason } };
+  return {
+    step: 'action',
+    status: 'success',
+    details: { action, changes, ...(outcome?.targetId ? { targetId: outcome.targetId } : {}) },
+  };
+}
+
+function notFound(reference: string): ProvisionStep {
+  return failure('import', `no user or group "${reference}" in the source`);
+}
+
+function failure(step: ProvisionStep['step'], reason: string): ProvisionStep {
+  return { step, status: 'failure', details: { reason } };
+}
+
+function ended(subject: string, kind: 'user' | 'group', steps: readonly ProvisionStep[]): SubjectTrace {
+  const statuses = steps.map((step) => step.status);
+  const status: StepStatus = statuses.includes('failure')
+    ? 'failure'
+    : statuses.includes('skipped')
+      ? 'skipped'
+      : 'success';
+  return { subject, kind, status, steps };
+}
