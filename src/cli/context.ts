@@ -93,6 +93,7 @@ export async function runInline(
   } finally {
     following.stop();
     await worker.close();
+    runtime.close();
   }
 }
 

@@ -1,6 +1,7 @@
 import type { AttributeChange } from '../model/plan.js';
 import type { GroupQuery, Platform, PlatformCapabilities, UserQuery } from '../model/platform.js';
 import type { PlatformGroup, PlatformUser, ScimUserState } from '../model/scim.js';
+import type { CallCounter } from '../model/source.js';
 import { anyEqualsFilter } from './filter/quote.js';
 import { isJsonObject } from './json.js';
 import { readAllPages } from './paging.js';
@@ -35,9 +36,13 @@ export class ScimPlatform implements Platform {
   readonly #http: ScimHttp;
   readonly #settings: typeof DEFAULTS;
   readonly #concurrency: number;
+  readonly #counter: CallCounter | undefined;
+  readonly #options: ScimPlatformOptions;
 
-  constructor(options: ScimPlatformOptions) {
-    this.#http = new ScimHttp(options);
+  constructor(options: ScimPlatformOptions, sharedHttp?: ScimHttp) {
+    this.#options = options;
+    this.#http = sharedHttp ?? new ScimHttp(options);
+    this.#counter = options.counter;
     this.#concurrency = options.concurrency;
     this.#settings = {
       pageSize: options.pageSize ?? DEFAULTS.pageSize,
@@ -141,6 +146,11 @@ export class ScimPlatform implements Platform {
   }
 
   /** Frees the keep-alive sockets. */
+  /** The same connection pool, with calls counted by `counter` (one per run or job). */
+  withCounter(counter: CallCounter): ScimPlatform {
+    return new ScimPlatform({ ...this.#options, counter }, this.#http);
+  }
+
   close(): void {
     this.#http.close();
   }
@@ -188,7 +198,7 @@ export class ScimPlatform implements Platform {
 
   /** Sends and returns the body of a 2xx answer; 404 gives undefined when absence is an answer. */
   async #expect(request: ScimRequest, options: { absentOn404?: boolean } = {}): Promise<unknown> {
-    const response: ScimResponse = await this.#http.send(request);
+    const response: ScimResponse = await this.#http.send(request, this.#counter);
     if (response.status >= 200 && response.status < 300) return response.body;
     if (response.status === 404 && options.absentOn404) return undefined;
     throw failure(request, response);

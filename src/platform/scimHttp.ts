@@ -72,12 +72,13 @@ export class ScimHttp {
     });
   }
 
-  async send(request: ScimRequest): Promise<ScimResponse> {
+  /** `counter` overrides the one given at construction: one connection pool, counted per caller. */
+  async send(request: ScimRequest, counter: CallCounter | undefined = this.options.counter): Promise<ScimResponse> {
     const url = new URL(request.path.replace(/^\//, ''), this.#base);
     for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
     let networkRetries = 0;
     for (let attempt = 1; ; attempt++) {
-      this.options.counter?.call('target');
+      counter?.call('target');
       let response: ScimResponse & { retryAfter?: string };
       try {
         response = await this.#sendOnce(request.method, url, request.body);
@@ -95,7 +96,7 @@ export class ScimHttp {
       }
       if (!isThrottled(response.status) || attempt >= this.#retry.maxAttempts) return response;
       const waitMs = throttleWaitMs(response.retryAfter, attempt, this.#retry, Date.now(), Math.random());
-      this.options.counter?.throttled('target', waitMs);
+      counter?.throttled('target', waitMs);
       this.options.logger?.warn(
         { method: request.method, path: url.pathname, status: response.status, attempt, waitMs },
         'platform throttled; waiting',

@@ -37,25 +37,32 @@ export interface TenantRuntime {
   readonly mappedPaths: readonly string[];
   source(counter: CallCounter): Promise<Source>;
   platform(counter: CallCounter): Platform;
+  /** Frees the platform connections. */
+  close(): void;
 }
 
 export function createTenantRuntime(config: TenantConfig, logger: Logger): TenantRuntime {
   const settings = engineSettingsFor(config);
   const tenantLogger = logger.child({ tenant: config.id });
+  // One connection pool per tenant and process, shared by its runs and op jobs.
+  let sharedPlatform: ScimPlatform | undefined;
   return {
     config,
     settings,
     mappedPaths: Object.keys(settings.userMapping),
     source: (counter) => createSource(config.source, { counter, logger: tenantLogger }),
-    platform: (counter) =>
-      new ScimPlatform({
+    platform: (counter) => {
+      sharedPlatform ??= new ScimPlatform({
         baseUrl: config.target.url,
         token: config.target.token,
         ...(config.target.ca ? { ca: config.target.ca } : {}),
         concurrency: config.target.concurrency,
-        counter,
+        membersPerPatch: config.target.membersPerPatch,
         logger: tenantLogger,
-      }),
+      });
+      return sharedPlatform.withCounter(counter);
+    },
+    close: () => sharedPlatform?.close(),
   };
 }
 

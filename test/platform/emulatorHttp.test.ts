@@ -119,7 +119,7 @@ describe('control endpoints', () => {
         body: JSON.stringify(body ?? {}),
       });
     expect((await post('faults', { rate429: 1, retryAfterSeconds: 0 })).status).toBe(204);
-    const state = await (await fetch(`${origin()}/_control/state`)).json();
+    const state = (await (await fetch(`${origin()}/_control/state`)).json()) as { users: unknown[] };
     expect(state.users).toHaveLength(1);
     const throttled = await scim('GET', '/Users');
     expect(throttled).toMatchObject({ status: 429, body: { schemas: [ERROR_URN], status: '429' } });

@@ -84,6 +84,22 @@ describe('ScimStore PATCH as real clients send it', () => {
     expect(refusal(() => store.patch('Users', userId, message))).toMatchObject({ status, scimType });
   });
 
+  test('a PATCH stores a new object and leaves the one read before it untouched', () => {
+    const before = store.get('Users', userId);
+    const copy = structuredClone(before);
+    store.patch(
+      'Users',
+      userId,
+      patch(
+        { op: 'replace', path: 'emails[type eq "work"].value', value: 'new@contoso.com' },
+        { op: 'replace', path: 'name.givenName', value: 'Alicia' },
+        { op: 'add', path: `${ENTERPRISE_USER_URN}:department`, value: 'Sales' },
+      ),
+    );
+    expect(before).toEqual(copy);
+    expect(store.get('Users', userId)).toMatchObject({ name: { givenName: 'Alicia' } });
+  });
+
   test('a rename onto a taken userName is a uniqueness conflict, whatever its case', () => {
     store.seedUser({ userName: 'bob@contoso.com' });
     const conflict = refusal(() =>

@@ -74,6 +74,7 @@ export async function startPipelineHarness(
     },
     async close() {
       await worker.close();
+      runtime.close();
       await queues.close();
       workerConnection.disconnect();
       redis.disconnect();

@@ -65,6 +65,7 @@ export function registerProvision(program: Command): void {
           throw error;
         } finally {
           await worker?.close();
+          runtime.close();
           await backend.close();
         }
       }),

@@ -37,7 +37,7 @@ export function matchesFilter(filter: Filter, resource: JsonObject): boolean {
  * Every value an attribute path reaches: arrays are spread, and a multi-valued complex attribute
  * named without a sub-attribute stands for its `value`s (`emails eq "a@x"`).
  */
-export function valuesAt(resource: JsonObject, path: AttributePath): unknown[] {
+function valuesAt(resource: JsonObject, path: AttributePath): unknown[] {
   const container = path.schema === undefined ? resource : getAttribute(resource, path.schema);
   if (!isJsonObject(container)) return [];
   const top = spread(getAttribute(container, path.name));

@@ -21,7 +21,9 @@ const SERVER_OWNED: ReadonlySet<string> = new Set(['id', 'meta']);
  */
 export function applyPatch(resource: JsonObject, message: unknown): JsonObject {
   const operations = patchOperations(message);
-  const patched = structuredClone(resource);
+  // Copy on write: every level an operation changes is copied on the way down, so the stored
+  // resource is never mutated and a large group is not cloned whole for a few members.
+  const patched = { ...resource };
   for (const operation of operations) applyOperation(patched, operation);
   listExtensionSchemas(patched);
   return patched;
@@ -90,10 +92,12 @@ function applyToSubAttribute(
   if (Array.isArray(parent))
     throw new ScimError(400, 'invalidPath', `${key} is multi-valued: select values with ${key}[...]`);
   if (name === 'remove') {
-    if (isJsonObject(parent)) delete parent[findKey(parent, subAttr) ?? subAttr];
+    if (!isJsonObject(parent)) return;
+    const { [findKey(parent, subAttr) ?? subAttr]: _removed, ...rest } = parent;
+    container[key] = rest;
     return;
   }
-  const object = isJsonObject(parent) ? parent : {};
+  const object = isJsonObject(parent) ? { ...parent } : {};
   object[findKey(object, subAttr) ?? subAttr] = value;
   container[key] = object;
 }
@@ -106,24 +110,25 @@ function applyToFilteredValues(
   subAttr: string | undefined,
   value: unknown,
 ): void {
-  const items: unknown[] = Array.isArray(container[key]) ? [...(container[key] as unknown[])] : [];
+  const existing: unknown[] = Array.isArray(container[key]) ? (container[key] as unknown[]) : [];
   const selected = (item: unknown): item is JsonObject => isJsonObject(item) && matchesFilter(filter, item);
-  if (name === 'remove') {
-    if (subAttr === undefined) container[key] = items.filter((item) => !selected(item));
-    else for (const item of items.filter(selected)) delete item[findKey(item, subAttr) ?? subAttr];
+  if (name === 'remove' && subAttr === undefined) {
+    container[key] = existing.filter((item) => !selected(item));
     return;
   }
-  let targets = items.filter(selected);
-  if (targets.length === 0) {
-    const created = valueSelectedBy(filter);
-    items.push(created);
-    targets = [created];
-  }
-  for (const item of targets) {
-    if (subAttr !== undefined) item[findKey(item, subAttr) ?? subAttr] = value;
-    else if (isJsonObject(value)) Object.assign(item, value);
-    else throw new ScimError(400, 'invalidValue', `${key}[...] needs an object value`);
-  }
+  const change = (item: JsonObject): JsonObject => {
+    const copy = { ...item };
+    if (subAttr === undefined) {
+      if (!isJsonObject(value)) throw new ScimError(400, 'invalidValue', `${key}[...] needs an object value`);
+      return Object.assign(copy, value);
+    }
+    const subKey = findKey(copy, subAttr) ?? subAttr;
+    if (name === 'remove') delete copy[subKey];
+    else copy[subKey] = value;
+    return copy;
+  };
+  const items = existing.map((item) => (selected(item) ? change(item) : item));
+  if (name !== 'remove' && !existing.some(selected)) items.push(change(valueSelectedBy(filter)));
   container[key] = items;
 }
 
@@ -163,16 +168,16 @@ function added(existing: unknown, value: unknown): unknown {
 
 /** Values of multi-valued attributes are the same when their `value`s are (members, emails). */
 function identityOf(item: unknown): string {
-  return isJsonObject(item) && 'value' in item ? `value:${JSON.stringify(item.value)}` : JSON.stringify(item);
+  if (!isJsonObject(item) || !('value' in item)) return JSON.stringify(item);
+  return typeof item.value === 'string' ? `value:${item.value}` : `value:${JSON.stringify(item.value)}`;
 }
 
 function extensionObject(resource: JsonObject, schema: string): JsonObject {
   const key = findKey(resource, schema) ?? schema;
   const existing = resource[key];
-  if (isJsonObject(existing)) return existing;
-  const created: JsonObject = {};
-  resource[key] = created;
-  return created;
+  const copy: JsonObject = isJsonObject(existing) ? { ...existing } : {};
+  resource[key] = copy;
+  return copy;
 }
 
 function isExtensionSchema(resource: JsonObject, key: string): boolean {

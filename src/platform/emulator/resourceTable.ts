@@ -89,6 +89,8 @@ export class ResourceTable {
   #candidates(filter: Filter): Set<string> | undefined {
     switch (filter.kind) {
       case 'compare': {
+        if (filter.path.name === 'id' && filter.operator === 'eq' && typeof filter.value === 'string')
+          return new Set(this.#resources.has(filter.value) ? [filter.value] : []);
         const index = this.#indexes.get(filter.path.name.toLowerCase());
         if (filter.operator !== 'eq' || typeof filter.value !== 'string' || index === undefined)
           return undefined;

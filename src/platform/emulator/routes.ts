@@ -78,7 +78,13 @@ export function scimRoutes(options: ScimRouteOptions): Route[] {
     route(
       'PATCH',
       `/${type}/:id`,
-      one(type, 200, (request) => store.patch(type, id(request), request.body)),
+      type === 'Users'
+        ? one(type, 200, (request) => store.patch(type, id(request), request.body))
+        : // RFC 7644 §3.5.2 allows 204: echoing a group of 100k members after each member change would not scale.
+          (request) => {
+            store.patch(type, id(request), request.body);
+            return { status: 204 };
+          },
     ),
     route('DELETE', `/${type}/:id`, (request) => {
       store.delete(type, id(request));
@@ -129,10 +135,6 @@ function id(request: EmulatedRequest): string {
   return request.params.id ?? '';
 }
 
-export function scimJson(
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): EmulatedResponse {
+function scimJson(status: number, body: unknown, headers: Record<string, string> = {}): EmulatedResponse {
   return { status, body, headers: { 'content-type': SCIM_CONTENT_TYPE, ...headers } };
 }

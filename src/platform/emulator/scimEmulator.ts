@@ -1,5 +1,6 @@
 import { type EmulatorServer, type FaultSettings, startEmulatorServer } from '../../emulation/httpsServer.js';
 import type { DevCertificates } from '../../tls/devCertificates.js';
+import { SCIM_CONTENT_TYPE } from '../scimSchemas.js';
 import { CONTROL_PREFIX, controlRoutes } from './controlRoutes.js';
 import { scimRoutes } from './routes.js';
 import { scimErrorResponse } from './scimError.js';
@@ -66,6 +67,6 @@ export async function startScimEmulator(options: ScimEmulatorOptions): Promise<S
 function scimThrottled(retryAfterSeconds: number) {
   return {
     ...scimErrorResponse(429, undefined, 'too many requests'),
-    headers: { 'content-type': 'application/scim+json', 'retry-after': String(retryAfterSeconds) },
+    headers: { 'content-type': SCIM_CONTENT_TYPE, 'retry-after': String(retryAfterSeconds) },
   };
 }

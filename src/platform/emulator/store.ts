@@ -48,16 +48,8 @@ export class ScimStore {
     this.#groupsOf.clear();
   }
 
-  count(type: ResourceType): number {
-    return this.#table(type).size;
-  }
-
   query(type: ResourceType, filter?: Filter): readonly string[] {
     return this.#table(type).query(filter);
-  }
-
-  find(type: ResourceType, id: string): StoredResource | undefined {
-    return this.#table(type).get(id);
   }
 
   get(type: ResourceType, id: string): StoredResource {
@@ -129,22 +121,35 @@ export class ScimStore {
     return { ...group, members: this.#validMembers(getAttribute(group, 'members') ?? [], id) };
   }
 
+  /** Members already in the group are known to exist (deletes take them out): only new ones are looked up. */
   #validMembers(members: unknown, groupId: string): JsonObject[] {
     if (!Array.isArray(members)) throw new ScimError(400, 'invalidValue', 'members must be an array');
+    const current = this.#groups.get(groupId);
+    const known = new Map<unknown, unknown>(
+      (Array.isArray(current?.members) ? current.members : []).map((member) => [
+        isJsonObject(member) ? member.value : undefined,
+        member,
+      ]),
+    );
     const unique = new Map<string, JsonObject>();
     for (const member of members) {
       const value = isJsonObject(member) ? member.value : undefined;
       if (typeof value !== 'string')
         throw new ScimError(400, 'invalidValue', 'each member needs a string value');
-      const memberType = this.#users.get(value)
-        ? 'User'
-        : this.#groups.get(value) && value !== groupId
-          ? 'Group'
-          : '';
-      if (memberType === '') throw new ScimError(400, 'invalidValue', `member ${value} does not exist`);
-      if (!unique.has(value)) unique.set(value, { value, type: memberType });
+      if (unique.has(value)) continue;
+      const existing = known.get(value);
+      unique.set(
+        value,
+        isJsonObject(existing) ? existing : { value, type: this.#memberType(value, groupId) },
+      );
     }
     return [...unique.values()];
+  }
+
+  #memberType(value: string, groupId: string): 'User' | 'Group' {
+    if (this.#users.get(value)) return 'User';
+    if (value !== groupId && this.#groups.get(value)) return 'Group';
+    throw new ScimError(400, 'invalidValue', `member ${value} does not exist`);
   }
 
   #timestamps(existing: StoredResource): { created: string; lastModified: string } {
