@@ -106,16 +106,14 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   });
 }
 
-/** `${VAR}` in any string value is read from the environment; an unset one is an error at its path. */
-function expandVariables(
-  value: unknown,
-  path: PropertyKey[],
-  env: NodeJS.ProcessEnv,
-  problems: string[],
-): unknown {
+/**
+ * `${VAR}` in any string value is read from the environment, `${VAR:-default}` falls back to the
+ * default; an unset variable without one is an error at its path.
+ */
+function expandVariables(value: unknown, path: PropertyKey[], env: NodeJS.ProcessEnv, problems: string[]): unknown {
   if (typeof value === 'string') {
-    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_match, name: string) => {
-      const found = env[name];
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_match, name: string, fallback?: string) => {
+      const found = env[name] || fallback;
       if (found === undefined) problems.push(`${formatPath(path)}: environment variable ${name} is not set`);
       return found ?? '';
     });
