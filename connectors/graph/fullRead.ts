@@ -1,13 +1,14 @@
 import type { Assignments, DirectoryGroup } from '../../src/model/directory.js';
 import type { FullRead } from '../../src/model/source.js';
+import { mapWithConcurrency } from '../shared/mapWithConcurrency.js';
 import { readAssignments } from './assignments.js';
 import { encodeDeltaCursor } from './deltaCursor.js';
 import { groupDeltaPath, userDeltaPath } from './deltaRead.js';
-import { type GraphObject, graphPath } from './graphHttp.js';
+import { type GraphHttp, type GraphObject, graphPath } from './graphHttp.js';
 import { expandGroups } from './groupExpansion.js';
 import { resolveGroup } from './groupReferences.js';
 import { GRAPH_GROUP_PROPERTIES, toDirectoryUser } from './mapping.js';
-import { type GraphReadContext, PAGE_SIZE } from './readContext.js';
+import { type GraphReadContext, MEMBER_READ_CONCURRENCY, PAGE_SIZE } from './readContext.js';
 
 /**
  * A complete read. The cursor is taken first (`$deltatoken=latest`: two calls, no full delta round),
@@ -57,7 +58,8 @@ async function readScopedGroups(
     }
     case 'assigned': {
       const read = await readAssignments(http, config.scope.servicePrincipalId);
-      const expansion = await expandGroups(http, read.assignedGroups, memberSelect);
+      const seeds = await currentGroups(http, read.assignments.groupIds);
+      const expansion = await expandGroups(http, seeds, memberSelect);
       return { groups: expansion.groups, assignments: read.assignments };
     }
     case 'groups': {
@@ -65,6 +67,19 @@ async function readScopedGroups(
       return { groups: (await expandGroups(http, seeds, memberSelect)).groups };
     }
   }
+}
+
+/**
+ * The assigned groups as they are now. An assignment's `principalDisplayName` is a copy taken when
+ * the group was assigned: pushing it would rename a renamed group back on every full run.
+ * A group deleted since the assignments were read is left out, as its members have left with it.
+ */
+async function currentGroups(http: GraphHttp, ids: readonly string[]): Promise<GraphObject[]> {
+  const select = GRAPH_GROUP_PROPERTIES.join(',');
+  const groups = await mapWithConcurrency(ids, MEMBER_READ_CONCURRENCY, (id) =>
+    http.find(graphPath(`/groups/${encodeURIComponent(id)}`, { $select: select })),
+  );
+  return groups.filter((group) => group !== undefined);
 }
 
 /**

@@ -4,9 +4,9 @@ import type { RunRecord } from '../model/run.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { startOpWorker } from '../queue/opWorker.js';
 import { QueueSet } from '../queue/queues.js';
-import { executeIfUnlocked } from '../runs/lockedRun.js';
 import { type RunOrder, recordRun, requestOf } from '../runs/requestRun.js';
 import { createStores, createTenantRuntime, type Stores, type TenantRuntime } from '../runs/runtime.js';
+import { executeHere } from '../service/executeHere.js';
 import { connectRedis } from '../service/redis.js';
 import { UsageError } from './errors.js';
 
@@ -80,21 +80,35 @@ export async function runInline(
   onProgress?: (record: RunRecord) => void,
 ): Promise<RunRecord> {
   const runtime = createTenantRuntime(tenant, logger);
-  const worker = await startOpWorkerHere(backend, config, runtime, logger);
+  const workerConnection = connectRedis(redisUrl(config));
   const record = await recordRun(backend.stores, { ...order, tenant: tenant.id });
   const following = followRun(backend, record, onProgress);
   try {
-    const deps = { stores: backend.stores, queues: backend.queues, runtime, logger };
-    for (;;) {
-      const finished = await executeIfUnlocked(requestOf(record), deps);
-      if (finished) return finished;
-      await new Promise((wake) => setTimeout(wake, 1000));
-    }
+    return await executeHere(requestOf(record), {
+      stores: backend.stores,
+      queues: backend.queues,
+      runtime,
+      logger,
+      workerConnection,
+    });
   } finally {
     following.stop();
-    await worker.close();
     runtime.close();
+    workerConnection.disconnect();
   }
+}
+
+/** Calls `onProgress` with the run record every so often until stopped. */
+function followRun(
+  backend: Backend,
+  record: RunRecord,
+  onProgress?: (record: RunRecord) => void,
+): { stop(): void } {
+  if (!onProgress) return { stop() {} };
+  const timer = setInterval(() => {
+    void backend.stores.runs.get(record.tenant, record.id).then((current) => current && onProgress(current));
+  }, 500);
+  return { stop: () => clearInterval(timer) };
 }
 
 /** The tenant's op worker in this process, on its own connection (BullMQ workers block on theirs). */
@@ -113,17 +127,4 @@ export async function startOpWorkerHere(
       connection.disconnect();
     },
   };
-}
-
-/** Calls `onProgress` with the run record every so often until stopped. */
-function followRun(
-  backend: Backend,
-  record: RunRecord,
-  onProgress?: (record: RunRecord) => void,
-): { stop(): void } {
-  if (!onProgress) return { stop() {} };
-  const timer = setInterval(() => {
-    void backend.stores.runs.get(record.tenant, record.id).then((current) => current && onProgress(current));
-  }, 500);
-  return { stop: () => clearInterval(timer) };
 }

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerApprove } from './commands/approve.js';
 import { registerCheckConfig } from './commands/checkConfig.js';
+import { registerDemo } from './commands/demo.js';
 import { registerPlan } from './commands/plan.js';
 import { registerProvision } from './commands/provision.js';
 import { registerReset } from './commands/reset.js';
@@ -21,6 +22,7 @@ const program = new Command('dirsync')
   });
 
 registerCheckConfig(program);
+registerDemo(program);
 registerPlan(program);
 registerProvision(program);
 registerSync(program);

@@ -110,13 +110,22 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
  * `${VAR}` in any string value is read from the environment, `${VAR:-default}` falls back to the
  * default; an unset variable without one is an error at its path.
  */
-function expandVariables(value: unknown, path: PropertyKey[], env: NodeJS.ProcessEnv, problems: string[]): unknown {
+function expandVariables(
+  value: unknown,
+  path: PropertyKey[],
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): unknown {
   if (typeof value === 'string') {
-    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_match, name: string, fallback?: string) => {
-      const found = env[name] || fallback;
-      if (found === undefined) problems.push(`${formatPath(path)}: environment variable ${name} is not set`);
-      return found ?? '';
-    });
+    return value.replace(
+      /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
+      (_match, name: string, fallback?: string) => {
+        const found = env[name] || fallback;
+        if (found === undefined)
+          problems.push(`${formatPath(path)}: environment variable ${name} is not set`);
+        return found ?? '';
+      },
+    );
   }
   if (Array.isArray(value))
     return value.map((item, index) => expandVariables(item, [...path, index], env, problems));

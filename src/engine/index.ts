@@ -4,6 +4,7 @@
  */
 export { applyChanges } from './applyChanges.js';
 export { changesBetween, type DesiredChanges } from './changes.js';
+export { unknownGroupReferences } from './completeness.js';
 export { computeDesired, type DesiredState, type DesiredUser } from './desired.js';
 export { diffMembers, type MemberDelta, type MemberRules, userChanges } from './diff.js';
 export { compileFilters, type FilterCheck } from './filters.js';

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type HistogramConfiguration, Registry } from 'prom-client';
 
 /** Upper bounds of the run-duration buckets, in seconds. */
 export const RUN_DURATION_BUCKETS_SECONDS = [1, 5, 15, 60, 300, 900, 3600, 10_800] as const;
@@ -31,9 +31,20 @@ export interface MetricsSnapshot {
  */
 export class DirsyncMetrics {
   readonly registry = new Registry();
-  readonly #runs = this.#counter('dirsync_runs_total', 'Finished runs by mode and outcome', ['tenant', 'mode', 'outcome']);
-  readonly #ops = this.#counter('dirsync_ops_total', 'Ops applied by kind and outcome', ['tenant', 'kind', 'outcome']);
-  readonly #calls = this.#counter('dirsync_api_calls_total', 'API calls of finished runs, source or target', ['tenant', 'side']);
+  readonly #runs = this.#counter('dirsync_runs_total', 'Finished runs by mode and outcome', [
+    'tenant',
+    'mode',
+    'outcome',
+  ]);
+  readonly #ops = this.#counter('dirsync_ops_total', 'Ops applied by kind and outcome', [
+    'tenant',
+    'kind',
+    'outcome',
+  ]);
+  readonly #calls = this.#counter('dirsync_api_calls_total', 'API calls of finished runs, source or target', [
+    'tenant',
+    'side',
+  ]);
   readonly #throttled = this.#counter(
     'dirsync_throttled_total',
     'Throttled answers (429/503) waited out by finished runs',
@@ -72,7 +83,8 @@ export class DirsyncMetrics {
     this.registry.resetMetrics();
     for (const totals of snapshot.tenants) {
       const tenant = totals.tenant;
-      for (const run of totals.runs) this.#runs.inc({ tenant, mode: run.mode, outcome: run.outcome }, run.count);
+      for (const run of totals.runs)
+        this.#runs.inc({ tenant, mode: run.mode, outcome: run.outcome }, run.count);
       for (const op of totals.ops) this.#ops.inc({ tenant, kind: op.kind, outcome: op.outcome }, op.count);
       for (const side of ['source', 'target'] as const) {
         this.#calls.inc({ tenant, side }, totals.apiCalls[side]);
@@ -81,7 +93,8 @@ export class DirsyncMetrics {
       this.#skipped.inc({ tenant }, totals.skippedTriggers);
       this.#quarantined.set({ tenant }, totals.quarantined ? 1 : 0);
     }
-    for (const depth of snapshot.queues) this.#queueDepth.set({ queue: depth.queue, state: depth.state }, depth.count);
+    for (const depth of snapshot.queues)
+      this.#queueDepth.set({ queue: depth.queue, state: depth.state }, depth.count);
     this.#duration.show(snapshot.tenants);
     return this.registry.metrics();
   }
@@ -94,13 +107,20 @@ export class DirsyncMetrics {
 /** A histogram whose buckets come from stored counts rather than from observations in this process. */
 class SnapshotHistogram extends Histogram<'tenant'> {
   #tenants: readonly TenantTotals[] = [];
+  /** An unregistered twin that never observes: the metric's description, without its values. */
+  readonly #shape: Histogram<'tenant'>;
+
+  constructor(configuration: HistogramConfiguration<'tenant'>) {
+    super(configuration);
+    this.#shape = new Histogram({ ...configuration, registers: [] });
+  }
 
   show(tenants: readonly TenantTotals[]): void {
     this.#tenants = tenants;
   }
 
   override async get() {
-    const base = await super.get();
+    const base = await this.#shape.get();
     const name = base.name;
     const values = this.#tenants.flatMap(({ tenant, durationBuckets, durationSumSeconds }) => {
       let cumulative = 0;
@@ -115,5 +135,10 @@ class SnapshotHistogram extends Histogram<'tenant'> {
       ];
     });
     return { ...base, values };
+  }
+
+  /** What prom-client's registry prints a histogram from (absent from its typings). */
+  getForPromString() {
+    return this.get();
   }
 }

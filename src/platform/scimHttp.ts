@@ -73,7 +73,10 @@ export class ScimHttp {
   }
 
   /** `counter` overrides the one given at construction: one connection pool, counted per caller. */
-  async send(request: ScimRequest, counter: CallCounter | undefined = this.options.counter): Promise<ScimResponse> {
+  async send(
+    request: ScimRequest,
+    counter: CallCounter | undefined = this.options.counter,
+  ): Promise<ScimResponse> {
     const url = new URL(request.path.replace(/^\//, ''), this.#base);
     for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
     let networkRetries = 0;

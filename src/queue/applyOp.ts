@@ -46,6 +46,8 @@ export async function applyOp(op: Op, context: ApplyContext): Promise<ApplyResul
       if (!context.reread) {
         try {
           await context.platform.patchUser(op.targetId, op.changes);
+          // An adopted user is this tenant's from now on: when it leaves the source it is deprovisioned.
+          await context.state.own(context.tenant, 'user', op.externalId, op.targetId);
           return { targetId: op.targetId };
         } catch (error) {
           if (!(error instanceof PlatformError && error.isNotFound)) throw error;

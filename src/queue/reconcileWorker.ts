@@ -32,6 +32,7 @@ export function startReconcileWorker(options: ReconcileWorkerOptions): Worker<Ru
       if (!runtime) {
         await stores.runs.update(request.tenant, request.runId, {
           status: 'failed',
+          finishedAt: new Date().toISOString(),
           error: `tenant ${request.tenant} is not in this worker's configuration`,
         });
         throw new UnrecoverableError(`unknown tenant ${request.tenant}`);

@@ -9,6 +9,7 @@ import {
   planFocused,
   planFull,
   platformQueriesFor,
+  unknownGroupReferences,
 } from '../engine/index.js';
 import type { DirectorySnapshot } from '../model/directory.js';
 import type { Op, OpKind, Plan } from '../model/plan.js';
@@ -76,7 +77,16 @@ export async function executeRun(request: RunRequest, deps: PipelineDependencies
     let mode = request.mode;
     let fallbackReason: string | undefined;
     if (request.trigger === 'approve') {
-      held = await loadHeldRun(deps, request.runId);
+      const stored = await loadHeldRun(deps, request.runId);
+      if (!stored) {
+        // Never apply a plan from memory of it: the directory may have moved on since it was held.
+        logger.warn('the held plan expired before it was applied; nothing was applied');
+        return finish(deps, request, started, counter, {
+          status: 'expired',
+          error: `the held plan of run ${request.runId} expired before it was approved; nothing was applied`,
+        });
+      }
+      held = stored;
     } else {
       const source = await runtime.source(counter);
       const platform = runtime.platform(counter);
@@ -155,14 +165,12 @@ async function importSource(
     else {
       try {
         const read = await source.readChanges(previous.cursor);
+        const snapshot = applyChanges(previous.snapshot, read.changes);
+        const unknown = unknownGroupReferences(snapshot, read.changes);
         if (read.changes.needsFullRun) fallbackReason = read.changes.needsFullRun;
-        else {
-          return {
-            mode: 'incremental',
-            snapshot: applyChanges(previous.snapshot, read.changes),
-            cursor: read.cursor,
-          };
-        }
+        else if (unknown.length > 0) {
+          fallbackReason = `${unknown.length} group(s) came into scope that no earlier read included (${unknown.slice(0, 3).join(', ')})`;
+        } else return { mode: 'incremental', snapshot, cursor: read.cursor };
       } catch (error) {
         if (!(error instanceof CursorExpiredError)) throw error;
         fallbackReason = `the source no longer accepts the cursor (${error.message})`;
@@ -280,7 +288,7 @@ async function enqueue(
       fresh.map(({ op, jobId }) => ({
         name: op.kind,
         data: { tenant, runId, op },
-        opts: { ...OP_JOB_OPTIONS, jobId },
+        opts: { ...OP_JOB_OPTIONS, jobId, ...(priority > 0 ? { priority } : {}) },
       })),
     );
     for (const { op } of fresh) planned[op.kind] = (planned[op.kind] ?? 0) + 1;
@@ -340,17 +348,15 @@ async function awaitOps(
 async function storeHeldRun(deps: PipelineDependencies, runId: string, held: HeldRun): Promise<void> {
   const packed = await gzipAsync(Buffer.from(JSON.stringify(held)));
   const key = heldRunKey(deps, runId);
-  await deps.stores.redis.set(
-    key,
-    packed,
-    'EX',
-    Math.round(deps.runtime.config.safety.heldRunExpiryHours * 3600),
-  );
+  // Redis refuses an expiry of 0 s: a fraction of an hour that rounds to nothing keeps the plan 1 s.
+  const seconds = Math.max(1, Math.round(deps.runtime.config.safety.heldRunExpiryHours * 3600));
+  await deps.stores.redis.set(key, packed, 'EX', seconds);
 }
 
-async function loadHeldRun(deps: PipelineDependencies, runId: string): Promise<HeldRun> {
+/** The held plan, or undefined once it has expired (or was never stored). */
+async function loadHeldRun(deps: PipelineDependencies, runId: string): Promise<HeldRun | undefined> {
   const packed = await deps.stores.redis.getBuffer(heldRunKey(deps, runId));
-  if (!packed) throw new Error(`the held plan of run ${runId} has expired or was never stored`);
+  if (!packed) return undefined;
   return JSON.parse((await gunzipAsync(packed)).toString('utf8')) as HeldRun;
 }
 
@@ -370,16 +376,15 @@ export async function finish(
   request: RunRequest,
   started: Date,
   counter: RunCallCounter,
-  outcome: { error?: string; plan?: RunRecord['plan']; heldReason?: string },
+  outcome: { error?: string; plan?: RunRecord['plan']; heldReason?: string; status?: 'expired' },
 ): Promise<RunRecord> {
   const { stores } = deps;
   const finished = (deps.now ?? (() => new Date()))();
   const current = await stores.runs.get(request.tenant, request.runId);
-  const status = outcome.error
-    ? 'failed'
-    : (current?.failureCount ?? 0) > 0
-      ? 'completedWithFailures'
-      : 'succeeded';
+  const { status: ended, ...details } = outcome;
+  const status =
+    ended ??
+    (outcome.error ? 'failed' : (current?.failureCount ?? 0) > 0 ? 'completedWithFailures' : 'succeeded');
   await stores.runs.update(request.tenant, request.runId, {
     status,
     phase: 'done',
@@ -387,7 +392,7 @@ export async function finish(
     durationMs: finished.getTime() - started.getTime(),
     apiCalls: counter.calls,
     throttled: counter.throttles,
-    ...outcome,
+    ...details,
   });
   return (await stores.runs.get(request.tenant, request.runId))!;
 }

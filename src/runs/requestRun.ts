@@ -7,6 +7,7 @@ import {
   type RunTrigger,
 } from '../model/run.js';
 import type { QueueSet } from '../queue/queues.js';
+import { enqueueRun } from './enqueueRun.js';
 import type { Stores } from './runtime.js';
 
 export interface RunOrder {
@@ -24,11 +25,7 @@ export function newRunId(now: Date = new Date()): string {
 /** Records a queued run and hands it to whichever reconcile worker is free. */
 export async function requestRun(stores: Stores, queues: QueueSet, order: RunOrder): Promise<RunRecord> {
   const record = await recordRun(stores, order);
-  await queues.reconcile.add('run', requestOf(record), {
-    jobId: record.id,
-    attempts: 3,
-    backoff: { type: 'exponential', delay: 5000 },
-  });
+  await enqueueRun(queues, requestOf(record));
   return record;
 }
 

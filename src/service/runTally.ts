@@ -29,7 +29,10 @@ export function tallyFields(record: RunRecord): [string, number][] {
   if (record.durationMs !== undefined) {
     const seconds = record.durationMs / 1000;
     const bucket = RUN_DURATION_BUCKETS_SECONDS.findIndex((bound) => seconds <= bound);
-    fields.push([`duration|${bucket === -1 ? RUN_DURATION_BUCKETS_SECONDS.length : bucket}`, 1], ['durationSum', seconds]);
+    fields.push(
+      [`duration|${bucket === -1 ? RUN_DURATION_BUCKETS_SECONDS.length : bucket}`, 1],
+      ['durationSum', seconds],
+    );
   }
   return fields;
 }
@@ -80,8 +83,10 @@ export async function readTotals(
   for (const [field, text] of Object.entries(fields)) {
     const value = Number(text);
     const [family, first, second] = field.split('|');
-    if (family === 'runs' && first && second) totals.runs.push({ mode: first, outcome: second, count: value });
-    else if (family === 'ops' && first && second) totals.ops.push({ kind: first, outcome: second, count: value });
+    if (family === 'runs' && first && second)
+      totals.runs.push({ mode: first, outcome: second, count: value });
+    else if (family === 'ops' && first && second)
+      totals.ops.push({ kind: first, outcome: second, count: value });
     else if ((family === 'calls' || family === 'throttled') && (first === 'source' || first === 'target')) {
       totals[family === 'calls' ? 'apiCalls' : 'throttled'][first] = value;
     } else if (family === 'duration' && first) totals.durationBuckets[Number(first)] = value;

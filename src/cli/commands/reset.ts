@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { resetTenant } from '../../service/quarantineStatus.js';
 import { action } from '../action.js';
 import { loadConfig, openBackend, requireTenant } from '../context.js';
 import { EXIT } from '../errors.js';
@@ -7,16 +8,18 @@ import { printJson, printText } from '../output.js';
 export function registerReset(program: Command): void {
   program
     .command('reset <tenant>')
-    .description('forget the source cursor so the next run is full (ownership of platform objects is kept)')
+    .description(
+      'forget the source cursor so the next run is full, and clear a quarantine (ownership of platform objects is kept)',
+    )
     .action(
       action(async (options, tenantId: string) => {
         const config = loadConfig(options);
         requireTenant(config, tenantId);
         const backend = await openBackend(config);
         try {
-          await backend.stores.state.reset(tenantId);
+          await resetTenant(backend.stores, tenantId);
           if (options.json) printJson({ ok: true, tenant: tenantId });
-          else printText(`${tenantId}: cursor forgotten; the next run is full`);
+          else printText(`${tenantId}: cursor forgotten and quarantine cleared; the next run is full`);
           return EXIT.ok;
         } finally {
           await backend.close();

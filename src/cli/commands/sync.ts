@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { RunRecord } from '../../model/run.js';
-import { requestRun, waitForRun } from '../../runs/requestRun.js';
+import { waitForRun } from '../../runs/requestRun.js';
+import { triggerRun } from '../../service/runTrigger.js';
 import { action } from '../action.js';
 import { cliLogger, loadConfig, openBackend, requireTenant, runInline } from '../context.js';
 import { EXIT } from '../errors.js';
@@ -30,9 +31,13 @@ export function registerSync(program: Command): void {
           if (options.inline) {
             record = await runInline(backend, config, tenant, order, cliLogger(), progress);
           } else {
-            record = await requestRun(backend.stores, backend.queues, { ...order, tenant: tenant.id });
+            const triggered = await triggerRun(backend, { ...order, tenant: tenant.id });
+            record = triggered.run;
             if (!options.wait) {
-              if (options.json) printJson({ runId: record.id, status: record.status });
+              if (options.json)
+                printJson({ runId: record.id, status: record.status, coalesced: triggered.coalesced });
+              else if (triggered.coalesced)
+                printText(`run ${record.id} will follow run ${triggered.behind}, now in flight`);
               else
                 printText(`run ${record.id} queued; follow it with: dirsync run ${tenant.id} ${record.id}`);
               return EXIT.ok;

@@ -1,0 +1,64 @@
+import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
+
+/** An answer other than success, with the JSON body the client reads. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details: Readonly<Record<string, unknown>> = {},
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Browsers are asked for Basic auth (the token as password) on the dashboard, API clients for a bearer token. */
+export const unauthorized = (dashboard: boolean) =>
+  new HttpError(
+    401,
+    'a valid bearer token is required',
+    {},
+    { 'www-authenticate': dashboard ? 'Basic realm="dirsync", charset="UTF-8"' : 'Bearer realm="dirsync"' },
+  );
+export const forbidden = (message: string) => new HttpError(403, message);
+export const notFound = (what: string) => new HttpError(404, `${what} not found`);
+
+/** 400 naming the first failing field (dotted path; `(body)` when the body itself is wrong). */
+export function invalidInput(error: z.ZodError, where: 'body' | 'query'): HttpError {
+  const problems = error.issues.map((issue) => {
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
+    return { field: path.length > 0 ? path.map(String).join('.') : `(${where})`, message: issue.message };
+  });
+  const first = problems[0] ?? { field: `(${where})`, message: 'invalid' };
+  return new HttpError(400, `${first.field}: ${first.message}`, { field: first.field, problems });
+}
+
+/** Parses with a zod schema or throws the 400 that names the field. */
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: 'body' | 'query',
+): z.infer<S> {
+  const parsed = schema.safeParse(value ?? {});
+  if (!parsed.success) throw invalidInput(parsed.error, where);
+  return parsed.data;
+}
+
+export function sendHttpError(reply: FastifyReply, error: HttpError): FastifyReply {
+  return reply
+    .code(error.status)
+    .headers(error.headers)
+    .send({ error: statusName(error.status), message: error.message, ...error.details });
+}
+
+export function statusName(status: number): string {
+  const names: Record<number, string> = {
+    400: 'bad request',
+    401: 'unauthorized',
+    403: 'forbidden',
+    404: 'not found',
+    409: 'conflict',
+  };
+  return names[status] ?? 'error';
+}

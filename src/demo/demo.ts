@@ -1,0 +1,153 @@
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { loadConfigFile } from '../config/load.js';
+import type { OpKind } from '../model/plan.js';
+import type { RunRecord } from '../model/run.js';
+import type { Logger } from '../observability/logger.js';
+import { QueueSet } from '../queue/queues.js';
+import { requestRun, waitForRun } from '../runs/requestRun.js';
+import { createStores } from '../runs/runtime.js';
+import { type EmbeddedRedis, freePort, startEmbeddedRedis } from '../service/embeddedRedis.js';
+import { connectRedis } from '../service/redis.js';
+import { startService } from '../service/service.js';
+import type { DevCertificates } from '../tls/devCertificates.js';
+import { startDemoControl } from './control.js';
+import { type DemoEnvironment, startDemoEnvironment } from './environment.js';
+
+export interface DemoOptions {
+  readonly once: boolean;
+  readonly certificates: DevCertificates;
+  readonly logger: Logger;
+  readonly print: (line: string) => void;
+}
+
+/**
+ * `dirsync demo`: a private Redis (unless REDIS_URL is set), the emulators, the service with its
+ * API and dashboard, a first full sync of each demo tenant, and what to try next.
+ */
+export async function runDemo(options: DemoOptions): Promise<number> {
+  const { print } = options;
+  const embedded: EmbeddedRedis | undefined = process.env.REDIS_URL ? undefined : await startEmbeddedRedis();
+  const redisUrl = process.env.REDIS_URL ?? embedded!.url;
+  const host = process.env.DIRSYNC_DEMO_HOST ?? '127.0.0.1';
+  const apiPort = (await isFree(8080, host)) ? 8080 : await freePort();
+  const environment = await startDemoEnvironment({
+    directory: resolve('.tmp/demo'),
+    certificates: options.certificates,
+    redisUrl,
+    apiListen: `${host}:${apiPort}`,
+  });
+  const config = loadConfigFile(environment.configFile);
+  const service = await startService({ config, redisUrl, role: 'all', logger: options.logger });
+  const control = await startDemoControl(environment, host);
+  const redis = connectRedis(redisUrl);
+  const stores = createStores(redis);
+  const queues = new QueueSet(redis);
+  const stopAll = async () => {
+    await service.stop();
+    await queues.close();
+    redis.disconnect();
+    await control.close();
+    await environment.close();
+    await embedded?.stop();
+  };
+
+  try {
+    print(
+      `dirsync demo: ${config.tenants.length} tenants, Redis at ${redisUrl}${embedded ? ' (private)' : ''}`,
+    );
+    print('first full sync of each tenant …');
+    const requested = await Promise.all(
+      config.tenants.map((tenant) =>
+        requestRun(stores, queues, { tenant: tenant.id, mode: 'full', trigger: 'cli' }),
+      ),
+    );
+    const finished = await Promise.all(
+      requested.map((record) => waitForRun(stores, record.tenant, record.id)),
+    );
+    print('');
+    print(
+      summaryTable(
+        finished,
+        config.tenants.map((tenant) => tenant.source.type),
+      ),
+    );
+    print('');
+    print(
+      whatToTry(environment, `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${apiPort}`, control.url),
+    );
+    const allSucceeded = finished.every((record) => record.status === 'succeeded');
+    if (options.once) return allSucceeded ? 0 : 1;
+    print('\nthe service keeps running (incremental runs every minute); Ctrl-C stops the demo.');
+    await new Promise<void>((stop) => {
+      process.once('SIGINT', () => stop());
+      process.once('SIGTERM', () => stop());
+    });
+    return 0;
+  } finally {
+    await stopAll();
+  }
+}
+
+const COLUMNS: readonly [string, readonly OpKind[]][] = [
+  ['users created', ['createUser']],
+  ['updated', ['updateUser', 'reactivateUser']],
+  ['deactivated', ['deactivateUser', 'deleteUser']],
+  ['groups created', ['createGroup']],
+  ['memberships', ['addMembers', 'removeMembers']],
+];
+
+function summaryTable(records: readonly RunRecord[], sources: readonly string[]): string {
+  const header = ['tenant', 'source', 'status', ...COLUMNS.map(([name]) => name), 'failed', 'seconds'];
+  const rows = records.map((record, index) => [
+    record.tenant,
+    sources[index] ?? '',
+    record.status,
+    ...COLUMNS.map(([, kinds]) =>
+      String(kinds.reduce((sum, kind) => sum + (record.counts[kind]?.succeeded ?? 0), 0)),
+    ),
+    String(record.failureCount),
+    ((record.durationMs ?? 0) / 1000).toFixed(1),
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}
+
+function whatToTry(environment: DemoEnvironment, api: string, control: string): string {
+  const token = environment.adminToken;
+  const auth = `-H "Authorization: Bearer ${token}"`;
+  const json = `-H 'content-type: application/json'`;
+  const config = environment.configFile;
+  return [
+    'Try it (demo credentials; the admin token is printed because this is a demo):',
+    `  API ${api}   docs ${api}/docs   metrics ${api}/metrics`,
+    `  dashboard ${api}/admin/login?token=${token}`,
+    '',
+    '  # provision one user on demand, with the step trace',
+    `  curl -s -X POST ${auth} ${json} ${api}/v1/tenants/contoso/provision -d '{"users":["${environment.sampleUsers.contoso}"]}'`,
+    `  npx dirsync --config ${config} provision acme --user ${environment.sampleUsers.acme}`,
+    '',
+    '  # trigger a resync, and follow it',
+    `  curl -s -X POST ${auth} ${json} ${api}/v1/tenants/acme/runs -d '{"mode":"full"}'`,
+    `  npx dirsync --config ${config} sync hr-export --full --wait`,
+    '',
+    '  # change a user in an emulator, then watch the incremental run carry it',
+    `  curl -s -X POST ${control}/graph/users/${environment.sampleUsers.contosoId} -d '{"jobTitle":"Chief Demo Officer"}'`,
+    `  curl -s -X POST ${control}/okta/users/${environment.sampleUsers.acmeId} -d '{"status":"SUSPENDED"}'`,
+    `  npx dirsync --config ${config} sync contoso --wait`,
+    `  npx dirsync --config ${config} runs contoso`,
+    `  curl -s ${auth} '${api}/v1/tenants/contoso/events?limit=5'`,
+  ].join('\n');
+}
+
+function isFree(port: number, host: string): Promise<boolean> {
+  return new Promise((answer) => {
+    const probe = createServer();
+    probe.once('error', () => answer(false));
+    probe.listen(port, host, () => probe.close(() => answer(true)));
+  });
+}

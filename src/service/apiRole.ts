@@ -1,0 +1,35 @@
+import type { Queue } from 'bullmq';
+import { buildApi } from '../api/app.js';
+import type { Config } from '../config/load.js';
+import type { Logger } from '../observability/logger.js';
+import type { QueueSet } from '../queue/queues.js';
+import type { Stores } from '../runs/runtime.js';
+import type { Role } from './role.js';
+import type { ScheduleTick } from './schedules.js';
+
+export interface ApiRoleOptions {
+  readonly config: Config;
+  readonly stores: Stores;
+  readonly queues: QueueSet;
+  readonly scheduleQueue: Queue<ScheduleTick>;
+  readonly logger: Logger;
+}
+
+/** Serves the admin API on `api.listen`; stopping finishes the requests in hand. */
+export async function startApiRole(options: ApiRoleOptions): Promise<Role & { readonly url: string }> {
+  const app = await buildApi(options);
+  const { host, port } = listenAddress(options.config.api.listen);
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const bound = typeof address === 'object' && address ? address.port : port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+  options.logger.info({ role: 'api', url }, 'api role started');
+  return { name: 'api', url, stop: () => app.close() };
+}
+
+/** `host:port`, `[v6]:port` or `:port` (all interfaces). */
+export function listenAddress(listen: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(listen.trim());
+  if (!match) throw new Error(`api.listen must be host:port, got "${listen}"`);
+  return { host: match[1] ?? (match[2] || '0.0.0.0'), port: Number(match[3]) };
+}

@@ -1,0 +1,73 @@
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/load.js';
+import type { Logger } from '../observability/logger.js';
+import type { RunJobData } from '../queue/jobs.js';
+import { startOpWorker } from '../queue/opWorker.js';
+import type { QueueSet } from '../queue/queues.js';
+import { startReconcileWorker } from '../queue/reconcileWorker.js';
+import { createTenantRuntime, type Stores } from '../runs/runtime.js';
+import type { Role } from './role.js';
+import { tallyRun } from './runTally.js';
+import { settleFollowUp } from './runTrigger.js';
+import { startSweep } from './sweep.js';
+
+export interface WorkerRoleOptions {
+  readonly config: Config;
+  readonly stores: Stores;
+  readonly queues: QueueSet;
+  /** For the BullMQ workers, which block on Redis. */
+  readonly connection: Redis;
+  readonly logger: Logger;
+  readonly concurrency?: number;
+}
+
+/**
+ * Executes runs and applies ops: the reconcile worker (runs of every tenant) and one op worker
+ * per tenant. When a run ends here it is tallied for /metrics and its tenant's follow-up run,
+ * if one waits, is queued.
+ */
+export async function startWorkerRole(options: WorkerRoleOptions): Promise<Role> {
+  const { config, stores, queues, logger } = options;
+  const runtimes = new Map(config.tenants.map((tenant) => [tenant.id, createTenantRuntime(tenant, logger)]));
+  const reconcile = startReconcileWorker({
+    connection: options.connection,
+    stores,
+    queues,
+    runtimes,
+    logger,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+  });
+  const opWorkers = [...runtimes.values()].map((runtime) =>
+    startOpWorker({ connection: options.connection, stores, runtime, logger }),
+  );
+  const afterRun = (job: { data: RunJobData } | undefined) => {
+    if (!job) return;
+    void runEnded(options, job.data).catch((error: unknown) =>
+      logger.warn(
+        { tenant: job.data.tenant, reason: (error as Error).message },
+        'could not settle after a run',
+      ),
+    );
+  };
+  reconcile.on('completed', afterRun);
+  reconcile.on('failed', afterRun);
+  const workers: Worker[] = [reconcile, ...opWorkers];
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  const sweep = startSweep(config, (tenant) => settleFollowUp({ stores, queues }, tenant), logger);
+  logger.info({ role: 'worker', tenants: [...runtimes.keys()] }, 'worker role started');
+  return {
+    name: 'worker',
+    async stop() {
+      sweep.stop();
+      // close() stops taking jobs and waits for the ones in hand to finish.
+      await Promise.all(workers.map((worker) => worker.close()));
+    },
+  };
+}
+
+async function runEnded(options: WorkerRoleOptions, data: RunJobData): Promise<void> {
+  const record = await options.stores.runs.get(data.tenant, data.runId);
+  if (record) await tallyRun(options.stores.redis, record);
+  await settleFollowUp({ stores: options.stores, queues: options.queues }, data.tenant);
+}

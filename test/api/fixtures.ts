@@ -1,0 +1,85 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { buildApi } from '../../src/api/app.js';
+import { type Config, parseConfig } from '../../src/config/load.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { QueueSet } from '../../src/queue/queues.js';
+import { createStores, type Stores } from '../../src/runs/runtime.js';
+import { connectRedis } from '../../src/service/redis.js';
+import { createScheduleQueue } from '../../src/service/schedules.js';
+
+export const TOKENS = {
+  operator: 'operator-token-0123456789abcdef',
+  viewer: 'viewer-token-0123456789abcdef',
+  alphaOperator: 'alpha-operator-token-0123456789',
+} as const;
+
+/** Two file tenants; the platform URL answers nothing, which the API routes under test never need. */
+export function apiTestConfig(): Config {
+  const text = `
+api:
+  listen: 127.0.0.1:0
+  tokens:
+    - { token: env:OPERATOR_TOKEN, role: operator, tenants: ["*"] }
+    - { token: env:VIEWER_TOKEN, role: viewer, tenants: ["*"] }
+    - { token: env:ALPHA_TOKEN, role: operator, tenants: [alpha] }
+tenants:
+  - id: alpha
+    source: { type: file, path: ${join(process.cwd(), 'config', 'demo', 'directory.json')} }
+    target: { url: "https://127.0.0.1:9/scim/v2", token: env:SCIM_TOKEN }
+    schedule: { incremental: "*/40 * * * *" }
+  - id: beta
+    source: { type: file, path: ${join(process.cwd(), 'config', 'demo', 'directory.json')} }
+    target: { url: "https://127.0.0.1:9/scim/v2", token: env:SCIM_TOKEN }
+`;
+  return parseConfig(text, process.cwd(), {
+    env: {
+      OPERATOR_TOKEN: TOKENS.operator,
+      VIEWER_TOKEN: TOKENS.viewer,
+      ALPHA_TOKEN: TOKENS.alphaOperator,
+      SCIM_TOKEN: 'scim-token',
+    },
+  });
+}
+
+export interface ApiHarness {
+  readonly app: FastifyInstance;
+  readonly config: Config;
+  readonly stores: Stores;
+  readonly queues: QueueSet;
+  close(): Promise<void>;
+}
+
+/**
+ * The API over a Redis database of its own (the suite's Redis, database `db`), emptied first, so
+ * that no worker of another test file takes the runs it queues.
+ */
+export async function startApiHarness(db: number): Promise<ApiHarness> {
+  const url = `${process.env.REDIS_URL}/${db}`;
+  const flush = new Redis(url);
+  await flush.flushdb();
+  flush.disconnect();
+  const redis = connectRedis(url);
+  const config = apiTestConfig();
+  const stores = createStores(redis);
+  const queues = new QueueSet(redis);
+  const scheduleQueue = createScheduleQueue(redis);
+  const app = await buildApi({ config, stores, queues, scheduleQueue, logger: silentLogger() });
+  await app.ready();
+  return {
+    app,
+    config,
+    stores,
+    queues,
+    async close() {
+      await app.close();
+      await Promise.all([queues.close(), scheduleQueue.close()]);
+      redis.disconnect();
+    },
+  };
+}
+
+export function bearer(token: string): { authorization: string } {
+  return { authorization: `Bearer ${token}` };
+}
