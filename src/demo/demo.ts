@@ -74,7 +74,12 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     );
     print('');
     print(
-      whatToTry(environment, `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${apiPort}`, control.url),
+      whatToTry(
+        environment,
+        `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${apiPort}`,
+        control.url,
+        options.certificates.caFile,
+      ),
     );
     const allSucceeded = finished.every((record) => record.status === 'succeeded');
     if (options.once) return allSucceeded ? 0 : 1;
@@ -117,7 +122,8 @@ function summaryTable(records: readonly RunRecord[], sources: readonly string[])
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
 
-function whatToTry(environment: DemoEnvironment, api: string, control: string): string {
+/** The CLI commands that read a source run in their own process, which must trust the emulators' CA. */
+function whatToTry(environment: DemoEnvironment, api: string, control: string, caFile: string): string {
   const token = environment.adminToken;
   const auth = `-H "Authorization: Bearer ${token}"`;
   const json = `-H 'content-type: application/json'`;
@@ -129,7 +135,7 @@ function whatToTry(environment: DemoEnvironment, api: string, control: string): 
     '',
     '  # provision one user on demand, with the step trace',
     `  curl -s -X POST ${auth} ${json} ${api}/v1/tenants/contoso/provision -d '{"users":["${environment.sampleUsers.contoso}"]}'`,
-    `  npx dirsync --config ${config} provision acme --user ${environment.sampleUsers.acme}`,
+    `  NODE_EXTRA_CA_CERTS=${caFile} npx dirsync --config ${config} provision acme --user ${environment.sampleUsers.acme}`,
     '',
     '  # trigger a resync, and follow it',
     `  curl -s -X POST ${auth} ${json} ${api}/v1/tenants/acme/runs -d '{"mode":"full"}'`,
