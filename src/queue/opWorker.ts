@@ -11,6 +11,9 @@ import { type OpJobData, opJobSchema } from './jobs.js';
 import { opsQueueName, QUEUE_PREFIX } from './names.js';
 import { OP_JOB_OPTIONS } from './queues.js';
 
+/** Op jobs in flight per platform socket of the tenant, in one process. */
+const JOBS_PER_SOCKET = 4;
+
 export interface OpWorkerOptions {
   readonly connection: Redis;
   readonly stores: Stores;
@@ -32,6 +35,22 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpJobData> {
       const { runId, op } = opJobSchema.parse(job.data);
       const counter = new RunCallCounter();
       const attempts = job.opts.attempts ?? OP_JOB_OPTIONS.attempts;
+      const event = {
+        runId,
+        objectType: objectTypeOf(op),
+        externalId: op.externalId,
+        ...subjectOf(op),
+        op: op.kind,
+      };
+      // The op's end goes to Redis in one round trip: counters, calls, the event (and the failure).
+      const batch = stores.redis.multi();
+      const countCalls = () =>
+        stores.runs.countCalls(
+          tenant,
+          runId,
+          { target: counter.calls.target, throttledTarget: counter.throttles.target },
+          batch,
+        );
       try {
         const result = await applyOp(op, {
           tenant,
@@ -40,56 +59,52 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpJobData> {
           mappedPaths: runtime.mappedPaths,
           reread: job.attemptsMade > 0,
         });
-        await stores.runs.countOutcome(tenant, runId, op.kind, 'succeeded');
-        await stores.events.append(tenant, {
-          runId,
-          at: new Date().toISOString(),
-          objectType: objectTypeOf(op),
-          externalId: op.externalId,
-          ...subjectOf(op),
-          op: op.kind,
-          outcome: 'success',
-          ...(result.targetId ? { targetId: result.targetId } : {}),
-          ...(result.note ? { reason: result.note } : {}),
-          ...('changes' in op ? { changes: op.changes } : {}),
-        });
+        await stores.runs.countOutcome(tenant, runId, op.kind, 'succeeded', batch);
+        await stores.events.append(
+          tenant,
+          {
+            ...event,
+            at: new Date().toISOString(),
+            outcome: 'success',
+            ...(result.targetId ? { targetId: result.targetId } : {}),
+            ...(result.note ? { reason: result.note } : {}),
+            ...('changes' in op ? { changes: op.changes } : {}),
+          },
+          batch,
+        );
+        await countCalls();
+        await batch.exec();
       } catch (error) {
         const terminal = isTerminal(error);
         if (terminal || job.attemptsMade + 1 >= attempts) {
           const reason = describeError(error);
           logger.warn({ runId, op: op.kind, externalId: op.externalId, reason }, 'op failed');
-          await stores.runs.countOutcome(tenant, runId, op.kind, 'failed');
-          await stores.runs.addFailure(tenant, runId, {
-            objectType: objectTypeOf(op),
-            externalId: op.externalId,
-            op: op.kind,
-            reason,
-          });
-          await stores.state.markForRetry(tenant, objectTypeOf(op), op.externalId);
-          await stores.events.append(tenant, {
+          await stores.runs.countOutcome(tenant, runId, op.kind, 'failed', batch);
+          await stores.runs.addFailure(
+            tenant,
             runId,
-            at: new Date().toISOString(),
-            objectType: objectTypeOf(op),
-            externalId: op.externalId,
-            ...subjectOf(op),
-            op: op.kind,
-            outcome: 'failure',
-            reason,
-          });
-          if (terminal) throw new UnrecoverableError(reason);
+            { objectType: event.objectType, externalId: op.externalId, op: op.kind, reason },
+            batch,
+          );
+          await stores.state.markForRetry(tenant, event.objectType, op.externalId, batch);
+          await stores.events.append(
+            tenant,
+            { ...event, at: new Date().toISOString(), outcome: 'failure', reason },
+            batch,
+          );
         }
+        await countCalls();
+        await batch.exec();
+        if (terminal) throw new UnrecoverableError(describeError(error));
         throw error;
-      } finally {
-        await stores.runs.countCalls(tenant, runId, {
-          target: counter.calls.target,
-          throttledTarget: counter.throttles.target,
-        });
       }
     },
     {
       connection: options.connection,
       prefix: QUEUE_PREFIX,
-      concurrency: runtime.config.target.concurrency,
+      // More jobs in flight than platform sockets: each job's Redis bookkeeping overlaps other jobs'
+      // HTTP, while the tenant's socket pool still caps requests to the platform at its concurrency.
+      concurrency: runtime.config.target.concurrency * JOBS_PER_SOCKET,
       limiter: { max: runtime.config.target.maxRequestsPerSecond, duration: 1000 },
     },
   );

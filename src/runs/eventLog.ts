@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ProvisioningEvent } from '../model/run.js';
+import { type Batch, inBatch } from './batch.js';
 import { keys } from './keys.js';
 
 /** Events kept per tenant (approximately: Redis trims whole stream nodes). */
@@ -20,17 +21,18 @@ export interface EventQuery {
 export class EventLog {
   constructor(private readonly redis: Redis) {}
 
-  async append(tenant: string, event: Omit<ProvisioningEvent, 'id'>): Promise<string> {
-    const id = await this.redis.xadd(
-      keys.events(tenant),
-      'MAXLEN',
-      '~',
-      String(MAX_EVENTS_KEPT),
-      '*',
-      'event',
-      JSON.stringify(event),
+  async append(tenant: string, event: Omit<ProvisioningEvent, 'id'>, batch?: Batch): Promise<void> {
+    await inBatch(this.redis, batch, (queue) =>
+      queue.xadd(
+        keys.events(tenant),
+        'MAXLEN',
+        '~',
+        String(MAX_EVENTS_KEPT),
+        '*',
+        'event',
+        JSON.stringify(event),
+      ),
     );
-    return id ?? '';
   }
 
   async read(

@@ -9,7 +9,6 @@ import {
   planFocused,
   planFull,
   platformQueriesFor,
-  unknownGroupReferences,
 } from '../engine/index.js';
 import type { DirectorySnapshot } from '../model/directory.js';
 import type { Op, OpKind, Plan } from '../model/plan.js';
@@ -165,12 +164,14 @@ async function importSource(
     else {
       try {
         const read = await source.readChanges(previous.cursor);
-        const snapshot = applyChanges(previous.snapshot, read.changes);
-        const unknown = unknownGroupReferences(snapshot, read.changes);
         if (read.changes.needsFullRun) fallbackReason = read.changes.needsFullRun;
-        else if (unknown.length > 0) {
-          fallbackReason = `${unknown.length} group(s) came into scope that no earlier read included (${unknown.slice(0, 3).join(', ')})`;
-        } else return { mode: 'incremental', snapshot, cursor: read.cursor };
+        else {
+          return {
+            mode: 'incremental',
+            snapshot: applyChanges(previous.snapshot, read.changes),
+            cursor: read.cursor,
+          };
+        }
       } catch (error) {
         if (!(error instanceof CursorExpiredError)) throw error;
         fallbackReason = `the source no longer accepts the cursor (${error.message})`;
@@ -288,7 +289,7 @@ async function enqueue(
       fresh.map(({ op, jobId }) => ({
         name: op.kind,
         data: { tenant, runId, op },
-        opts: { ...OP_JOB_OPTIONS, jobId, ...(priority > 0 ? { priority } : {}) },
+        opts: { ...OP_JOB_OPTIONS, jobId },
       })),
     );
     for (const { op } of fresh) planned[op.kind] = (planned[op.kind] ?? 0) + 1;

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { OpKind } from '../model/plan.js';
 import type { OpOutcomeCounts, RunFailure, RunRecord } from '../model/run.js';
+import { type Batch, inBatch } from './batch.js';
 import { keys } from './keys.js';
 
 /** Failures kept per run; the count is exact, the list is capped so a broken run cannot fill Redis. */
@@ -79,31 +80,35 @@ export class RunStore {
     runId: string,
     kind: OpKind,
     outcome: 'succeeded' | 'failed',
+    batch?: Batch,
   ): Promise<void> {
-    await this.redis.hincrby(keys.runCounts(tenant, runId), `${kind}:${outcome}`, 1);
+    await inBatch(this.redis, batch, (queue) =>
+      queue.hincrby(keys.runCounts(tenant, runId), `${kind}:${outcome}`, 1),
+    );
   }
 
   async countCalls(
     tenant: string,
     runId: string,
     calls: { target: number; throttledTarget: number },
+    batch?: Batch,
   ): Promise<void> {
     if (calls.target === 0 && calls.throttledTarget === 0) return;
-    await this.redis
-      .multi()
-      .hincrby(keys.runCounts(tenant, runId), 'calls:target', calls.target)
-      .hincrby(keys.runCounts(tenant, runId), 'throttled:target', calls.throttledTarget)
-      .exec();
+    await inBatch(this.redis, batch, (queue) =>
+      queue
+        .hincrby(keys.runCounts(tenant, runId), 'calls:target', calls.target)
+        .hincrby(keys.runCounts(tenant, runId), 'throttled:target', calls.throttledTarget),
+    );
   }
 
-  async addFailure(tenant: string, runId: string, failure: RunFailure): Promise<void> {
+  async addFailure(tenant: string, runId: string, failure: RunFailure, batch?: Batch): Promise<void> {
     const failuresKey = keys.runFailures(tenant, runId);
-    await this.redis
-      .multi()
-      .hincrby(keys.runCounts(tenant, runId), 'failures', 1)
-      .rpush(failuresKey, JSON.stringify(failure))
-      .ltrim(failuresKey, 0, MAX_FAILURES_KEPT - 1)
-      .exec();
+    await inBatch(this.redis, batch, (queue) =>
+      queue
+        .hincrby(keys.runCounts(tenant, runId), 'failures', 1)
+        .rpush(failuresKey, JSON.stringify(failure))
+        .ltrim(failuresKey, 0, MAX_FAILURES_KEPT - 1),
+    );
   }
 
   /** Ops of this run that reached an end (succeeded or failed for good). */

@@ -2,6 +2,7 @@ import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { Redis } from 'ioredis';
 import type { DirectorySnapshot } from '../model/directory.js';
+import { type Batch, inBatch } from './batch.js';
 import { keys } from './keys.js';
 
 const gzipAsync = promisify(gzip);
@@ -106,8 +107,13 @@ export class TenantState {
     await this.redis.hdel(kind === 'user' ? keys.userLinks(tenant) : keys.groupLinks(tenant), externalId);
   }
 
-  async markForRetry(tenant: string, kind: 'user' | 'group', externalId: string): Promise<void> {
-    await this.redis.sadd(keys.retry(tenant), `${kind}:${externalId}`);
+  async markForRetry(
+    tenant: string,
+    kind: 'user' | 'group',
+    externalId: string,
+    batch?: Batch,
+  ): Promise<void> {
+    await inBatch(this.redis, batch, (queue) => queue.sadd(keys.retry(tenant), `${kind}:${externalId}`));
   }
 
   /** Takes the objects left for retry; the run that takes them plans them again. */
