@@ -1,6 +1,6 @@
 import type { Assignments, DirectoryGroup } from '../../src/model/directory.js';
 import type { FullRead } from '../../src/model/source.js';
-import { mapWithConcurrency } from '../shared/mapWithConcurrency.js';
+import { mapWithConcurrency } from '../../src/util/mapWithConcurrency.js';
 import { readAssignments } from './assignments.js';
 import { encodeDeltaCursor } from './deltaCursor.js';
 import { groupDeltaPath, userDeltaPath } from './deltaRead.js';

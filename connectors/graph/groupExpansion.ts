@@ -1,5 +1,5 @@
 import type { DirectoryGroup } from '../../src/model/directory.js';
-import { mapWithConcurrency } from '../shared/mapWithConcurrency.js';
+import { mapWithConcurrency } from '../../src/util/mapWithConcurrency.js';
 import { type GraphHttp, type GraphObject, graphPath } from './graphHttp.js';
 import { toDirectoryGroup } from './mapping.js';
 import { MEMBER_READ_CONCURRENCY, PAGE_SIZE } from './readContext.js';

@@ -1,6 +1,6 @@
 import type { DirectoryGroup, DirectoryUser } from '../../src/model/directory.js';
 import type { SubjectLookup, SubjectReferences } from '../../src/model/source.js';
-import { mapWithConcurrency } from '../shared/mapWithConcurrency.js';
+import { mapWithConcurrency } from '../../src/util/mapWithConcurrency.js';
 import { odataStringLiteral } from '../shared/odataLiteral.js';
 import { readAssignments } from './assignments.js';
 import { type GraphObject, graphPath } from './graphHttp.js';

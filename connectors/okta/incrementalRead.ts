@@ -1,7 +1,7 @@
 import type { Group } from '@okta/okta-sdk-nodejs';
 import type { DirectoryChanges } from '../../src/model/directory.js';
 import type { IncrementalRead } from '../../src/model/source.js';
-import { mapWithConcurrency } from '../shared/mapWithConcurrency.js';
+import { mapWithConcurrency } from '../../src/util/mapWithConcurrency.js';
 import { directoryUsers, type OktaContext, scopedAppId } from './context.js';
 import { CURSOR_OVERLAP_MS, decodeCursor, encodeCursor, watchServerTime } from './cursor.js';
 import { equals, quoted } from './expressions.js';

@@ -1,7 +1,7 @@
 import type { Client, Group, User } from '@okta/okta-sdk-nodejs';
 import type { DirectoryGroup } from '../../src/model/directory.js';
 import type { SubjectLookup, SubjectReferences } from '../../src/model/source.js';
-import { mapWithConcurrency } from '../shared/mapWithConcurrency.js';
+import { mapWithConcurrency } from '../../src/util/mapWithConcurrency.js';
 import { directoryUsers, type OktaContext, scopedAppId } from './context.js';
 import { equals, equalsAny } from './expressions.js';
 import { toDirectoryGroup } from './mapping.js';

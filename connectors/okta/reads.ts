@@ -1,6 +1,6 @@
 import type { Client, Group, User } from '@okta/okta-sdk-nodejs';
 import type { Assignments } from '../../src/model/directory.js';
-import { mapWithConcurrency } from '../shared/mapWithConcurrency.js';
+import { mapWithConcurrency } from '../../src/util/mapWithConcurrency.js';
 import { readAll } from './paging.js';
 
 /** The largest pages each endpoint allows, to spend as few calls of the rate limit as possible. */

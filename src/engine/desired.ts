@@ -1,7 +1,7 @@
 import type { DirectorySnapshot } from '../model/directory.js';
 import type { ScimGroupState, ScimUserState } from '../model/scim.js';
 import { mapGroup, mapUser } from './mapping.js';
-import { computeScope } from './scope.js';
+import { decideScope } from './scope.js';
 import type { EngineSettings } from './settings.js';
 
 export interface DesiredUser {
@@ -23,12 +23,12 @@ export interface DesiredState {
 }
 
 export function computeDesired(snapshot: DirectorySnapshot, settings: EngineSettings): DesiredState {
-  const scope = computeScope(snapshot, settings);
+  const scope = decideScope(snapshot, settings);
   const users = new Map<string, DesiredUser>();
-  for (const user of snapshot.users) {
-    const { inScope, reason } = scope.users.get(user.id)!;
+  snapshot.users.forEach((user, position) => {
+    const { inScope, reason } = scope.decisions[position]!;
     users.set(user.id, { state: mapUser(user, settings.userMapping), inScope, reason });
-  }
+  });
   const groups = new Map<string, ScimGroupState>();
   for (const pushed of scope.pushedGroups) {
     groups.set(pushed.group.id, mapGroup(pushed.group, pushed.memberUserIds));

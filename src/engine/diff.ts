@@ -1,6 +1,6 @@
 import type { AttributeChange } from '../model/plan.js';
 import type { PlatformUser, ScimAttributes, ScimPath, ScimUserState } from '../model/scim.js';
-import { mergeSorted, sortedUnique } from './sortedIds.js';
+import { asSortedUnique, mergeSorted } from './sortedIds.js';
 
 const valueAt = (attributes: ScimAttributes, path: ScimPath): string | undefined =>
   Object.hasOwn(attributes, path) ? attributes[path] : undefined;
@@ -70,8 +70,8 @@ export function diffMembers(
   const add: string[] = [];
   const remove: string[] = [];
   mergeSorted(
-    sortedUnique([...actual]),
-    sortedUnique([...desired]),
+    asSortedUnique(actual),
+    asSortedUnique(desired),
     (externalId) => {
       if (rules.canRemove(externalId)) remove.push(externalId);
     },

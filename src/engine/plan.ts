@@ -11,6 +11,7 @@ import {
   type GroupTrace,
   memberOps,
 } from './groupDecision.js';
+import { managedMembersOf } from './managedMembers.js';
 import { mappedPaths } from './mapping.js';
 import { indexPlatform, type Match, matchGroups, matchUsers, type PlatformIndex } from './match.js';
 import type { EngineSettings } from './settings.js';
@@ -176,31 +177,6 @@ function assemble(
   return { userOps, groupOps, problems };
 }
 
-/** A platform group's members as externalIds of managed users; members the platform state cannot name are left out. */
-function managedMembersOf(run: Run): (target: PlatformGroup) => string[] {
-  let externalIdOf: Map<string, string> | undefined;
-  const build = () => {
-    const built = new Map<string, string>();
-    for (const [externalId, users] of run.index.usersByExternalId) {
-      if (run.isManagedUser(externalId)) for (const user of users) built.set(user.id, externalId);
-    }
-    for (const [subjectId, match] of run.userMatches) {
-      if (match.kind === 'linked') built.set(match.target.id, subjectId);
-    }
-    return built;
-  };
-  return (target) => {
-    const members: string[] = [];
-    if (target.memberIds.length === 0) return members;
-    externalIdOf ??= build();
-    for (const memberId of target.memberIds) {
-      const externalId = externalIdOf.get(memberId);
-      if (externalId !== undefined) members.push(externalId);
-    }
-    return members;
-  };
-}
-
 /** PLAN of a full run: every source user and group against the complete platform state. */
 export function planFull(input: PlanInput): Plan {
   const { desired, platform } = input;
@@ -211,7 +187,7 @@ export function planFull(input: PlanInput): Plan {
   }
   const run = decideUsers(input, index, userIds.sort());
 
-  const actualMembers = managedMembersOf(run);
+  const actualMembers = managedMembersOf(run.index, run.isManagedUser, run.userMatches);
   const fullDiff = (wanted: ScimGroupState, target: PlatformGroup): MemberDelta =>
     diffMembers(wanted.memberExternalIds, actualMembers(target), run.memberRules);
   const allGroupIds = new Set(desired.groups.keys());
@@ -287,7 +263,7 @@ export function planFocused(input: FocusedPlanInput): FocusedPlan {
   // A focused group also loses the stale members its platform state can name. Adds come from the
   // pairs, so a renamed big group costs no call per member it has, except when the group is being
   // adopted: it is new to this tenant and gets every desired member, as a full run would give it.
-  const actualMembers = managedMembersOf(run);
+  const actualMembers = managedMembersOf(run.index, run.isManagedUser, run.userMatches);
   const focusedDelta = (wanted: ScimGroupState, target: PlatformGroup): MemberDelta => {
     const fromPairs = pairDelta(wanted.externalId);
     const diff = diffMembers(wanted.memberExternalIds, actualMembers(target), run.memberRules);

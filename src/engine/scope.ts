@@ -1,6 +1,8 @@
 import type { DirectoryGroup, DirectorySnapshot } from '../model/directory.js';
 import { compileFilters } from './filters.js';
-import { transitiveUserMembers } from './flatten.js';
+import { GroupFlattener } from './flatten.js';
+import { type IdRanking, rankIds } from './idRanking.js';
+import { builtSortedUnique } from './sortedIds.js';
 import type { EngineSettings } from './settings.js';
 
 /** Whether a source user is provisioned, with the reason an operator reads in a trace. */
@@ -20,6 +22,11 @@ export interface ScopeResult {
   readonly pushedGroups: readonly PushedGroup[];
   /** Listed or assigned group references that name no group of the snapshot. */
   readonly unresolvedGroups: readonly string[];
+}
+
+/** A ScopeResult with the decisions by position in `snapshot.users`, which spares a lookup per user. */
+export interface PositionalScope extends Omit<ScopeResult, 'users'> {
+  readonly decisions: readonly ScopeDecision[];
 }
 
 /** Which groups the scope pushes, and how a user comes to be (or not be) in scope before filters. */
@@ -45,12 +52,8 @@ function scopeRule(
 ): ScopeRule {
   const scope = settings.scope;
   if (scope.mode === 'all') {
-    return {
-      pushed: snapshot.groups,
-      unresolved: [],
-      needsMembership: false,
-      baseDecision: () => ({ inScope: true, reason: 'all users are in scope' }),
-    };
+    const inScope = { inScope: true, reason: 'all users are in scope' };
+    return { pushed: snapshot.groups, unresolved: [], needsMembership: false, baseDecision: () => inScope };
   }
   if (scope.mode === 'assigned') {
     // Without assignments every user would look unassigned and be deprovisioned: refuse instead.
@@ -93,37 +96,59 @@ function scopeRule(
   };
 }
 
+/** The in-scope users among sorted ranks, as ids. */
+function inScopeIds(ranks: Int32Array, inScope: Uint8Array, users: IdRanking): string[] {
+  const ids: string[] = [];
+  for (const rank of ranks) if (inScope[rank] === 1) ids.push(users.ids[rank]!);
+  return builtSortedUnique(ids);
+}
+
 /** SCOPE (SPEC §6.2): which users are provisioned, and which groups are pushed with which members. */
 export function computeScope(snapshot: DirectorySnapshot, settings: EngineSettings): ScopeResult {
+  const { decisions, ...groups } = decideScope(snapshot, settings);
+  const users = new Map<string, ScopeDecision>();
+  snapshot.users.forEach((user, position) => {
+    users.set(user.id, decisions[position]!);
+  });
+  return { users, ...groups };
+}
+
+export function decideScope(snapshot: DirectorySnapshot, settings: EngineSettings): PositionalScope {
   const groupsById = new Map(snapshot.groups.map((group) => [group.id, group]));
-  const userIds = new Set(snapshot.users.map((user) => user.id));
-  const isUser = (id: string) => userIds.has(id);
+  const userRanking = rankIds(snapshot.users.map((user) => user.id));
   const rule = scopeRule(snapshot, settings, groupsById);
 
-  const transitiveMembers = rule.pushed.map((group) => transitiveUserMembers(group, groupsById, isUser));
-  const firstGroupOf = new Map<string, DirectoryGroup>();
+  const flattener = new GroupFlattener(groupsById, userRanking);
+  const transitiveMembers = rule.pushed.map((group) => flattener.transitiveUserRanks(group));
+  /** By user rank, the position in `rule.pushed` of the first pushed group that holds the user, or -1. */
+  const firstGroupOf = new Int32Array(userRanking.ids.length).fill(-1);
   if (rule.needsMembership) {
-    rule.pushed.forEach((group, index) => {
-      for (const userId of transitiveMembers[index] ?? []) {
-        if (!firstGroupOf.has(userId)) firstGroupOf.set(userId, group);
-      }
+    transitiveMembers.forEach((ranks, position) => {
+      for (const rank of ranks) if (firstGroupOf[rank] === -1) firstGroupOf[rank] = position;
     });
   }
 
   const failingFilter = compileFilters(settings.filters);
-  const users = new Map<string, ScopeDecision>();
+  const decisions: ScopeDecision[] = [];
+  const inScope = new Uint8Array(userRanking.ids.length);
   for (const user of snapshot.users) {
-    const base = rule.baseDecision(user.id, firstGroupOf.get(user.id));
+    const rank = userRanking.rankOf.get(user.id)!;
+    const position = firstGroupOf[rank]!;
+    const base = rule.baseDecision(user.id, position === -1 ? undefined : rule.pushed[position]);
     const failure = base.inScope ? failingFilter(user.attributes) : undefined;
-    if (failure !== undefined) users.set(user.id, { inScope: false, reason: `filtered out: ${failure}` });
+    let decision = base;
+    if (failure !== undefined) decision = { inScope: false, reason: `filtered out: ${failure}` };
     else if (base.inScope && !user.active) {
-      users.set(user.id, { inScope: true, reason: `${base.reason} (disabled in the source)` });
-    } else users.set(user.id, base);
+      decision = { inScope: true, reason: `${base.reason} (disabled in the source)` };
+    }
+    decisions.push(decision);
+    // A user id listed twice is decided as its last entry, as a map keyed by id would keep it.
+    inScope[rank] = decision.inScope ? 1 : 0;
   }
 
-  const pushedGroups = rule.pushed.map((group, index) => ({
+  const pushedGroups = rule.pushed.map((group, position) => ({
     group,
-    memberUserIds: (transitiveMembers[index] ?? []).filter((userId) => users.get(userId)?.inScope === true),
+    memberUserIds: inScopeIds(transitiveMembers[position]!, inScope, userRanking),
   }));
-  return { users, pushedGroups, unresolvedGroups: rule.unresolved };
+  return { decisions, pushedGroups, unresolvedGroups: rule.unresolved };
 }

@@ -13,6 +13,27 @@ export function sortedUnique(ids: string[]): string[] {
   return ids;
 }
 
+/**
+ * Lists built sorted and unique by the engine (desired and actual group members). Checking a
+ * million ids again would cost more than the diff itself: each comparison reads two scattered strings.
+ */
+const builtSorted = new WeakSet<readonly string[]>();
+
+/** Records that `ids` was built sorted and duplicate-free; the list must not change afterwards. */
+export function builtSortedUnique<T extends readonly string[]>(ids: T): T {
+  builtSorted.add(ids);
+  return ids;
+}
+
+/** `ids` sorted and duplicate-free: the list itself when it is so already. */
+export function asSortedUnique(ids: readonly string[]): readonly string[] {
+  if (builtSorted.has(ids)) return ids;
+  for (let index = 1; index < ids.length; index++) {
+    if (!(ids[index - 1]! < ids[index]!)) return sortedUnique([...ids]);
+  }
+  return ids;
+}
+
 /** Walks two sorted lists once, handing each id held by only one side to its callback. */
 export function mergeSorted(
   before: readonly string[],

@@ -2,6 +2,7 @@ import type { AttributeChange } from '../model/plan.js';
 import type { GroupQuery, Platform, PlatformCapabilities, UserQuery } from '../model/platform.js';
 import type { PlatformGroup, PlatformUser, ScimUserState } from '../model/scim.js';
 import type { CallCounter } from '../model/source.js';
+import { mapWithConcurrency } from '../util/mapWithConcurrency.js';
 import { anyEqualsFilter } from './filter/quote.js';
 import { isJsonObject } from './json.js';
 import { readAllPages } from './paging.js';
@@ -12,7 +13,6 @@ import {
   patchRequest,
   removeMembersOperations,
 } from './patchOperations.js';
-import { mapWithConcurrency } from './pool.js';
 import { parseGroup, parseListResponse, parseUser } from './resourceParsing.js';
 import { failure, ScimHttp, type ScimHttpOptions, type ScimRequest, type ScimResponse } from './scimHttp.js';
 import { toScimResource } from './scimResource.js';

@@ -1,5 +1,5 @@
 import { PlatformError } from '../model/platform.js';
-import { mapWithConcurrency } from './pool.js';
+import { mapWithConcurrency } from '../util/mapWithConcurrency.js';
 
 export interface Page<T> {
   readonly resources: readonly T[];

@@ -28,18 +28,19 @@ const opSchema = z.looseObject({
   changes: z.array(change).optional(),
 });
 
-export const opJobSchema = z.strictObject({
+/** A batch of one run's ops of one phase; each op is applied and accounted for on its own. */
+export const opBatchJobSchema = z.strictObject({
   tenant: z.string().min(1),
   runId: z.string().min(1),
-  /** The userName or displayName, for the provisioning log. */
-  subject: z.string().optional(),
-  op: opSchema.transform((value) => value as unknown as Op),
+  /** How many times these ops were tried before (a retry batch carries the ops that failed transiently). */
+  attempt: z.int().min(0),
+  ops: z.array(opSchema.transform((value) => value as unknown as Op)).min(1),
 });
 
 export type RunJobData = z.infer<typeof runJobSchema>;
-export interface OpJobData {
+export interface OpBatchJobData {
   readonly tenant: string;
   readonly runId: string;
-  readonly subject?: string;
-  readonly op: Op;
+  readonly attempt: number;
+  readonly ops: readonly Op[];
 }

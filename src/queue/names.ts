@@ -17,9 +17,17 @@ export const QUEUE_PREFIX = 'dirsync-bull';
 
 /**
  * Deterministic: the same op for the same object and desired state gets the same id, so
- * planning a change again while its job is still pending adds no duplicate.
+ * planning a change again while it is still pending adds no duplicate (see PendingOps).
  */
-export function opJobId(op: Op): string {
-  const digest = createHash('sha256').update(JSON.stringify(op)).digest('base64url').slice(0, 22);
-  return `${op.kind}-${digest}`;
+export function opId(op: Op): string {
+  return `${op.kind}-${digest(JSON.stringify(op))}`;
+}
+
+/** A batch's job id follows from its ops (and attempt): enqueueing the same batch twice adds one job. */
+export function batchJobId(opIds: readonly string[], attempt: number): string {
+  return `batch-${attempt}-${digest(opIds.join(','))}`;
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
 }

@@ -1,18 +1,23 @@
-import { UnrecoverableError, Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Op } from '../model/plan.js';
 import { PlatformError } from '../model/platform.js';
+import type { ProvisioningEvent } from '../model/run.js';
 import type { Logger } from '../observability/logger.js';
 import { RunCallCounter } from '../runs/callCounter.js';
 import { describeError } from '../runs/errors.js';
+import { keys } from '../runs/keys.js';
 import type { Stores, TenantRuntime } from '../runs/runtime.js';
-import { applyOp, TerminalOpError } from './applyOp.js';
-import { type OpJobData, opJobSchema } from './jobs.js';
-import { opsQueueName, QUEUE_PREFIX } from './names.js';
-import { OP_JOB_OPTIONS } from './queues.js';
+import { mapWithConcurrency } from '../util/mapWithConcurrency.js';
+import { type ApplyResult, applyOp, TerminalOpError } from './applyOp.js';
+import { type OpBatchJobData, opBatchJobSchema } from './jobs.js';
+import { batchJobId, opId, opsQueueName, QUEUE_PREFIX } from './names.js';
+import { OP_ATTEMPTS, OP_JOB_OPTIONS, OP_RETRY_BASE_MS, opsPerJob } from './queues.js';
 
-/** Op jobs in flight per platform socket of the tenant, in one process. */
-const JOBS_PER_SOCKET = 4;
+/** Batch jobs in flight per process: one's Redis bookkeeping overlaps another's platform calls. */
+const BATCHES_IN_FLIGHT = 2;
+/** How long a batch's "outcomes recorded" mark is kept (longer than any retry of the batch). */
+const RECORDED_MARK_SECONDS = 24 * 3600;
 
 export interface OpWorkerOptions {
   readonly connection: Redis;
@@ -21,93 +26,149 @@ export interface OpWorkerOptions {
   readonly logger: Logger;
 }
 
+type Outcome =
+  | { readonly op: Op; readonly ended: 'success'; readonly result: ApplyResult }
+  | { readonly op: Op; readonly ended: 'failure'; readonly reason: string }
+  | { readonly op: Op; readonly ended: 'retry'; readonly reason: string };
+
 /**
- * Applies one tenant's ops, paced by the tenant's own limits. Each job converges one object;
- * its outcome goes to the run's counters and the provisioning log exactly once, when it ends.
+ * Applies one tenant's ops, batch by batch, paced by the tenant's own limits. Each op converges
+ * one object, with the platform calls of a batch in flight together up to the tenant's socket
+ * pool; the batch's outcomes reach Redis in one MULTI, exactly once even when the batch runs
+ * again after a crash. Ops the platform refused for a while go on in a later, delayed batch.
  */
-export function startOpWorker(options: OpWorkerOptions): Worker<OpJobData> {
+export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> {
   const { stores, runtime } = options;
   const tenant = runtime.config.id;
   const logger = options.logger.child({ tenant });
-  return new Worker<OpJobData>(
+  const retries = new Queue<OpBatchJobData>(opsQueueName(tenant), {
+    connection: options.connection,
+    prefix: QUEUE_PREFIX,
+  });
+  const perJob = opsPerJob(runtime.config.target.maxRequestsPerSecond);
+
+  const worker = new Worker<OpBatchJobData>(
     opsQueueName(tenant),
     async (job) => {
-      const { runId, op } = opJobSchema.parse(job.data);
+      const { runId, attempt, ops } = opBatchJobSchema.parse(job.data);
+      const recordedKey = keys.batchRecorded(tenant, job.id ?? '');
+      if (await stores.redis.exists(recordedKey)) return;
       const counter = new RunCallCounter();
-      const attempts = job.opts.attempts ?? OP_JOB_OPTIONS.attempts;
-      const event = {
-        runId,
-        objectType: objectTypeOf(op),
-        externalId: op.externalId,
-        ...subjectOf(op),
-        op: op.kind,
-      };
-      // The op's end goes to Redis in one round trip: counters, calls, the event (and the failure).
+      const platform = runtime.platform(counter);
+      // On a retry the platform may have moved since the plan: re-read and converge.
+      const reread = attempt > 0 || job.attemptsMade > 0;
       const batch = stores.redis.multi();
-      const countCalls = () =>
-        stores.runs.countCalls(
-          tenant,
-          runId,
-          { target: counter.calls.target, throttledTarget: counter.throttles.target },
-          batch,
-        );
-      try {
-        const result = await applyOp(op, {
-          tenant,
-          platform: runtime.platform(counter),
-          state: stores.state,
-          mappedPaths: runtime.mappedPaths,
-          reread: job.attemptsMade > 0,
-        });
-        await stores.runs.countOutcome(tenant, runId, op.kind, 'succeeded', batch);
-        await stores.events.append(
-          tenant,
+      const outcomes = await mapWithConcurrency(
+        ops,
+        runtime.config.target.concurrency,
+        async (op): Promise<Outcome> => {
+          try {
+            const result = await applyOp(op, {
+              tenant,
+              platform,
+              state: stores.state,
+              mappedPaths: runtime.mappedPaths,
+              reread,
+              ownership: batch,
+            });
+            return { op, ended: 'success', result };
+          } catch (error) {
+            const reason = describeError(error);
+            const final = isTerminal(error) || attempt + 1 >= OP_ATTEMPTS;
+            return { op, ended: final ? 'failure' : 'retry', reason };
+          }
+        },
+      );
+
+      const again = outcomes.filter((outcome) => outcome.ended === 'retry').map((outcome) => outcome.op);
+      if (again.length > 0) {
+        // Enqueued before the outcomes are recorded: if recording fails, the batch runs again and
+        // adds this same job (same id from the same ops), not a second one.
+        await retries.add(
+          again[0]!.kind,
+          { tenant, runId, attempt: attempt + 1, ops: again },
           {
-            ...event,
-            at: new Date().toISOString(),
-            outcome: 'success',
-            ...(result.targetId ? { targetId: result.targetId } : {}),
-            ...(result.note ? { reason: result.note } : {}),
-            ...('changes' in op ? { changes: op.changes } : {}),
+            ...OP_JOB_OPTIONS,
+            jobId: batchJobId(again.map(opId), attempt + 1),
+            delay: OP_RETRY_BASE_MS * 2 ** attempt,
+            ...(job.opts.priority ? { priority: job.opts.priority } : {}),
           },
-          batch,
         );
-        await countCalls();
-        await batch.exec();
-      } catch (error) {
-        const terminal = isTerminal(error);
-        if (terminal || job.attemptsMade + 1 >= attempts) {
-          const reason = describeError(error);
-          logger.warn({ runId, op: op.kind, externalId: op.externalId, reason }, 'op failed');
+      }
+
+      const at = new Date().toISOString();
+      for (const outcome of outcomes) {
+        if (outcome.ended === 'retry') continue;
+        const { op } = outcome;
+        const event = {
+          runId,
+          at,
+          objectType: objectTypeOf(op),
+          externalId: op.externalId,
+          ...subjectOf(op),
+          op: op.kind,
+        };
+        if (outcome.ended === 'success') {
+          await stores.runs.countOutcome(tenant, runId, op.kind, 'succeeded', batch);
+          await stores.events.append(tenant, successEvent(event, op, outcome.result), batch);
+        } else {
+          logger.warn({ runId, op: op.kind, externalId: op.externalId, reason: outcome.reason }, 'op failed');
           await stores.runs.countOutcome(tenant, runId, op.kind, 'failed', batch);
           await stores.runs.addFailure(
             tenant,
             runId,
-            { objectType: event.objectType, externalId: op.externalId, op: op.kind, reason },
+            { objectType: event.objectType, externalId: op.externalId, op: op.kind, reason: outcome.reason },
             batch,
           );
           await stores.state.markForRetry(tenant, event.objectType, op.externalId, batch);
-          await stores.events.append(
-            tenant,
-            { ...event, at: new Date().toISOString(), outcome: 'failure', reason },
-            batch,
-          );
+          await stores.events.append(tenant, { ...event, outcome: 'failure', reason: outcome.reason }, batch);
         }
-        await countCalls();
-        await batch.exec();
-        if (terminal) throw new UnrecoverableError(describeError(error));
-        throw error;
       }
+      await stores.pendingOps.end(
+        tenant,
+        outcomes.filter((outcome) => outcome.ended !== 'retry').map((outcome) => opId(outcome.op)),
+        batch,
+      );
+      await stores.runs.countCalls(
+        tenant,
+        runId,
+        { target: counter.calls.target, throttledTarget: counter.throttles.target },
+        batch,
+      );
+      batch.set(recordedKey, '1', 'EX', RECORDED_MARK_SECONDS);
+      await batch.exec();
     },
     {
       connection: options.connection,
       prefix: QUEUE_PREFIX,
-      // More jobs in flight than platform sockets: each job's Redis bookkeeping overlaps other jobs'
-      // HTTP, while the tenant's socket pool still caps requests to the platform at its concurrency.
-      concurrency: runtime.config.target.concurrency * JOBS_PER_SOCKET,
-      limiter: { max: runtime.config.target.maxRequestsPerSecond, duration: 1000 },
+      concurrency: BATCHES_IN_FLIGHT,
+      // Batches hold at most the ops of one second (opsPerJob): pacing jobs paces the platform calls.
+      limiter: {
+        max: Math.max(1, Math.floor(runtime.config.target.maxRequestsPerSecond / perJob)),
+        duration: 1000,
+      },
+      // A batch whose worker died is taken up again; applying its ops twice is harmless.
+      maxStalledCount: 5,
     },
   );
+  worker.on('closed', () => {
+    void retries.close();
+  });
+  return worker;
+}
+
+function successEvent(
+  event: Omit<ProvisioningEvent, 'id' | 'outcome'>,
+  op: Op,
+  result: ApplyResult,
+): Omit<ProvisioningEvent, 'id'> {
+  return {
+    ...event,
+    outcome: 'success',
+    ...(result.targetId ? { targetId: result.targetId } : {}),
+    ...(result.note ? { reason: result.note } : {}),
+    ...('changes' in op ? { changes: op.changes } : {}),
+  };
 }
 
 /** Retrying cannot help: the platform refused the request itself (throttling is waited out in the client). */

@@ -20,4 +20,7 @@ export const keys = {
   /** Objects whose last op failed: the next incremental run plans them again. */
   retry: (tenant: string) => `${PREFIX}:{${tenant}}:retry`,
   lock: (tenant: string) => `${PREFIX}:{${tenant}}:lock`,
+  pendingOps: (tenant: string) => `${PREFIX}:{${tenant}}:pending-ops`,
+  /** Set once a batch job's outcomes are recorded: a batch run again after a crash records nothing twice. */
+  batchRecorded: (tenant: string, jobId: string) => `${PREFIX}:{${tenant}}:batch-recorded:${jobId}`,
 };

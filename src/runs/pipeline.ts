@@ -9,6 +9,7 @@ import {
   planFocused,
   planFull,
   platformQueriesFor,
+  unknownGroupReferences,
 } from '../engine/index.js';
 import type { DirectorySnapshot } from '../model/directory.js';
 import type { Op, OpKind, Plan } from '../model/plan.js';
@@ -17,8 +18,8 @@ import type { RunRecord, RunRequest } from '../model/run.js';
 import type { PlatformState } from '../model/scim.js';
 import { CursorExpiredError, type Source } from '../model/source.js';
 import type { Logger } from '../observability/logger.js';
-import { opJobId } from '../queue/names.js';
-import { OP_JOB_OPTIONS, type QueueSet } from '../queue/queues.js';
+import { batchJobId, opId } from '../queue/names.js';
+import { OP_JOB_OPTIONS, opsPerJob, type QueueSet } from '../queue/queues.js';
 import { RunCallCounter } from './callCounter.js';
 import { describeError } from './errors.js';
 import { keys } from './keys.js';
@@ -164,14 +165,12 @@ async function importSource(
     else {
       try {
         const read = await source.readChanges(previous.cursor);
+        const snapshot = applyChanges(previous.snapshot, read.changes);
+        const unknown = unknownGroupReferences(snapshot, read.changes);
         if (read.changes.needsFullRun) fallbackReason = read.changes.needsFullRun;
-        else {
-          return {
-            mode: 'incremental',
-            snapshot: applyChanges(previous.snapshot, read.changes),
-            cursor: read.cursor,
-          };
-        }
+        else if (unknown.length > 0) {
+          fallbackReason = `${unknown.length} group(s) came into scope that no earlier read included (${unknown.slice(0, 3).join(', ')})`;
+        } else return { mode: 'incremental', snapshot, cursor: read.cursor };
       } catch (error) {
         if (!(error instanceof CursorExpiredError)) throw error;
         fallbackReason = `the source no longer accepts the cursor (${error.message})`;
@@ -266,44 +265,61 @@ async function recordProblems(deps: PipelineDependencies, runId: string, plan: P
   }
 }
 
-/** Adds the ops as jobs; returns the ids of those an earlier run had enqueued and that are still pending. */
+/** The op ids this run added, and those an earlier run had enqueued and are still pending. */
+interface EnqueuedOps {
+  readonly added: readonly string[];
+  readonly pendingElsewhere: readonly string[];
+}
+
+/** Adds the ops in batch jobs, but none whose op id is already pending. */
 async function enqueue(
   deps: PipelineDependencies,
   runId: string,
   ops: readonly Op[],
   priority = RUN_PRIORITY,
-): Promise<string[]> {
+): Promise<EnqueuedOps> {
   const tenant = deps.runtime.config.id;
   const queue = deps.queues.ops(tenant);
+  const perJob = opsPerJob(deps.runtime.config.target.maxRequestsPerSecond);
+  const added: string[] = [];
   const pendingElsewhere: string[] = [];
   const planned: Partial<Record<OpKind, number>> = {};
   for (let start = 0; start < ops.length; start += ENQUEUE_CHUNK) {
-    const chunk = ops.slice(start, start + ENQUEUE_CHUNK).map((op) => ({ op, jobId: opJobId(op) }));
-    const existing = await existingJobs(
-      deps,
-      chunk.map((entry) => entry.jobId),
+    const chunk = ops.slice(start, start + ENQUEUE_CHUNK).map((op) => ({ op, id: opId(op) }));
+    const pending = await deps.stores.pendingOps.pending(
+      tenant,
+      chunk.map((entry) => entry.id),
     );
-    const fresh = chunk.filter((entry) => !existing.has(entry.jobId));
-    pendingElsewhere.push(...existing);
-    await queue.addBulk(
-      fresh.map(({ op, jobId }) => ({
-        name: op.kind,
-        data: { tenant, runId, op },
-        opts: { ...OP_JOB_OPTIONS, jobId },
-      })),
+    const fresh = chunk.filter((entry) => !pending.has(entry.id));
+    pendingElsewhere.push(...pending);
+    await deps.stores.pendingOps.add(
+      tenant,
+      fresh.map((entry) => entry.id),
     );
-    for (const { op } of fresh) planned[op.kind] = (planned[op.kind] ?? 0) + 1;
+    const jobs = [];
+    for (let at = 0; at < fresh.length; at += perJob) {
+      const batch = fresh.slice(at, at + perJob);
+      jobs.push({
+        name: batch[0]!.op.kind,
+        data: { tenant, runId, attempt: 0, ops: batch.map((entry) => entry.op) },
+        opts: {
+          ...OP_JOB_OPTIONS,
+          jobId: batchJobId(
+            batch.map((entry) => entry.id),
+            0,
+          ),
+          ...(priority > 0 ? { priority } : {}),
+        },
+      });
+    }
+    await queue.addBulk(jobs);
+    for (const { op, id } of fresh) {
+      planned[op.kind] = (planned[op.kind] ?? 0) + 1;
+      added.push(id);
+    }
   }
   await deps.stores.runs.countPlanned(tenant, runId, planned);
-  return pendingElsewhere;
-}
-
-async function existingJobs(deps: PipelineDependencies, jobIds: readonly string[]): Promise<Set<string>> {
-  const queue = deps.queues.ops(deps.runtime.config.id);
-  const pipeline = deps.stores.redis.pipeline();
-  for (const jobId of jobIds) pipeline.exists(queue.toKey(jobId));
-  const answers = (await pipeline.exec()) ?? [];
-  return new Set(jobIds.filter((_, index) => answers[index]?.[1] === 1));
+  return { added, pendingElsewhere };
 }
 
 /**
@@ -326,24 +342,37 @@ export async function applyPlan(
   await awaitOps(deps, runId, groupJobs);
 }
 
+/** Op ids looked up per poll while following the ops this run added. */
+const FOLLOW_WINDOW = 1000;
+
 /**
  * Waits until every op this run enqueued so far reached an end (succeeded, or failed for good),
- * and every op it found pending from an earlier run has left the queue.
+ * and every op it found pending from an earlier run has ended too.
  */
-async function awaitOps(
-  deps: PipelineDependencies,
-  runId: string,
-  pendingElsewhere: readonly string[],
-): Promise<void> {
+async function awaitOps(deps: PipelineDependencies, runId: string, enqueued: EnqueuedOps): Promise<void> {
   const tenant = deps.runtime.config.id;
   const record = await deps.stores.runs.get(tenant, runId);
   const planned = Object.values(record?.counts ?? {}).reduce((sum, counts) => sum + counts.planned, 0);
-  let elsewhere = [...pendingElsewhere];
+  let elsewhere = [...enqueued.pendingElsewhere];
+  let added = [...enqueued.added];
   for (;;) {
-    if (elsewhere.length > 0) elsewhere = [...(await existingJobs(deps, elsewhere))];
-    if (elsewhere.length === 0 && (await deps.stores.runs.finishedOps(tenant, runId)) >= planned) return;
+    if (elsewhere.length > 0) elsewhere = [...(await deps.stores.pendingOps.pending(tenant, elsewhere))];
+    if (elsewhere.length === 0) {
+      if ((await deps.stores.runs.finishedOps(tenant, runId)) >= planned) return;
+      // Another run (or on-demand provisioning) may have added the same op between our look and our
+      // add: its outcome counts to that run, so ours ends when none of its ops is pending any more.
+      added = await stillPending(deps, added);
+      if (added.length === 0) return;
+    }
     await new Promise((wake) => setTimeout(wake, deps.pollMs ?? 200));
   }
+}
+
+/** Drops the ops that ended from the first window of `opIds`; the rest wait their turn. */
+async function stillPending(deps: PipelineDependencies, opIds: readonly string[]): Promise<string[]> {
+  const window = opIds.slice(0, FOLLOW_WINDOW);
+  const pending = await deps.stores.pendingOps.pending(deps.runtime.config.id, window);
+  return [...window.filter((id) => pending.has(id)), ...opIds.slice(FOLLOW_WINDOW)];
 }
 
 async function storeHeldRun(deps: PipelineDependencies, runId: string, held: HeldRun): Promise<void> {

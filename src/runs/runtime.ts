@@ -7,6 +7,7 @@ import type { CallCounter, Source } from '../model/source.js';
 import type { Logger } from '../observability/logger.js';
 import { ScimPlatform } from '../platform/client.js';
 import { EventLog } from './eventLog.js';
+import { PendingOps } from './pendingOps.js';
 import { RunStore } from './runStore.js';
 import { TenantLock } from './tenantLock.js';
 import { TenantState } from './tenantState.js';
@@ -18,6 +19,7 @@ export interface Stores {
   readonly events: EventLog;
   readonly state: TenantState;
   readonly lock: TenantLock;
+  readonly pendingOps: PendingOps;
 }
 
 export function createStores(redis: Redis): Stores {
@@ -27,6 +29,7 @@ export function createStores(redis: Redis): Stores {
     events: new EventLog(redis),
     state: new TenantState(redis),
     lock: new TenantLock(redis),
+    pendingOps: new PendingOps(redis),
   };
 }
 

@@ -64,20 +64,22 @@ export class TenantState {
     return { users: new Set(users), groups: new Set(groups) };
   }
 
-  async own(tenant: string, kind: 'user' | 'group', externalId: string, platformId: string): Promise<void> {
-    const [ownedKey, linkKey] =
-      kind === 'user'
-        ? [keys.ownedUsers(tenant), keys.userLinks(tenant)]
-        : [keys.ownedGroups(tenant), keys.groupLinks(tenant)];
-    await this.redis.multi().sadd(ownedKey, externalId).hset(linkKey, externalId, platformId).exec();
+  async own(
+    tenant: string,
+    kind: 'user' | 'group',
+    externalId: string,
+    platformId: string,
+    batch?: Batch,
+  ): Promise<void> {
+    const [ownedKey, linkKey] = ownershipKeys(tenant, kind);
+    await inBatch(this.redis, batch, (queue) =>
+      queue.sadd(ownedKey, externalId).hset(linkKey, externalId, platformId),
+    );
   }
 
-  async disown(tenant: string, kind: 'user' | 'group', externalId: string): Promise<void> {
-    const [ownedKey, linkKey] =
-      kind === 'user'
-        ? [keys.ownedUsers(tenant), keys.userLinks(tenant)]
-        : [keys.ownedGroups(tenant), keys.groupLinks(tenant)];
-    await this.redis.multi().srem(ownedKey, externalId).hdel(linkKey, externalId).exec();
+  async disown(tenant: string, kind: 'user' | 'group', externalId: string, batch?: Batch): Promise<void> {
+    const [ownedKey, linkKey] = ownershipKeys(tenant, kind);
+    await inBatch(this.redis, batch, (queue) => queue.srem(ownedKey, externalId).hdel(linkKey, externalId));
   }
 
   /** Platform ids of users by externalId, as last seen; absent ones are unknown. */
@@ -140,4 +142,10 @@ export class TenantState {
     });
     return found;
   }
+}
+
+function ownershipKeys(tenant: string, kind: 'user' | 'group'): [owned: string, links: string] {
+  return kind === 'user'
+    ? [keys.ownedUsers(tenant), keys.userLinks(tenant)]
+    : [keys.ownedGroups(tenant), keys.groupLinks(tenant)];
 }

@@ -30,7 +30,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   await redis.ping();
   const stores = createStores(redis);
   const queues = new QueueSet(redis);
-  const scheduleQueue = createScheduleQueue(redis);
+  const scheduleQueue = createScheduleQueue(queues.connection);
   const started: Role[] = [];
   const stop = async () => {
     // Last started, first stopped: the API goes first, so no new work arrives while workers drain.
@@ -38,7 +38,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       await role.stop();
       logger.info({ role: role.name }, 'role stopped');
     }
-    await Promise.all([queues.close(), scheduleQueue.close()]);
+    await scheduleQueue.close();
+    await queues.close();
     redis.disconnect();
     blocking.disconnect();
   };

@@ -1,0 +1,51 @@
+import type { GraphDirectorySpec } from '../../connectors/graph/emulator/generator.js';
+import type { CallRecord } from '../../src/emulation/httpsServer.js';
+
+/**
+ * The emulators of the HTTP benchmarks run in a worker thread: on the client's thread their CPU
+ * would be billed to the sync being measured (and to its floor) and squeeze the ratio towards 1.
+ */
+export interface EmulatorWorkerData {
+  readonly tlsDir: string;
+  readonly directory: GraphDirectorySpec;
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly servicePrincipalId: string;
+  readonly scimToken: string;
+}
+
+export interface EmulatorAddresses {
+  readonly graphBaseUrl: string;
+  readonly authorityHost: string;
+  readonly scimUrl: string;
+}
+
+export interface ServedCalls {
+  readonly graph: readonly CallRecord[];
+  readonly scim: readonly CallRecord[];
+}
+
+/** The changes made in Entra; each should cost the platform one write. */
+export interface AppliedChange {
+  readonly kind: 'title' | 'disable' | 'newHire' | 'join' | 'rename';
+  /** The user or group changed. */
+  readonly subject: string;
+}
+
+export type EmulatorCommand =
+  | { readonly type: 'calls' }
+  | { readonly type: 'resetCalls' }
+  /** Empties the platform and forgets both call logs, for a second initial sync. */
+  | { readonly type: 'clearPlatform' }
+  | { readonly type: 'change'; readonly count: number }
+  | { readonly type: 'close' };
+
+export interface EmulatorRequest {
+  readonly id: number;
+  readonly command: EmulatorCommand;
+}
+
+export type EmulatorReply =
+  | { readonly id: number; readonly result: unknown }
+  | { readonly id: number; readonly error: string };
