@@ -4,6 +4,7 @@ import type { Op } from '../model/plan.js';
 import { PlatformError } from '../model/platform.js';
 import type { ProvisioningEvent } from '../model/run.js';
 import type { Logger } from '../observability/logger.js';
+import type { Batch } from '../runs/batch.js';
 import { RunCallCounter } from '../runs/callCounter.js';
 import { describeError } from '../runs/errors.js';
 import { keys } from '../runs/keys.js';
@@ -51,7 +52,9 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
     opsQueueName(tenant),
     async (job) => {
       const { runId, attempt, ops } = opBatchJobSchema.parse(job.data);
-      const recordedKey = keys.batchRecorded(tenant, job.id ?? '');
+      // Per job instance, not per id: the same ops planned again later (a drifted user deactivated
+      // anew, say) make a new job under the same id, which must run, not pass as recorded.
+      const recordedKey = keys.batchRecorded(tenant, `${job.id ?? ''}@${job.timestamp}`);
       if (await stores.redis.exists(recordedKey)) return;
       const counter = new RunCallCounter();
       const platform = runtime.platform(counter);
@@ -98,30 +101,14 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
 
       const at = new Date().toISOString();
       for (const outcome of outcomes) {
-        if (outcome.ended === 'retry') continue;
-        const { op } = outcome;
-        const event = {
-          runId,
-          at,
-          objectType: objectTypeOf(op),
-          externalId: op.externalId,
-          ...subjectOf(op),
-          op: op.kind,
-        };
-        if (outcome.ended === 'success') {
-          await stores.runs.countOutcome(tenant, runId, op.kind, 'succeeded', batch);
-          await stores.events.append(tenant, successEvent(event, op, outcome.result), batch);
-        } else {
-          logger.warn({ runId, op: op.kind, externalId: op.externalId, reason: outcome.reason }, 'op failed');
-          await stores.runs.countOutcome(tenant, runId, op.kind, 'failed', batch);
-          await stores.runs.addFailure(
-            tenant,
-            runId,
-            { objectType: event.objectType, externalId: op.externalId, op: op.kind, reason: outcome.reason },
-            batch,
+        if (outcome.ended === 'success')
+          await recordSuccess(stores, tenant, runId, outcome.op, outcome.result, at, batch);
+        if (outcome.ended === 'failure') {
+          logger.warn(
+            { runId, op: outcome.op.kind, externalId: outcome.op.externalId, reason: outcome.reason },
+            'op failed',
           );
-          await stores.state.markForRetry(tenant, event.objectType, op.externalId, batch);
-          await stores.events.append(tenant, { ...event, outcome: 'failure', reason: outcome.reason }, batch);
+          await recordFailure(stores, tenant, runId, outcome.op, outcome.reason, at, batch);
         }
       }
       await stores.pendingOps.end(
@@ -154,21 +141,84 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
   worker.on('closed', () => {
     void retries.close();
   });
+  // A batch that failed for good (Redis kept failing under it): its ops end as failures, so that
+  // the run waiting for them ends too and the next run plans them again.
+  worker.on('failed', (job, error) => {
+    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    void recordBatchFailure(stores, tenant, job.data, describeError(error)).catch((failure: unknown) =>
+      logger.error({ reason: describeError(failure) }, 'could not record a failed batch'),
+    );
+  });
   return worker;
 }
 
-function successEvent(
-  event: Omit<ProvisioningEvent, 'id' | 'outcome'>,
+async function recordBatchFailure(
+  stores: Stores,
+  tenant: string,
+  data: OpBatchJobData,
+  reason: string,
+): Promise<void> {
+  const batch = stores.redis.multi();
+  const at = new Date().toISOString();
+  for (const op of data.ops) await recordFailure(stores, tenant, data.runId, op, reason, at, batch);
+  await stores.pendingOps.end(tenant, data.ops.map(opId), batch);
+  await batch.exec();
+}
+
+function eventOf(runId: string, op: Op, at: string): Omit<ProvisioningEvent, 'id' | 'outcome'> {
+  return {
+    runId,
+    at,
+    objectType: objectTypeOf(op),
+    externalId: op.externalId,
+    ...subjectOf(op),
+    op: op.kind,
+  };
+}
+
+async function recordSuccess(
+  stores: Stores,
+  tenant: string,
+  runId: string,
   op: Op,
   result: ApplyResult,
-): Omit<ProvisioningEvent, 'id'> {
-  return {
-    ...event,
-    outcome: 'success',
-    ...(result.targetId ? { targetId: result.targetId } : {}),
-    ...(result.note ? { reason: result.note } : {}),
-    ...('changes' in op ? { changes: op.changes } : {}),
-  };
+  at: string,
+  batch: Batch,
+): Promise<void> {
+  await stores.runs.countOutcome(tenant, runId, op.kind, 'succeeded', batch);
+  await stores.events.append(
+    tenant,
+    {
+      ...eventOf(runId, op, at),
+      outcome: 'success',
+      ...(result.targetId ? { targetId: result.targetId } : {}),
+      ...(result.note ? { reason: result.note } : {}),
+      ...('changes' in op ? { changes: op.changes } : {}),
+    },
+    batch,
+  );
+}
+
+/** A failure for good: counted, kept with its reason, logged as an event, and left for the next run. */
+async function recordFailure(
+  stores: Stores,
+  tenant: string,
+  runId: string,
+  op: Op,
+  reason: string,
+  at: string,
+  batch: Batch,
+): Promise<void> {
+  const objectType = objectTypeOf(op);
+  await stores.runs.countOutcome(tenant, runId, op.kind, 'failed', batch);
+  await stores.runs.addFailure(
+    tenant,
+    runId,
+    { objectType, externalId: op.externalId, op: op.kind, reason },
+    batch,
+  );
+  await stores.state.markForRetry(tenant, objectType, op.externalId, batch);
+  await stores.events.append(tenant, { ...eventOf(runId, op, at), outcome: 'failure', reason }, batch);
 }
 
 /** Retrying cannot help: the platform refused the request itself (throttling is waited out in the client). */
