@@ -64,7 +64,7 @@ export async function startApiHarness(db: number): Promise<ApiHarness> {
   const config = apiTestConfig();
   const stores = createStores(redis);
   const queues = new QueueSet(redis);
-  const scheduleQueue = createScheduleQueue(redis);
+  const scheduleQueue = createScheduleQueue(queues.connection);
   const app = await buildApi({ config, stores, queues, scheduleQueue, logger: silentLogger() });
   await app.ready();
   return {
@@ -74,7 +74,8 @@ export async function startApiHarness(db: number): Promise<ApiHarness> {
     queues,
     async close() {
       await app.close();
-      await Promise.all([queues.close(), scheduleQueue.close()]);
+      await scheduleQueue.close();
+      await queues.close();
       redis.disconnect();
     },
   };
