@@ -128,3 +128,22 @@ export async function startOpWorkerHere(
     },
   };
 }
+
+/**
+ * The common frame of a command about one tenant: the configuration loaded, the tenant known,
+ * a connection to the deployment's Redis for `work`, closed afterwards whatever happens.
+ */
+export async function withTenantBackend<T>(
+  options: GlobalOptions,
+  tenantId: string,
+  work: (context: { config: Config; tenant: TenantConfig; backend: Backend }) => Promise<T>,
+): Promise<T> {
+  const config = loadConfig(options);
+  const tenant = requireTenant(config, tenantId);
+  const backend = await openBackend(config);
+  try {
+    return await work({ config, tenant, backend });
+  } finally {
+    await backend.close();
+  }
+}

@@ -2,7 +2,7 @@ import { defaultUserMapping } from '../../connectors/index.js';
 import type { EngineSettings, OwnedExternalIds } from '../../src/engine/index.js';
 import type { DirectoryGroup, DirectorySnapshot, DirectoryUser } from '../../src/model/directory.js';
 import type { PlatformGroup, PlatformState, PlatformUser } from '../../src/model/scim.js';
-import { seededRandom } from './seededRandom.js';
+import { seededRandom } from '../../src/util/seededRandom.js';
 
 export interface WorldSize {
   readonly users: number;

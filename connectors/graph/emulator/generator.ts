@@ -1,3 +1,4 @@
+import { seededRandom } from '../../../src/util/seededRandom.js';
 import type { DirectoryData, GroupInput, UserInput } from './directory.js';
 
 /**
@@ -49,7 +50,7 @@ const DEPARTMENTS = ['Sales', 'Support', 'Engineering', 'Finance', 'Marketing', 
 const TITLES = ['Engineer', 'Manager', 'Analyst', 'Associate', 'Director', 'Specialist'];
 
 export function generateGraphDirectory(spec: GraphDirectorySpec): GeneratedGraphDirectory {
-  const random = mulberry32(spec.seed);
+  const random = seededRandom(spec.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const domain = spec.domain ?? 'contoso.example';
 
@@ -98,18 +99,6 @@ export function generateGraphDirectory(spec: GraphDirectorySpec): GeneratedGraph
     users,
     groups: groups.map((group) => ({ ...group, memberIds: [...group.memberIds] })),
     assignedPrincipalIds,
-  };
-}
-
-/** A small, fast, seeded PRNG (Tommy Ettinger's mulberry32). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../../src/util/seededRandom.js';
 import {
   OKTA_USER_STATUSES,
   type OktaDirectory,
@@ -58,7 +59,7 @@ const STATUS_WEIGHTS: Readonly<Record<OktaUserStatus, number>> = {
  * directly and to some groups.
  */
 export function generateOktaOrg(options: GenerateOptions): OktaDirectory {
-  const random = mulberry32(options.seed);
+  const random = seededRandom(options.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const users: SeedUser[] = Array.from({ length: options.users }, (_unused, index) => {
     const firstName = pick(FIRST_NAMES);
@@ -105,16 +106,4 @@ function weightedStatus(draw: number): OktaUserStatus {
     if (threshold < 0) return status;
   }
   return 'ACTIVE';
-}
-
-/** A small seeded PRNG: the same seed gives the same org on every machine. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -6,7 +6,7 @@ import { type ApprovalOutcome, approveHeldRun, approveThroughQueue } from '../..
 import { executeHere } from '../../service/executeHere.js';
 import { connectRedis } from '../../service/redis.js';
 import { action } from '../action.js';
-import { cliLogger, loadConfig, openBackend, redisUrl, requireTenant } from '../context.js';
+import { cliLogger, redisUrl, withTenantBackend } from '../context.js';
 import { EXIT } from '../errors.js';
 import { exitCodeFor, printJson, printText } from '../output.js';
 import { runSummary } from '../render.js';
@@ -18,10 +18,7 @@ export function registerApprove(program: Command): void {
     .option('--inline', 'apply it in this process (no service needed) and wait for the end')
     .action(
       action(async (options, tenantId: string, runId: string) => {
-        const config = loadConfig(options);
-        const tenant = requireTenant(config, tenantId);
-        const backend = await openBackend(config);
-        try {
+        return withTenantBackend(options, tenantId, async ({ config, tenant, backend }) => {
           let applied: RunRecord | undefined;
           let outcome: ApprovalOutcome;
           if (options.inline) {
@@ -57,9 +54,7 @@ export function registerApprove(program: Command): void {
           else
             printText(`run ${runId} approved and queued; follow it with: dirsync run ${tenant.id} ${runId}`);
           return EXIT.ok;
-        } finally {
-          await backend.close();
-        }
+        });
       }),
     );
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { action } from '../action.js';
-import { cliLogger, loadConfig, openBackend, requireTenant, runInline } from '../context.js';
+import { cliLogger, runInline, withTenantBackend } from '../context.js';
 import { EXIT } from '../errors.js';
 import { printJson, printText } from '../output.js';
 import { countsTable, describeOp, runSummary } from '../render.js';
@@ -12,10 +12,7 @@ export function registerPlan(program: Command): void {
     .option('--full', 'plan from a full read instead of the changes since the last run')
     .action(
       action(async (options, tenantId: string) => {
-        const config = loadConfig(options);
-        const tenant = requireTenant(config, tenantId);
-        const backend = await openBackend(config);
-        try {
+        return withTenantBackend(options, tenantId, async ({ config, tenant, backend }) => {
           const mode = options.full ? 'full' : 'incremental';
           const record = await runInline(
             backend,
@@ -55,9 +52,7 @@ export function registerPlan(program: Command): void {
             if (record.heldReason) printText(`  a real run would be HELD: ${record.heldReason}`);
           }
           return record.error ? EXIT.failed : EXIT.ok;
-        } finally {
-          await backend.close();
-        }
+        });
       }),
     );
 }

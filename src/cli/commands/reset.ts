@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { resetTenant } from '../../service/quarantineStatus.js';
 import { action } from '../action.js';
-import { loadConfig, openBackend, requireTenant } from '../context.js';
+import { withTenantBackend } from '../context.js';
 import { EXIT } from '../errors.js';
 import { printJson, printText } from '../output.js';
 
@@ -13,17 +13,12 @@ export function registerReset(program: Command): void {
     )
     .action(
       action(async (options, tenantId: string) => {
-        const config = loadConfig(options);
-        requireTenant(config, tenantId);
-        const backend = await openBackend(config);
-        try {
+        return withTenantBackend(options, tenantId, async ({ backend }) => {
           await resetTenant(backend.stores, tenantId);
           if (options.json) printJson({ ok: true, tenant: tenantId });
           else printText(`${tenantId}: cursor forgotten and quarantine cleared; the next run is full`);
           return EXIT.ok;
-        } finally {
-          await backend.close();
-        }
+        });
       }),
     );
 }

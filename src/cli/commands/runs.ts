@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { action } from '../action.js';
-import { loadConfig, openBackend, requireTenant } from '../context.js';
+import { withTenantBackend } from '../context.js';
 import { EXIT } from '../errors.js';
 import { printJson, printText } from '../output.js';
 import { runSummary } from '../render.js';
@@ -12,10 +12,7 @@ export function registerRuns(program: Command): void {
     .option('--limit <n>', 'how many runs', '20')
     .action(
       action(async (options, tenantId: string) => {
-        const config = loadConfig(options);
-        requireTenant(config, tenantId);
-        const backend = await openBackend(config);
-        try {
+        return withTenantBackend(options, tenantId, async ({ backend }) => {
           const records = await backend.stores.runs.list(tenantId, Number(options.limit) || 20);
           if (options.json) printJson(records);
           else if (records.length === 0) printText(`no runs of ${tenantId} yet`);
@@ -28,9 +25,7 @@ export function registerRuns(program: Command): void {
             }
           }
           return EXIT.ok;
-        } finally {
-          await backend.close();
-        }
+        });
       }),
     );
 
@@ -39,10 +34,7 @@ export function registerRuns(program: Command): void {
     .description('one run with its counts and failures')
     .action(
       action(async (options, tenantId: string, runId: string) => {
-        const config = loadConfig(options);
-        requireTenant(config, tenantId);
-        const backend = await openBackend(config);
-        try {
+        return withTenantBackend(options, tenantId, async ({ backend }) => {
           const record = await backend.stores.runs.get(tenantId, runId);
           if (!record) {
             process.stderr.write(`no run ${runId} of ${tenantId}\n`);
@@ -51,9 +43,7 @@ export function registerRuns(program: Command): void {
           if (options.json) printJson(record);
           else printText(runSummary(record));
           return EXIT.ok;
-        } finally {
-          await backend.close();
-        }
+        });
       }),
     );
 }

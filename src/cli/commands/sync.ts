@@ -3,7 +3,7 @@ import type { RunRecord } from '../../model/run.js';
 import { waitForRun } from '../../runs/requestRun.js';
 import { triggerRun } from '../../service/runTrigger.js';
 import { action } from '../action.js';
-import { cliLogger, loadConfig, openBackend, requireTenant, runInline } from '../context.js';
+import { cliLogger, runInline, withTenantBackend } from '../context.js';
 import { EXIT } from '../errors.js';
 import { endProgress, exitCodeFor, printJson, printText, progressReporter } from '../output.js';
 import { runSummary } from '../render.js';
@@ -17,10 +17,7 @@ export function registerSync(program: Command): void {
     .option('--inline', 'run it in this process (no service needed); implies --wait')
     .action(
       action(async (options, tenantId: string) => {
-        const config = loadConfig(options);
-        const tenant = requireTenant(config, tenantId);
-        const backend = await openBackend(config);
-        try {
+        return withTenantBackend(options, tenantId, async ({ config, tenant, backend }) => {
           const order = {
             mode: options.full ? 'full' : 'incremental',
             dryRun: false,
@@ -48,9 +45,7 @@ export function registerSync(program: Command): void {
           if (options.json) printJson(record);
           else printText(runSummary(record));
           return exitCodeFor(record);
-        } finally {
-          await backend.close();
-        }
+        });
       }),
     );
 }

@@ -1,4 +1,4 @@
-/** Deterministic draws in [0, 1) (mulberry32), so every bench run measures the same data. */
+/** Deterministic draws in [0, 1) (mulberry32): the same seed gives the same sample data everywhere. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
