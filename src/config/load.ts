@@ -70,7 +70,8 @@ export function parseConfig(text: string, baseDir: string, options: LoadOptions 
   if (document.errors.length > 0) {
     throw new ConfigError(
       document.errors.map(
-        (error) => `(yaml) line ${error.linePos?.[0]?.line ?? '?'}: ${error.message.split('\n')[0]}`,
+        (error) =>
+          `(yaml) line ${error.linePos?.[0]?.line ?? '?'}: ${(error.message.split('\n')[0] ?? '').replace(/:\s*$/, '')}`,
       ),
     );
   }

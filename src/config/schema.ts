@@ -52,7 +52,7 @@ const graphSource = z
     authorityHost: httpsUrl.default('https://login.microsoftonline.com'),
   })
   .refine((source) => Boolean(source.clientSecret) !== Boolean(source.certificatePath), {
-    message: 'required: exactly one of clientSecret or certificatePath',
+    message: 'give exactly one of clientSecret or certificatePath',
     path: ['clientSecret'],
   });
 
@@ -78,9 +78,13 @@ const oktaSource = z
     /** Okta STAGED and PROVISIONED users have never signed in; by default they are provisioned inactive. */
     pendingUsers: z.enum(['inactive', 'active', 'skip']).default('inactive'),
   })
-  .refine((source) => Boolean(source.token) !== Boolean(source.clientId && source.privateKey), {
-    message: 'required: either token, or clientId with privateKey',
+  .refine((source) => Boolean(source.token) !== Boolean(source.clientId || source.privateKey), {
+    message: 'give either token (SSWS), or clientId with privateKey (OAuth service app), not both',
     path: ['token'],
+  })
+  .refine((source) => Boolean(source.clientId) === Boolean(source.privateKey), {
+    message: 'the OAuth service app needs both clientId and privateKey',
+    path: ['privateKey'],
   });
 
 const fileSource = z.strictObject({

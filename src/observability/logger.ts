@@ -14,6 +14,10 @@ const REDACTED_PATHS = [
   'headers.authorization',
   'req.headers.authorization',
   '*.headers.authorization',
+  '*.headers.Authorization',
+  // An HTTP client's error carries the request it sent: response.request.headers, config.headers.
+  '*.*.headers.authorization',
+  '*.*.headers.Authorization',
   'token',
   '*.token',
   'clientSecret',

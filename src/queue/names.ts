@@ -20,7 +20,21 @@ export const QUEUE_PREFIX = 'dirsync-bull';
  * planning a change again while it is still pending adds no duplicate (see PendingOps).
  */
 export function opId(op: Op): string {
-  return `${op.kind}-${digest(JSON.stringify(op))}`;
+  return `${op.kind}-${digest(canonicalJson(op))}`;
+}
+
+/**
+ * JSON with object keys sorted: the worker's parsed copy of an op lists its keys in the schema's
+ * order, not the planner's, and must still get the id the op was enqueued under.
+ */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item !== null && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(
+          Object.entries(item).sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0)),
+        )
+      : item,
+  );
 }
 
 /** A batch's job id follows from its ops (and attempt): enqueueing the same batch twice adds one job. */

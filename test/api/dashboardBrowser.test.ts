@@ -59,7 +59,10 @@ test.skipIf(!chromium)('the dashboard page loads in headless Chromium and shows 
   expect(dom).not.toContain(TOKENS.operator);
 });
 
-test.skipIf(!chromium)('without a sign-in, Chromium sees no queue, and the sign-in page asks for a token', async () => {
-  expect(await renderedDom(`${origin}/admin/queues`)).not.toContain('dirsync-reconcile');
-  expect(await renderedDom(`${origin}/admin/login`)).toMatch(/<form[^>]*>[\s\S]*name="token"/);
-});
+test.skipIf(!chromium)(
+  'without a sign-in, Chromium sees no queue, and the sign-in page asks for a token',
+  async () => {
+    expect(await renderedDom(`${origin}/admin/queues`)).not.toContain('dirsync-reconcile');
+    expect(await renderedDom(`${origin}/admin/login`)).toMatch(/<form[^>]*>[\s\S]*name="token"/);
+  },
+);

@@ -1,0 +1,244 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { GraphEmulator, GraphEmulatorOptions } from '../../connectors/graph/emulator/server.js';
+import { type OktaEmulator, startOktaEmulator } from '../../connectors/okta/emulator/index.js';
+import type { ProvisionAnswer, ProvisionRequest } from '../../src/model/provision.js';
+import type { RunRecord, RunRequest } from '../../src/model/run.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { type ScimEmulator, startScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
+import { QueueSet } from '../../src/queue/queues.js';
+import { executeIfUnlocked } from '../../src/runs/lockedRun.js';
+import type { PipelineDependencies } from '../../src/runs/pipeline.js';
+import { provisionOnDemand } from '../../src/runs/provision.js';
+import { requestOf } from '../../src/runs/requestRun.js';
+import { type ApprovalOutcome, approveHeldRun } from '../../src/service/approval.js';
+import { connectRedis } from '../../src/service/redis.js';
+import { type DevCertificates, ensureDevCertificates } from '../../src/tls/devCertificates.js';
+import { CLIENT_ID, CLIENT_SECRET, startTestEmulator, TENANT_ID } from '../connectors/graph/support.js';
+import { type PipelineHarness, startPipelineHarness } from '../support/pipelineHarness.js';
+
+export const SCIM_TOKEN = 'scim-token-safety-4e8b1d';
+
+/** A user of a JSON directory export as a customer might write it: anything but the id may be missing or odd. */
+export interface FileUser {
+  readonly id: string;
+  readonly userName?: string | null;
+  readonly email?: string | null;
+  readonly givenName?: string | null;
+  readonly familyName?: string | null;
+  readonly displayName?: string | null;
+  readonly title?: string | null;
+  readonly department?: string | null;
+  readonly employeeId?: string | number | null;
+  readonly active?: boolean | string | null;
+}
+
+export interface FileGroup {
+  readonly id: string;
+  readonly displayName: string;
+  readonly members?: readonly string[];
+}
+
+export interface FileDirectory {
+  readonly users: readonly FileUser[];
+  readonly groups?: readonly FileGroup[];
+}
+
+export function testCertificates(): DevCertificates {
+  const directory = process.env.DIRSYNC_TEST_TLS_DIR;
+  if (!directory) throw new Error('DIRSYNC_TEST_TLS_DIR is not set: run the tests through vitest');
+  return ensureDevCertificates(directory);
+}
+
+/** The pipeline's dependencies around a harness, for what the harness does not drive itself. */
+export interface HarnessDependencies {
+  readonly deps: PipelineDependencies;
+  close(): Promise<void>;
+}
+
+export function dependenciesOf(harness: PipelineHarness): HarnessDependencies {
+  const redis = connectRedis(process.env.REDIS_URL!);
+  const queues = new QueueSet(redis);
+  return {
+    deps: { stores: harness.stores, queues, runtime: harness.runtime, logger: silentLogger(), pollMs: 50 },
+    async close() {
+      await queues.close();
+      redis.disconnect();
+    },
+  };
+}
+
+/** Executes a recorded run request to its end, waiting while another run of the tenant holds the lease. */
+export async function executeWhenUnlocked(
+  request: RunRequest,
+  deps: PipelineDependencies,
+): Promise<RunRecord> {
+  for (;;) {
+    const finished = await executeIfUnlocked(request, deps);
+    if (finished) return finished;
+    await new Promise((wake) => setTimeout(wake, 50));
+  }
+}
+
+/** The operator's wiring of one tenant around a source, into a SCIM emulator of its own. */
+export interface Tenant {
+  readonly scim: ScimEmulator;
+  readonly harness: PipelineHarness;
+  readonly deps: PipelineDependencies;
+  /** Approves a held run the way `dirsync approve --inline` does. */
+  approve(runId: string): Promise<{ outcome: ApprovalOutcome; applied?: RunRecord }>;
+  /** Executes an approval request straight through the pipeline (a queued approval's worker). */
+  executeApproval(held: RunRecord): Promise<RunRecord>;
+  provision(request: ProvisionRequest): Promise<ProvisionAnswer>;
+  close(): Promise<void>;
+}
+
+export interface TenantOptions {
+  /** The `safety:` flow mapping, e.g. `{ maxDeactivations: 3 }`. */
+  readonly safety?: string;
+  readonly matching?: string;
+  readonly pageCap?: number;
+  /** Members per group PATCH (default 100). */
+  readonly membersPerPatch?: number;
+}
+
+async function startTenant(
+  sourceYaml: string,
+  env: NodeJS.ProcessEnv,
+  options: TenantOptions,
+): Promise<Tenant> {
+  const scim = await startScimEmulator({
+    certificates: testCertificates(),
+    token: SCIM_TOKEN,
+    pageCap: options.pageCap ?? 1000,
+  });
+  const harness = await startPipelineHarness(
+    [
+      sourceYaml,
+      // The default pacing (50 writes a second) protects a real platform; the emulator needs none.
+      `target: { url: "${scim.url}", token: "env:SCIM_TOKEN", maxRequestsPerSecond: 10000, membersPerPatch: ${options.membersPerPatch ?? 100} }`,
+      ...(options.safety ? [`safety: ${options.safety}`] : []),
+      ...(options.matching ? [`matching: ${options.matching}`] : []),
+    ].join('\n'),
+    { ...env, SCIM_TOKEN },
+  );
+  const wiring = dependenciesOf(harness);
+  const { deps } = wiring;
+  const executeApproval = (held: RunRecord) =>
+    executeWhenUnlocked({ ...requestOf(held), trigger: 'approve' }, deps);
+  return {
+    scim,
+    harness,
+    deps,
+    async approve(runId) {
+      let applied: RunRecord | undefined;
+      const outcome = await approveHeldRun(harness.stores, harness.tenant.id, runId, async (run) => {
+        applied = await executeApproval(run);
+      });
+      return { outcome, ...(applied ? { applied } : {}) };
+    },
+    executeApproval,
+    provision: (request) =>
+      provisionOnDemand(request, {
+        ...deps,
+        requestFollowUp: () => Promise.reject(new Error('no follow-up run expected in this test')),
+      }),
+    async close() {
+      await harness.close();
+      await wiring.close();
+      await scim.close();
+    },
+  };
+}
+
+/** A tenant reading a directory export file. */
+export interface FileTenant extends Tenant {
+  readonly directoryFile: string;
+  write(directory: FileDirectory): void;
+  /** Writes the export file as given: broken, truncated, anything. */
+  writeText(text: string): void;
+}
+
+export interface FileTenantOptions extends TenantOptions {
+  readonly format?: 'json' | 'csv';
+}
+
+export async function startFileTenant(options: FileTenantOptions = {}): Promise<FileTenant> {
+  const directory = mkdtempSync(join(tmpdir(), 'dirsync-safety-'));
+  const directoryFile = join(directory, `directory.${options.format ?? 'json'}`);
+  writeFileSync(directoryFile, JSON.stringify({ users: [], groups: [] }));
+  const tenant = await startTenant(`source: { type: file, path: "${directoryFile}" }`, {}, options);
+  return {
+    ...tenant,
+    directoryFile,
+    write: (contents) => writeFileSync(directoryFile, JSON.stringify(contents)),
+    writeText: (text) => writeFileSync(directoryFile, text),
+  };
+}
+
+/** A tenant reading every user and group of a Graph emulator. */
+export interface GraphTenant extends Tenant {
+  readonly graph: GraphEmulator;
+}
+
+export async function startGraphTenant(
+  graphOptions: Pick<GraphEmulatorOptions, 'directory' | 'random'>,
+  options: TenantOptions = {},
+): Promise<GraphTenant> {
+  const graph = await startTestEmulator(graphOptions);
+  const tenant = await startTenant(
+    [
+      'source:',
+      '  type: graph',
+      `  tenantId: ${TENANT_ID}`,
+      `  clientId: ${CLIENT_ID}`,
+      '  clientSecret: env:GRAPH_CLIENT_SECRET',
+      `  graphBaseUrl: ${graph.graphBaseUrl}`,
+      `  authorityHost: ${graph.authorityHost}`,
+    ].join('\n'),
+    { GRAPH_CLIENT_SECRET: CLIENT_SECRET },
+    options,
+  );
+  return {
+    ...tenant,
+    graph,
+    async close() {
+      await tenant.close();
+      await graph.close();
+    },
+  };
+}
+
+/** A tenant reading every user and group of an Okta org emulator. */
+export interface OktaTenant extends Tenant {
+  readonly okta: OktaEmulator;
+}
+
+const OKTA_TOKEN = 'ssws-token-safety-93c0aa';
+
+export async function startOktaTenant(options: TenantOptions = {}): Promise<OktaTenant> {
+  const okta = await startOktaEmulator({ certificates: testCertificates(), token: OKTA_TOKEN });
+  const tenant = await startTenant(
+    `source: { type: okta, orgUrl: "${okta.url}", token: env:OKTA_TOKEN }`,
+    { OKTA_TOKEN },
+    options,
+  );
+  return {
+    ...tenant,
+    okta,
+    async close() {
+      await tenant.close();
+      await okta.close();
+    },
+  };
+}
+
+/** `count` plain users `prefix-0` … with one group holding them all, for tests that need a managed population. */
+export function population(prefix: string, count: number): FileUser[] {
+  return Array.from({ length: count }, (_, index) => ({
+    id: `${prefix}-${index}`,
+    userName: `${prefix}-${index}@example.com`,
+    givenName: `${prefix} ${index}`,
+  }));
+}
