@@ -1,6 +1,8 @@
 import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { FINISHED_STATUSES } from '../model/run.js';
 import type { Logger } from '../observability/logger.js';
+import { describeError } from '../runs/errors.js';
 import { executeIfUnlocked } from '../runs/lockedRun.js';
 import type { Stores, TenantRuntime } from '../runs/runtime.js';
 import { type RunJobData, runJobSchema } from './jobs.js';
@@ -24,7 +26,7 @@ export interface ReconcileWorkerOptions {
 /** Takes run requests and executes each through the pipeline, one run per tenant at a time. */
 export function startReconcileWorker(options: ReconcileWorkerOptions): Worker<RunJobData> {
   const { stores, runtimes, logger } = options;
-  return new Worker<RunJobData>(
+  const worker = new Worker<RunJobData>(
     RECONCILE_QUEUE,
     async (job, token) => {
       const request = runJobSchema.parse(job.data);
@@ -56,6 +58,28 @@ export function startReconcileWorker(options: ReconcileWorkerOptions): Worker<Ru
       concurrency: options.concurrency ?? 4,
       removeOnComplete: { count: 1000 },
       removeOnFail: { count: 1000 },
+      // A run whose worker died is taken up again from the start; doing that twice is harmless.
+      maxStalledCount: 5,
     },
   );
+  // A run job that failed for good (its workers kept dying, or Redis did) must not leave its record
+  // `running` or `applying` for ever: operators and the follow-up logic read the record.
+  worker.on('failed', (job, error) => {
+    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    const { tenant, runId } = job.data;
+    void markAbandoned(stores, tenant, runId, describeError(error)).catch((failure: unknown) =>
+      logger.error({ tenant, runId, reason: describeError(failure) }, 'could not record an abandoned run'),
+    );
+  });
+  return worker;
+}
+
+async function markAbandoned(stores: Stores, tenant: string, runId: string, reason: string): Promise<void> {
+  const record = await stores.runs.get(tenant, runId);
+  if (!record || FINISHED_STATUSES.includes(record.status) || record.status === 'held') return;
+  await stores.runs.update(tenant, runId, {
+    status: 'failed',
+    finishedAt: new Date().toISOString(),
+    error: `the run was abandoned: ${reason}`,
+  });
 }
