@@ -1,5 +1,6 @@
 import type { AttributeChange } from '../model/plan.js';
 import type { PlatformUser, ScimAttributes, ScimPath, ScimUserState } from '../model/scim.js';
+import { mergeRanked } from './rankedLists.js';
 import { asSortedUnique, mergeSorted } from './sortedIds.js';
 
 const valueAt = (attributes: ScimAttributes, path: ScimPath): string | undefined =>
@@ -60,7 +61,8 @@ export interface MemberRules {
 
 /**
  * DIFF of a group's members, both sides as externalIds; `actual` holds managed users only. Sorted
- * merge instead of sets: a full run compares a million memberships, and hashing each is the cost.
+ * merge instead of sets: a full run compares a million memberships, and hashing each is the cost;
+ * on ranks when the engine built both lists.
  */
 export function diffMembers(
   desired: readonly string[],
@@ -69,15 +71,14 @@ export function diffMembers(
 ): MemberDelta {
   const add: string[] = [];
   const remove: string[] = [];
-  mergeSorted(
-    asSortedUnique(actual),
-    asSortedUnique(desired),
-    (externalId) => {
-      if (rules.canRemove(externalId)) remove.push(externalId);
-    },
-    (externalId) => {
-      if (rules.canAdd(externalId)) add.push(externalId);
-    },
-  );
+  const onlyActual = (externalId: string) => {
+    if (rules.canRemove(externalId)) remove.push(externalId);
+  };
+  const onlyDesired = (externalId: string) => {
+    if (rules.canAdd(externalId)) add.push(externalId);
+  };
+  if (!mergeRanked(actual, desired, onlyActual, onlyDesired)) {
+    mergeSorted(asSortedUnique(actual), asSortedUnique(desired), onlyActual, onlyDesired);
+  }
   return { add, remove };
 }

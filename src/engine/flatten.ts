@@ -13,6 +13,8 @@ export class GroupFlattener {
   private readonly resolved = new Map<DirectoryGroup, Int32Array>();
   private readonly usersSeen: StampedMarks;
   private readonly groupsSeen: StampedMarks;
+  /** Room for every user once: a walk finds each at most once. */
+  private readonly found: Int32Array;
 
   constructor(
     groupsById: ReadonlyMap<string, DirectoryGroup>,
@@ -24,6 +26,7 @@ export class GroupFlattener {
     }
     this.usersSeen = new StampedMarks(users.ids.length);
     this.groupsSeen = new StampedMarks(this.groups.length);
+    this.found = new Int32Array(users.ids.length);
   }
 
   /**
@@ -35,16 +38,16 @@ export class GroupFlattener {
     this.groupsSeen.clear();
     const rootNumber = this.groupNumberOf.get(root.id);
     if (rootNumber !== undefined) this.groupsSeen.add(rootNumber);
-    const found: number[] = [];
+    let count = 0;
     const pending = [this.membersOf(root)];
     for (let members = pending.pop(); members !== undefined; members = pending.pop()) {
       for (const member of members) {
         if (member >= 0) {
-          if (this.usersSeen.add(member)) found.push(member);
+          if (this.usersSeen.add(member)) this.found[count++] = member;
         } else if (this.groupsSeen.add(~member)) pending.push(this.membersOf(this.groups[~member]!));
       }
     }
-    return Int32Array.from(found).sort();
+    return this.found.slice(0, count).sort();
   }
 
   /** A user id wins over a group id that is spelled the same, as users are looked up first. */

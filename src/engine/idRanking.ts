@@ -1,4 +1,5 @@
-import { builtSortedUnique, sortedUnique } from './sortedIds.js';
+import { listOfRanks } from './rankedLists.js';
+import { sortedUnique } from './sortedIds.js';
 
 /**
  * Distinct ids numbered in sorted order. Work over a million memberships is done on these numbers:
@@ -17,13 +18,13 @@ export function rankIds(ids: Iterable<string>): IdRanking {
   return { ids: sorted, rankOf };
 }
 
-/** The ids of the given ranks, sorted and unique (the ranks are sorted in place). */
-export function idsOfRanks(ranks: Int32Array, ranking: IdRanking): string[] {
+/** The ids of the given ranks in `rankedIds`, sorted and unique; sorts `ranks` in place. */
+export function idsOfRanks(ranks: Int32Array, rankedIds: readonly string[]): string[] {
   ranks.sort();
-  const ids: string[] = [];
+  let kept = 0;
   for (let index = 0; index < ranks.length; index++) {
     const rank = ranks[index]!;
-    if (index === 0 || ranks[index - 1] !== rank) ids.push(ranking.ids[rank]!);
+    if (kept === 0 || ranks[kept - 1] !== rank) ranks[kept++] = rank;
   }
-  return builtSortedUnique(ids);
+  return listOfRanks(ranks.slice(0, kept), rankedIds);
 }

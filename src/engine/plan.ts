@@ -15,6 +15,7 @@ import { managedMembersOf } from './managedMembers.js';
 import { mappedPaths } from './mapping.js';
 import { indexPlatform, type Match, matchGroups, matchUsers, type PlatformIndex } from './match.js';
 import type { EngineSettings } from './settings.js';
+import { sortedUnique } from './sortedIds.js';
 import { decideUser, type UserDecision, type UserTrace } from './userDecision.js';
 
 export interface OwnedExternalIds {
@@ -185,9 +186,11 @@ export function planFull(input: PlanInput): Plan {
   for (const externalId of index.usersByExternalId.keys()) {
     if (!desired.users.has(externalId) && input.owned.users.has(externalId)) userIds.push(externalId);
   }
-  const run = decideUsers(input, index, userIds.sort());
+  // Every managed user on the platform is a subject of a full run.
+  const managedExternalIds = userIds.sort();
+  const run = decideUsers(input, index, managedExternalIds);
 
-  const actualMembers = managedMembersOf(run.index, run.isManagedUser, run.userMatches);
+  const actualMembers = managedMembersOf(index, managedExternalIds, run.userMatches);
   const fullDiff = (wanted: ScimGroupState, target: PlatformGroup): MemberDelta =>
     diffMembers(wanted.memberExternalIds, actualMembers(target), run.memberRules);
   const allGroupIds = new Set(desired.groups.keys());
@@ -240,7 +243,8 @@ function coalescePairs(run: Run, focus: Focus): Map<string, PairChanges> {
 export function planFocused(input: FocusedPlanInput): FocusedPlan {
   const { desired, platform, focus } = input;
   const index = indexPlatform(platform);
-  const run = decideUsers(input, index, userSubjects(focus.userIds, input, index));
+  const userIds = userSubjects(focus.userIds, input, index);
+  const run = decideUsers(input, index, userIds);
 
   const pairs = coalescePairs(run, focus);
   const memberSets = new Map<string, ReadonlySet<string>>();
@@ -263,7 +267,11 @@ export function planFocused(input: FocusedPlanInput): FocusedPlan {
   // A focused group also loses the stale members its platform state can name. Adds come from the
   // pairs, so a renamed big group costs no call per member it has, except when the group is being
   // adopted: it is new to this tenant and gets every desired member, as a full run would give it.
-  const actualMembers = managedMembersOf(run.index, run.isManagedUser, run.userMatches);
+  const managedExternalIds = [...userIds];
+  for (const externalId of index.usersByExternalId.keys()) {
+    if (run.isManagedUser(externalId)) managedExternalIds.push(externalId);
+  }
+  const actualMembers = managedMembersOf(index, sortedUnique(managedExternalIds), run.userMatches);
   const focusedDelta = (wanted: ScimGroupState, target: PlatformGroup): MemberDelta => {
     const fromPairs = pairDelta(wanted.externalId);
     const diff = diffMembers(wanted.memberExternalIds, actualMembers(target), run.memberRules);

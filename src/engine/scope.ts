@@ -2,7 +2,7 @@ import type { DirectoryGroup, DirectorySnapshot } from '../model/directory.js';
 import { compileFilters } from './filters.js';
 import { GroupFlattener } from './flatten.js';
 import { type IdRanking, rankIds } from './idRanking.js';
-import { builtSortedUnique } from './sortedIds.js';
+import { listOfRanks } from './rankedLists.js';
 import type { EngineSettings } from './settings.js';
 
 /** Whether a source user is provisioned, with the reason an operator reads in a trace. */
@@ -98,9 +98,10 @@ function scopeRule(
 
 /** The in-scope users among sorted ranks, as ids. */
 function inScopeIds(ranks: Int32Array, inScope: Uint8Array, users: IdRanking): string[] {
-  const ids: string[] = [];
-  for (const rank of ranks) if (inScope[rank] === 1) ids.push(users.ids[rank]!);
-  return builtSortedUnique(ids);
+  const kept = new Int32Array(ranks.length);
+  let count = 0;
+  for (const rank of ranks) if (inScope[rank] === 1) kept[count++] = rank;
+  return listOfRanks(kept.subarray(0, count), users.ids);
 }
 
 /** SCOPE (SPEC §6.2): which users are provisioned, and which groups are pushed with which members. */

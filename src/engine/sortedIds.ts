@@ -1,3 +1,5 @@
+import { isRankedList } from './rankedLists.js';
+
 /**
  * Sorted, duplicate-free id lists. Membership work is done by sorting and merging such lists
  * rather than by hashing: with a million memberships, each hash lookup saved counts.
@@ -13,25 +15,25 @@ export function sortedUnique(ids: string[]): string[] {
   return ids;
 }
 
-/**
- * Lists built sorted and unique by the engine (desired and actual group members). Checking a
- * million ids again would cost more than the diff itself: each comparison reads two scattered strings.
- */
-const builtSorted = new WeakSet<readonly string[]>();
-
-/** Records that `ids` was built sorted and duplicate-free; the list must not change afterwards. */
-export function builtSortedUnique<T extends readonly string[]>(ids: T): T {
-  builtSorted.add(ids);
-  return ids;
-}
-
 /** `ids` sorted and duplicate-free: the list itself when it is so already. */
 export function asSortedUnique(ids: readonly string[]): readonly string[] {
-  if (builtSorted.has(ids)) return ids;
+  if (isRankedList(ids)) return ids;
   for (let index = 1; index < ids.length; index++) {
     if (!(ids[index - 1]! < ids[index]!)) return sortedUnique([...ids]);
   }
   return ids;
+}
+
+/** The position of `id` in the sorted list `ids`, found by bisection; -1 when absent. */
+export function positionOf(ids: readonly string[], id: string): number {
+  let low = 0;
+  let high = ids.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (ids[middle]! < id) low = middle + 1;
+    else high = middle;
+  }
+  return ids[low] === id ? low : -1;
 }
 
 /** Walks two sorted lists once, handing each id held by only one side to its callback. */

@@ -18,6 +18,18 @@ const NOT_FLATTENED: ReadonlySet<string> = new Set([
 /** Sub-attributes that select or rank a value of a multi-valued attribute rather than describe it. */
 const SELECTOR_SUB_ATTRIBUTES: ReadonlySet<string> = new Set(['type', 'primary']);
 
+/** A tenant maps a handful of paths, parsed once each rather than once per user sent. */
+const PARSED_PATHS = new Map<ScimPath, PatchPath>();
+
+function parsedPath(path: ScimPath): PatchPath {
+  let parsed = PARSED_PATHS.get(path);
+  if (parsed === undefined) {
+    parsed = parsePatchPath(path);
+    PARSED_PATHS.set(path, parsed);
+  }
+  return parsed;
+}
+
 /**
  * Expands the flat map into a SCIM User (RFC 7643 §4.1): `name.givenName` into `name`,
  * `emails[type eq "work"].value` into an `emails` item (the first item of each attribute is
@@ -27,7 +39,7 @@ export function toScimResource(user: ScimUserState): JsonObject {
   const resource: JsonObject = { externalId: user.externalId, active: user.active };
   const schemas = new Set([CORE_USER_URN]);
   for (const [path, value] of Object.entries(user.attributes)) {
-    const parsed = parsePatchPath(path);
+    const parsed = parsedPath(path);
     let container = resource;
     if (parsed.schema !== undefined) {
       schemas.add(parsed.schema);

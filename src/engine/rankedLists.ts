@@ -1,0 +1,95 @@
+/**
+ * Id lists the engine builds from ranks (positions in a sorted, duplicate-free id list) remember
+ * those ranks, so that a diff of two such lists compares numbers. Comparing the ids themselves
+ * would read two strings scattered over the heap per member: with a million memberships, that
+ * costs more than the rest of the diff.
+ */
+interface RankedList {
+  /** Ascending and unique. */
+  readonly ranks: Int32Array;
+  /** Sorted and unique; the list holds `rankedIds[rank]` for each rank. */
+  readonly rankedIds: readonly string[];
+}
+
+const rankedLists = new WeakMap<readonly string[], RankedList>();
+
+/** The ids of ascending, unique `ranks`; the list must not change afterwards. */
+export function listOfRanks(ranks: Int32Array, rankedIds: readonly string[]): string[] {
+  const ids: string[] = [];
+  for (const rank of ranks) ids.push(rankedIds[rank]!);
+  rankedLists.set(ids, { ranks, rankedIds });
+  return ids;
+}
+
+/** Whether `ids` was built from ranks, and is therefore sorted and unique. */
+export const isRankedList = (ids: readonly string[]): boolean => rankedLists.has(ids);
+
+interface Translation {
+  readonly into: readonly string[];
+  /** By rank in the translated list, the rank in `into`; absent when `into` lacks one of its ids. */
+  readonly table: Int32Array | undefined;
+}
+
+/** Per sorted id list, where its ids sit in another sorted list: built once per pair. */
+const translations = new WeakMap<readonly string[], Translation>();
+
+function translation(from: readonly string[], into: readonly string[]): Int32Array | undefined {
+  const known = translations.get(from);
+  if (known?.into === into) return known.table;
+  const table = positionsIn(from, into);
+  translations.set(from, { into, table });
+  return table;
+}
+
+function positionsIn(from: readonly string[], into: readonly string[]): Int32Array | undefined {
+  // Only a full run compares lists of two rankings, and its user list holds every source user.
+  if (into.length < from.length) return undefined;
+  const table = new Int32Array(from.length);
+  let position = 0;
+  for (let rank = 0; rank < from.length; rank++) {
+    const id = from[rank]!;
+    while (position < into.length && into[position]! < id) position++;
+    if (into[position] !== id) return undefined;
+    table[rank] = position;
+  }
+  return table;
+}
+
+/**
+ * Like `mergeSorted`, on ranks: hands each id held by only one list to its callback, in sorted
+ * order. Answers false, doing nothing, unless both lists were built from ranks that can be compared.
+ */
+export function mergeRanked(
+  before: readonly string[],
+  after: readonly string[],
+  onlyBefore: (id: string) => void,
+  onlyAfter: (id: string) => void,
+): boolean {
+  const left = rankedLists.get(before);
+  const right = rankedLists.get(after);
+  if (left === undefined || right === undefined) return false;
+  const ids = left.rankedIds;
+  const table = right.rankedIds === ids ? undefined : translation(right.rankedIds, ids);
+  if (right.rankedIds !== ids && table === undefined) return false;
+  const rightRank = (index: number) => {
+    const rank = right.ranks[index]!;
+    return table === undefined ? rank : table[rank]!;
+  };
+  let i = 0;
+  let j = 0;
+  while (i < left.ranks.length || j < right.ranks.length) {
+    const old = i < left.ranks.length ? left.ranks[i]! : Number.POSITIVE_INFINITY;
+    const now = j < right.ranks.length ? rightRank(j) : Number.POSITIVE_INFINITY;
+    if (old < now) {
+      onlyBefore(ids[old]!);
+      i++;
+    } else if (now < old) {
+      onlyAfter(ids[now]!);
+      j++;
+    } else {
+      i++;
+      j++;
+    }
+  }
+  return true;
+}
