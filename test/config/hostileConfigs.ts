@@ -266,7 +266,17 @@ export const HOSTILE_CONFIGS: readonly HostileConfig[] = [
       });
     }),
     path: 'tenants[2].source.token',
-    reason: /either token, or clientId with privateKey/,
+    reason: /either token \(SSWS\), or clientId with privateKey \(OAuth service app\), not both/,
+  },
+  {
+    name: 'okta service app with a clientId but no private key',
+    text: edited((config) => {
+      const source = section(config, 2, 'source');
+      delete source.token;
+      Object.assign(source, { clientId: '0oa-service' });
+    }),
+    path: 'tenants[2].source.privateKey',
+    reason: /needs both clientId and privateKey/,
   },
   {
     name: 'unset environment variable, referenced without a default',
