@@ -2,7 +2,7 @@ import { userChanges } from '../engine/index.js';
 import type { Op } from '../model/plan.js';
 import { type Platform, PlatformError } from '../model/platform.js';
 import type { PlatformUser, ScimUserState } from '../model/scim.js';
-import type { Batch } from '../runs/batch.js';
+import type { OwnershipChanges } from '../runs/ownershipChanges.js';
 import type { TenantState } from '../runs/tenantState.js';
 
 export interface ApplyContext {
@@ -17,10 +17,10 @@ export interface ApplyContext {
    */
   readonly reread: boolean;
   /**
-   * Where ownership changes go: a batch worker records them with the batch's outcomes, in one
-   * round trip; absent, they are written at once.
+   * Where ownership changes go: a batch worker collects them and records them with the batch's
+   * outcomes; absent, they are written at once.
    */
-  readonly ownership?: Batch;
+  readonly ownership?: OwnershipChanges;
 }
 
 /** What applying an op did, for the provisioning log. */
@@ -53,7 +53,7 @@ export async function applyOp(op: Op, context: ApplyContext): Promise<ApplyResul
         try {
           await context.platform.patchUser(op.targetId, op.changes);
           // An adopted user is this tenant's from now on: when it leaves the source it is deprovisioned.
-          await context.state.own(context.tenant, 'user', op.externalId, op.targetId, context.ownership);
+          await own(context, 'user', op.externalId, op.targetId);
           return { targetId: op.targetId };
         } catch (error) {
           if (!(error instanceof PlatformError && error.isNotFound)) throw error;
@@ -73,7 +73,7 @@ export async function applyOp(op: Op, context: ApplyContext): Promise<ApplyResul
     }
     case 'deleteUser':
       await context.platform.deleteUser(op.targetId);
-      await context.state.disown(context.tenant, 'user', op.externalId, context.ownership);
+      await disown(context, 'user', op.externalId);
       return { targetId: op.targetId };
     case 'createGroup':
       return ensureGroup(op.externalId, op.displayName, op.memberExternalIds, context);
@@ -85,12 +85,12 @@ export async function applyOp(op: Op, context: ApplyContext): Promise<ApplyResul
           return ensureGroup(op.externalId, op.displayName, [], context);
         throw error;
       }
-      await context.state.own(context.tenant, 'group', op.externalId, op.targetId, context.ownership);
+      await own(context, 'group', op.externalId, op.targetId);
       return { targetId: op.targetId };
     }
     case 'deleteGroup':
       await context.platform.deleteGroup(op.targetId);
-      await context.state.disown(context.tenant, 'group', op.externalId, context.ownership);
+      await disown(context, 'group', op.externalId);
       return { targetId: op.targetId };
     case 'addMembers':
     case 'removeMembers':
@@ -111,7 +111,7 @@ async function ensureUser(
   if (!existing && !knownId) {
     try {
       const created = await platform.createUser(desired);
-      await context.state.own(context.tenant, 'user', desired.externalId, created.id, context.ownership);
+      await own(context, 'user', desired.externalId, created.id);
       return { targetId: created.id };
     } catch (error) {
       if (!(error instanceof PlatformError && error.isConflict)) throw error;
@@ -121,12 +121,12 @@ async function ensureUser(
   if (!existing) {
     // The planned object is gone (deleted on the platform since the plan): create it again.
     const created = await platform.createUser(desired);
-    await context.state.own(context.tenant, 'user', desired.externalId, created.id, context.ownership);
+    await own(context, 'user', desired.externalId, created.id);
     return { targetId: created.id, note: 'recreated: the platform object had been deleted' };
   }
   const changes = userChanges(desired, existing, context.mappedPaths);
   if (changes.length > 0) await platform.patchUser(existing.id, changes);
-  await context.state.own(context.tenant, 'user', desired.externalId, existing.id, context.ownership);
+  await own(context, 'user', desired.externalId, existing.id);
   return { targetId: existing.id, ...(changes.length > 0 ? {} : { note: 'already in the desired state' }) };
 }
 
@@ -161,7 +161,7 @@ async function ensureGroup(
   if (!existing) {
     try {
       const created = await platform.createGroup({ externalId, displayName, memberIds });
-      await context.state.own(context.tenant, 'group', externalId, created.id, context.ownership);
+      await own(context, 'group', externalId, created.id);
       return { targetId: created.id };
     } catch (error) {
       if (!(error instanceof PlatformError && error.isConflict)) throw error;
@@ -182,7 +182,7 @@ async function ensureGroup(
   const present = new Set(existing.memberIds);
   const missing = memberIds.filter((id) => !present.has(id));
   if (missing.length > 0) await platform.addMembers(existing.id, missing);
-  await context.state.own(context.tenant, 'group', externalId, existing.id, context.ownership);
+  await own(context, 'group', externalId, existing.id);
   return { targetId: existing.id };
 }
 
@@ -228,4 +228,19 @@ async function resolveUserIds(
     }
   }
   return resolved;
+}
+
+async function own(
+  context: ApplyContext,
+  kind: 'user' | 'group',
+  externalId: string,
+  platformId: string,
+): Promise<void> {
+  if (context.ownership) context.ownership.own(kind, externalId, platformId);
+  else await context.state.own(context.tenant, kind, externalId, platformId);
+}
+
+async function disown(context: ApplyContext, kind: 'user' | 'group', externalId: string): Promise<void> {
+  if (context.ownership) context.ownership.disown(kind, externalId);
+  else await context.state.disown(context.tenant, kind, externalId);
 }

@@ -1,6 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Op } from '../model/plan.js';
+import type { Op, OpKind } from '../model/plan.js';
 import { PlatformError } from '../model/platform.js';
 import type { ProvisioningEvent } from '../model/run.js';
 import type { Logger } from '../observability/logger.js';
@@ -8,6 +8,7 @@ import type { Batch } from '../runs/batch.js';
 import { RunCallCounter } from '../runs/callCounter.js';
 import { describeError } from '../runs/errors.js';
 import { keys } from '../runs/keys.js';
+import { OwnershipChanges } from '../runs/ownershipChanges.js';
 import type { Stores, TenantRuntime } from '../runs/runtime.js';
 import { mapWithConcurrency } from '../util/mapWithConcurrency.js';
 import { type ApplyResult, applyOp, TerminalOpError } from './applyOp.js';
@@ -60,7 +61,7 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
       const platform = runtime.platform(counter);
       // On a retry the platform may have moved since the plan: re-read and converge.
       const reread = attempt > 0 || job.attemptsMade > 0;
-      const batch = stores.redis.multi();
+      const ownership = new OwnershipChanges();
       const outcomes = await mapWithConcurrency(
         ops,
         runtime.config.target.concurrency,
@@ -72,7 +73,7 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
               state: stores.state,
               mappedPaths: runtime.mappedPaths,
               reread,
-              ownership: batch,
+              ownership,
             });
             return { op, ended: 'success', result };
           } catch (error) {
@@ -99,11 +100,16 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
         );
       }
 
+      const batch = stores.redis.multi();
+      const tally = new OutcomeTally();
       const at = new Date().toISOString();
       for (const outcome of outcomes) {
-        if (outcome.ended === 'success')
+        if (outcome.ended === 'success') {
+          tally.add(outcome.op.kind, 'succeeded');
           await recordSuccess(stores, tenant, runId, outcome.op, outcome.result, at, batch);
+        }
         if (outcome.ended === 'failure') {
+          tally.add(outcome.op.kind, 'failed');
           logger.warn(
             { runId, op: outcome.op.kind, externalId: outcome.op.externalId, reason: outcome.reason },
             'op failed',
@@ -111,6 +117,8 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
           await recordFailure(stores, tenant, runId, outcome.op, outcome.reason, at, batch);
         }
       }
+      await tally.record(stores, tenant, runId, batch);
+      stores.state.queueOwnership(tenant, ownership, batch);
       await stores.pendingOps.end(
         tenant,
         outcomes.filter((outcome) => outcome.ended !== 'retry').map((outcome) => opId(outcome.op)),
@@ -160,9 +168,32 @@ async function recordBatchFailure(
 ): Promise<void> {
   const batch = stores.redis.multi();
   const at = new Date().toISOString();
-  for (const op of data.ops) await recordFailure(stores, tenant, data.runId, op, reason, at, batch);
+  const tally = new OutcomeTally();
+  for (const op of data.ops) {
+    tally.add(op.kind, 'failed');
+    await recordFailure(stores, tenant, data.runId, op, reason, at, batch);
+  }
+  await tally.record(stores, tenant, data.runId, batch);
   await stores.pendingOps.end(tenant, data.ops.map(opId), batch);
   await batch.exec();
+}
+
+/** Ops ended per kind and outcome in one batch: one counter increment each, not one per op. */
+class OutcomeTally {
+  readonly #counts = new Map<string, { kind: OpKind; outcome: 'succeeded' | 'failed'; count: number }>();
+
+  add(kind: OpKind, outcome: 'succeeded' | 'failed'): void {
+    const key = `${kind}:${outcome}`;
+    const entry = this.#counts.get(key) ?? { kind, outcome, count: 0 };
+    entry.count++;
+    this.#counts.set(key, entry);
+  }
+
+  async record(stores: Stores, tenant: string, runId: string, batch: Batch): Promise<void> {
+    for (const { kind, outcome, count } of this.#counts.values()) {
+      await stores.runs.countOutcome(tenant, runId, kind, outcome, batch, count);
+    }
+  }
 }
 
 function eventOf(runId: string, op: Op, at: string): Omit<ProvisioningEvent, 'id' | 'outcome'> {
@@ -185,7 +216,6 @@ async function recordSuccess(
   at: string,
   batch: Batch,
 ): Promise<void> {
-  await stores.runs.countOutcome(tenant, runId, op.kind, 'succeeded', batch);
   await stores.events.append(
     tenant,
     {
@@ -199,7 +229,7 @@ async function recordSuccess(
   );
 }
 
-/** A failure for good: counted, kept with its reason, logged as an event, and left for the next run. */
+/** A failure for good (counted by the caller's tally): kept with its reason, logged as an event, left for the next run. */
 async function recordFailure(
   stores: Stores,
   tenant: string,
@@ -210,7 +240,6 @@ async function recordFailure(
   batch: Batch,
 ): Promise<void> {
   const objectType = objectTypeOf(op);
-  await stores.runs.countOutcome(tenant, runId, op.kind, 'failed', batch);
   await stores.runs.addFailure(
     tenant,
     runId,

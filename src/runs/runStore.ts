@@ -81,9 +81,10 @@ export class RunStore {
     kind: OpKind,
     outcome: 'succeeded' | 'failed',
     batch?: Batch,
+    count = 1,
   ): Promise<void> {
     await inBatch(this.redis, batch, (queue) =>
-      queue.hincrby(keys.runCounts(tenant, runId), `${kind}:${outcome}`, 1),
+      queue.hincrby(keys.runCounts(tenant, runId), `${kind}:${outcome}`, count),
     );
   }
 

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { DirectorySnapshot } from '../model/directory.js';
 import { type Batch, inBatch } from './batch.js';
 import { keys } from './keys.js';
+import { type ObjectKind, OwnershipChanges } from './ownershipChanges.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -64,22 +65,27 @@ export class TenantState {
     return { users: new Set(users), groups: new Set(groups) };
   }
 
-  async own(
-    tenant: string,
-    kind: 'user' | 'group',
-    externalId: string,
-    platformId: string,
-    batch?: Batch,
-  ): Promise<void> {
-    const [ownedKey, linkKey] = ownershipKeys(tenant, kind);
-    await inBatch(this.redis, batch, (queue) =>
-      queue.sadd(ownedKey, externalId).hset(linkKey, externalId, platformId),
-    );
+  async own(tenant: string, kind: ObjectKind, externalId: string, platformId: string): Promise<void> {
+    const changes = new OwnershipChanges();
+    changes.own(kind, externalId, platformId);
+    await inBatch(this.redis, undefined, (queue) => this.queueOwnership(tenant, changes, queue));
   }
 
-  async disown(tenant: string, kind: 'user' | 'group', externalId: string, batch?: Batch): Promise<void> {
-    const [ownedKey, linkKey] = ownershipKeys(tenant, kind);
-    await inBatch(this.redis, batch, (queue) => queue.srem(ownedKey, externalId).hdel(linkKey, externalId));
+  async disown(tenant: string, kind: ObjectKind, externalId: string): Promise<void> {
+    const changes = new OwnershipChanges();
+    changes.disown(kind, externalId);
+    await inBatch(this.redis, undefined, (queue) => this.queueOwnership(tenant, changes, queue));
+  }
+
+  /** Queues the changes on `batch`: at most two commands per kind and direction. */
+  queueOwnership(tenant: string, changes: OwnershipChanges, batch: Batch): void {
+    for (const kind of ['user', 'group'] as const) {
+      const [ownedKey, linkKey] = ownershipKeys(tenant, kind);
+      const owned = changes.owned[kind];
+      if (owned.size > 0) batch.sadd(ownedKey, ...owned.keys()).hset(linkKey, Object.fromEntries(owned));
+      const disowned = [...changes.disowned[kind]];
+      if (disowned.length > 0) batch.srem(ownedKey, ...disowned).hdel(linkKey, ...disowned);
+    }
   }
 
   /** Platform ids of users by externalId, as last seen; absent ones are unknown. */
