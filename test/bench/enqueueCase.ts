@@ -3,7 +3,7 @@ import { parseConfig } from '../../src/config/load.js';
 import type { Op } from '../../src/model/plan.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { opId } from '../../src/queue/names.js';
-import { OP_JOB_OPTIONS, QueueSet } from '../../src/queue/queues.js';
+import { OP_JOB_OPTIONS, opsPerJob, QueueSet } from '../../src/queue/queues.js';
 import { applyPlan } from '../../src/runs/pipeline.js';
 import { recordRun } from '../../src/runs/requestRun.js';
 import { createStores, createTenantRuntime } from '../../src/runs/runtime.js';
@@ -97,20 +97,22 @@ async function main(): Promise<void> {
     });
     const queued = await queues.ops(tenant.id).count();
 
+    // Ops travel in batch jobs: every op is queued when the jobs hold them all.
+    const expectedJobs = Math.ceil(JOBS / opsPerJob(tenant.target.maxRequestsPerSecond));
     const jobsPerSecond = Math.round((JOBS * 1000) / pipeline.ms);
     const bareJobsPerSecond = Math.round((JOBS * 1000) / bare.ms);
     const overhead = Number((pipeline.ms / bare.ms).toFixed(2));
     emitFigure({
       bench: 'enqueue',
-      jobs: JOBS,
-      queued,
+      ops: JOBS,
+      batchJobs: queued,
       ms: pipeline.ms,
-      jobsPerSecond,
+      opsPerSecond: jobsPerSecond,
       bareAddBulkMs: bare.ms,
-      bareJobsPerSecond,
+      bareOneJobPerOpPerSecond: bareJobsPerSecond,
       overhead,
       target: { overhead: MAX_OVERHEAD },
-      ok: queued === JOBS && overhead <= MAX_OVERHEAD,
+      ok: queued === expectedJobs && overhead <= MAX_OVERHEAD,
     });
     await Promise.all([
       queues.ops(bareTenant).obliterate({ force: true }),
