@@ -44,13 +44,7 @@ export function userSubjectTrace(reference: string, inputs: TraceInputs): Subjec
   }
   steps.push({ step: 'scope', status: 'success', details: { inScope: trace.inScope, reason: trace.reason } });
   if (trace.problem) return ended(reference, 'user', [...steps, failure('match', trace.problem)]);
-  steps.push({
-    step: 'match',
-    status: 'success',
-    details: trace.targetId
-      ? { matchedBy: trace.matchedBy ?? 'externalId', targetId: trace.targetId }
-      : { matchedBy: null, note: 'no platform account yet' },
-  });
+  steps.push(matchStep(trace, 'no platform account yet'));
   steps.push(actionStep(trace.action, trace.changes, trace.detail, inputs.outcomes.get(sourceId)));
   return ended(reference, 'user', steps);
 }
@@ -75,13 +69,7 @@ export function groupSubjectTrace(reference: string, inputs: TraceInputs): Subje
   }
   steps.push({ step: 'scope', status: 'success', details: { inScope: trace.pushed } });
   if (trace.problem) return ended(reference, 'group', [...steps, failure('match', trace.problem)]);
-  steps.push({
-    step: 'match',
-    status: 'success',
-    details: trace.targetId
-      ? { matchedBy: trace.matchedBy ?? 'externalId', targetId: trace.targetId }
-      : { matchedBy: null, note: 'no platform group yet' },
-  });
+  steps.push(matchStep(trace, 'no platform group yet'));
   const action = actionStep(trace.action, trace.changes, trace.detail, inputs.outcomes.get(sourceId));
   const deferred = inputs.deferredMembers.get(sourceId);
   steps.push({
@@ -116,6 +104,16 @@ function actionStep(
     step: 'action',
     status: 'success',
     details: { action, changes, ...(outcome?.targetId ? { targetId: outcome.targetId } : {}) },
+  };
+}
+
+function matchStep(trace: UserTrace | GroupTrace, unmatched: string): ProvisionStep {
+  return {
+    step: 'match',
+    status: 'success',
+    details: trace.targetId
+      ? { matchedBy: trace.matchedBy ?? 'externalId', targetId: trace.targetId }
+      : { matchedBy: null, note: unmatched },
   };
 }
 
