@@ -16,11 +16,22 @@ export function exitCodeFor(record: RunRecord): number {
 }
 
 /** A progress line on stderr: rewritten in place on a terminal, one line per change otherwise. */
+/** A run still queued after this long has most likely no worker to take it. */
+const UNTAKEN_HINT_MS = 15_000;
+
 export function progressReporter(): (record: RunRecord) => void {
   let last = '';
   let lastPrinted = 0;
+  let hinted = false;
+  const started = Date.now();
   const tty = process.stderr.isTTY;
   return (record) => {
+    if (!hinted && record.status === 'queued' && Date.now() - started > UNTAKEN_HINT_MS) {
+      hinted = true;
+      process.stderr.write(
+        `\nno worker has taken run ${record.id} yet: is \`dirsync start\` running against this Redis? (\`--inline\` runs it here)\n`,
+      );
+    }
     const line = progressLine(record);
     if (line === last) return;
     if (!tty && Date.now() - lastPrinted < 2000 && record.phase !== 'done') return;
