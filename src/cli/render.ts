@@ -1,5 +1,5 @@
 import type { Op, OpKind } from '../model/plan.js';
-import type { RunRecord } from '../model/run.js';
+import { opTotals, type RunRecord } from '../model/run.js';
 
 /** Plain-text renderings for people; `--json` prints the records themselves. */
 
@@ -73,14 +73,7 @@ export function runSummary(record: RunRecord): string {
 }
 
 export function progressLine(record: RunRecord): string {
-  let planned = 0;
-  let done = 0;
-  let failed = 0;
-  for (const count of Object.values(record.counts)) {
-    planned += count.planned;
-    done += count.succeeded + count.failed;
-    failed += count.failed;
-  }
+  const { planned, finished, failed } = opTotals(record.counts);
   const phase = record.phase ?? record.status;
-  return `[${record.tenant}] ${record.status} ${phase}: ${done}/${planned} ops done, ${failed} failed, ${record.apiCalls.source + record.apiCalls.target} API calls`;
+  return `[${record.tenant}] ${record.status} ${phase}: ${finished}/${planned} ops done, ${failed} failed, ${record.apiCalls.source + record.apiCalls.target} API calls`;
 }

@@ -38,6 +38,19 @@ export interface OpOutcomeCounts {
   failed: number;
 }
 
+/** A run's ops over every kind: planned, ended (succeeded or failed for good), failed. */
+export function opTotals(counts: RunRecord['counts']): { planned: number; finished: number; failed: number } {
+  let planned = 0;
+  let finished = 0;
+  let failed = 0;
+  for (const count of Object.values(counts)) {
+    planned += count.planned;
+    finished += count.succeeded + count.failed;
+    failed += count.failed;
+  }
+  return { planned, finished, failed };
+}
+
 export interface RunFailure {
   readonly objectType: 'user' | 'group' | 'run';
   readonly externalId?: string;

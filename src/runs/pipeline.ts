@@ -14,7 +14,7 @@ import {
 import type { DirectorySnapshot } from '../model/directory.js';
 import type { Op, OpKind, Plan } from '../model/plan.js';
 import type { GroupQuery, Platform, UserQuery } from '../model/platform.js';
-import type { RunRecord, RunRequest } from '../model/run.js';
+import { opTotals, type RunRecord, type RunRequest } from '../model/run.js';
 import type { PlatformState } from '../model/scim.js';
 import { CursorExpiredError, type Source } from '../model/source.js';
 import type { Logger } from '../observability/logger.js';
@@ -352,7 +352,7 @@ const FOLLOW_WINDOW = 1000;
 async function awaitOps(deps: PipelineDependencies, runId: string, enqueued: EnqueuedOps): Promise<void> {
   const tenant = deps.runtime.config.id;
   const record = await deps.stores.runs.get(tenant, runId);
-  const planned = Object.values(record?.counts ?? {}).reduce((sum, counts) => sum + counts.planned, 0);
+  const { planned } = opTotals(record?.counts ?? {});
   let elsewhere = [...enqueued.pendingElsewhere];
   let added = [...enqueued.added];
   for (;;) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FINISHED_STATUSES, type RunRecord } from '../../src/model/run.js';
+import { FINISHED_STATUSES, opTotals, type RunRecord } from '../../src/model/run.js';
 import { type ScimEmulator, startScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
 import { scimErrorResponse } from '../../src/platform/emulator/scimError.js';
 import { RunStore } from '../../src/runs/runStore.js';
@@ -13,6 +13,7 @@ import { ensureDevCertificates } from '../../src/tls/devCertificates.js';
 import { type ServiceProcess, startServiceProcess } from '../service/serviceProcess.js';
 import { runCli } from '../support/cli.js';
 import { platformView } from '../support/scimState.js';
+import { until } from '../support/until.js';
 import {
   ADOPTED_USER_NAME,
   BYSTANDERS,
@@ -67,30 +68,8 @@ async function requestFullRun(): Promise<string> {
   return (JSON.parse(answer.stdout) as { runId: string }).runId;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((wake) => setTimeout(wake, 200));
-  }
-}
-
 const isFinished = (record: RunRecord | undefined) =>
   record !== undefined && FINISHED_STATUSES.includes(record.status);
-
-function opTotals(record: RunRecord): { planned: number; finished: number; failed: number } {
-  let planned = 0;
-  let finished = 0;
-  let failed = 0;
-  for (const counts of Object.values(record.counts)) {
-    planned += counts.planned;
-    finished += counts.succeeded + counts.failed;
-    failed += counts.failed;
-  }
-  return { planned, finished, failed };
-}
 
 /** Resolves once the run has finished at least `share` of the user ops it planned. */
 async function progressed(runId: string, share: number): Promise<void> {
@@ -99,7 +78,7 @@ async function progressed(runId: string, share: number): Promise<void> {
     async () => {
       const record = await runs.get(TENANT, runId);
       if (!record || record.phase === 'import' || record.phase === 'plan') return undefined;
-      const { planned, finished } = opTotals(record);
+      const { planned, finished } = opTotals(record.counts);
       return planned > 0 && finished >= planned * share ? true : undefined;
     },
     120_000,
@@ -218,7 +197,7 @@ describe('a full run under platform faults, worker crashes and a Redis restart',
     expect(all.map((record) => record.id)).toContain(chaosRunId);
     for (const record of all) {
       expect(isFinished(record), `run ${record.id} is ${record.status}`).toBe(true);
-      const { planned, finished, failed } = opTotals(record);
+      const { planned, finished, failed } = opTotals(record.counts);
       expect(finished, `run ${record.id}: ops finished of planned`).toBe(planned);
       // Each failed op is listed once with its reason; so is each object the plan could not decide.
       expect(record.failures).toHaveLength(record.failureCount);

@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunFailure } from '../../src/model/run.js';
 import { applyOp, TerminalOpError } from '../../src/queue/applyOp.js';
-import { RunCallCounter } from '../../src/runs/callCounter.js';
-import { type FileDirectory, type FileTenant, type FileUser, startFileTenant } from './support.js';
+import {
+  applyContextOf,
+  type FileDirectory,
+  type FileTenant,
+  type FileUser,
+  startFileTenant,
+} from './support.js';
 
 type Json = Record<string, unknown>;
 
@@ -160,13 +165,7 @@ describe('ownership: platform objects this tenant does not manage are never writ
 
   test('a create that meets a foreign userName at apply time fails for good and adopts nothing', async () => {
     const { harness } = tenant;
-    const context = {
-      tenant: harness.tenant.id,
-      platform: harness.runtime.platform(new RunCallCounter()),
-      state: harness.stores.state,
-      mappedPaths: harness.runtime.mappedPaths,
-      reread: false,
-    };
+    const context = applyContextOf(harness, false);
     tenant.scim.server.resetCalls();
     const taken = applyOp(
       {

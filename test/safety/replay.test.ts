@@ -3,11 +3,16 @@ import type { Op, OpKind, Plan } from '../../src/model/plan.js';
 import type { RunRecord } from '../../src/model/run.js';
 import { applyOp } from '../../src/queue/applyOp.js';
 import { opId } from '../../src/queue/names.js';
-import { RunCallCounter } from '../../src/runs/callCounter.js';
 import { applyPlan, executeRun } from '../../src/runs/pipeline.js';
 import { recordRun, requestOf } from '../../src/runs/requestRun.js';
 import { platformView } from '../support/scimState.js';
-import { type FileDirectory, type FileTenant, population, startFileTenant } from './support.js';
+import {
+  applyContextOf,
+  type FileDirectory,
+  type FileTenant,
+  population,
+  startFileTenant,
+} from './support.js';
 
 const USER_OP_KINDS: ReadonlySet<OpKind> = new Set([
   'createUser',
@@ -84,13 +89,7 @@ async function replay(tenant: FileTenant, plan: Plan): Promise<RunRecord> {
 /** Each op applied again by a worker on a retry: it re-reads the platform and converges. */
 async function applyEachAgain(tenant: FileTenant, ops: readonly Op[]): Promise<void> {
   const { harness } = tenant;
-  const context = {
-    tenant: harness.tenant.id,
-    platform: harness.runtime.platform(new RunCallCounter()),
-    state: harness.stores.state,
-    mappedPaths: harness.runtime.mappedPaths,
-    reread: true,
-  };
+  const context = applyContextOf(harness, true);
   for (const op of ops) await applyOp(op, context);
 }
 

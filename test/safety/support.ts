@@ -7,7 +7,9 @@ import type { ProvisionAnswer, ProvisionRequest } from '../../src/model/provisio
 import type { RunRecord, RunRequest } from '../../src/model/run.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { type ScimEmulator, startScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
+import type { ApplyContext } from '../../src/queue/applyOp.js';
 import { QueueSet } from '../../src/queue/queues.js';
+import { RunCallCounter } from '../../src/runs/callCounter.js';
 import { executeIfUnlocked } from '../../src/runs/lockedRun.js';
 import type { PipelineDependencies } from '../../src/runs/pipeline.js';
 import { provisionOnDemand } from '../../src/runs/provision.js';
@@ -70,6 +72,17 @@ export function dependenciesOf(harness: PipelineHarness): HarnessDependencies {
 }
 
 /** Executes a recorded run request to its end, waiting while another run of the tenant holds the lease. */
+/** What a worker gives `applyOp` for this harness's tenant; `reread` as on a first try or a retry. */
+export function applyContextOf(harness: PipelineHarness, reread: boolean): ApplyContext {
+  return {
+    tenant: harness.tenant.id,
+    platform: harness.runtime.platform(new RunCallCounter()),
+    state: harness.stores.state,
+    mappedPaths: harness.runtime.mappedPaths,
+    reread,
+  };
+}
+
 export async function executeWhenUnlocked(
   request: RunRequest,
   deps: PipelineDependencies,

@@ -12,6 +12,7 @@ import { connectRedis } from '../../src/service/redis.js';
 import { CLIENT_ID, startTestEmulator, TENANT_ID, testCertificates } from '../connectors/graph/support.js';
 import { type ServiceProcess, startServiceProcess } from '../service/serviceProcess.js';
 import { runCli } from '../support/cli.js';
+import { until } from '../support/until.js';
 import { dumpRedis } from './redisDump.js';
 
 /**
@@ -81,16 +82,6 @@ async function call(method: string, path: string, token: string | undefined, bod
   const text = await response.text();
   saw(`${method} ${path} → ${response.status}`, `${JSON.stringify([...response.headers])}\n${text}`);
   return { status: response.status, text, headers: response.headers };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((wake) => setTimeout(wake, 250));
-  }
 }
 
 beforeAll(async () => {

@@ -7,6 +7,7 @@ import { type ScimEmulator, startScimEmulator } from '../../src/platform/emulato
 import { type EmbeddedRedis, freePort, startEmbeddedRedis } from '../../src/service/embeddedRedis.js';
 import type { TenantStatus } from '../../src/service/tenantStatus.js';
 import { ensureDevCertificates } from '../../src/tls/devCertificates.js';
+import { until } from '../support/until.js';
 import { type ServiceProcess, startServiceProcess } from './serviceProcess.js';
 
 /**
@@ -106,16 +107,6 @@ async function runs(tenant: string): Promise<RunRecord[]> {
   ).runs;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((wake) => setTimeout(wake, 250));
-  }
-}
-
 const finished = (run: RunRecord) =>
   ['succeeded', 'completedWithFailures', 'failed', 'expired'].includes(run.status);
 
@@ -131,10 +122,13 @@ describe('dirsync start, as separate processes', () => {
   });
 
   it('fires a run from the cron schedule, which provisions the platform', async () => {
-    const run = await until('a scheduled run to succeed', async () =>
-      (await runs('hr')).find(
-        (candidate) => candidate.trigger === 'schedule' && candidate.status === 'succeeded',
-      ),
+    const run = await until(
+      'a scheduled run to succeed',
+      async () =>
+        (await runs('hr')).find(
+          (candidate) => candidate.trigger === 'schedule' && candidate.status === 'succeeded',
+        ),
+      45_000,
     );
     expect(run.counts.createUser?.succeeded).toBe(4);
     expect(scheduled.store.users().map((user) => user.userName)).toContain("o'brien@example.com");
@@ -148,10 +142,14 @@ describe('dirsync start, as separate processes', () => {
     const third = await read<Accepted>(
       call('POST', '/v1/tenants/desk/runs', TOKENS.desk, { mode: 'incremental' }),
     );
-    const ran = await until('both runs of desk to finish', async () => {
-      const all = await runs('desk');
-      return all.length === 2 && all.every(finished) ? all : undefined;
-    });
+    const ran = await until(
+      'both runs of desk to finish',
+      async () => {
+        const all = await runs('desk');
+        return all.length === 2 && all.every(finished) ? all : undefined;
+      },
+      45_000,
+    );
     const done = ran.find((run) => run.id === runId)!;
     expect(done.status).toBe('succeeded');
     expect(done.counts.createUser?.succeeded).toBe(4);
