@@ -8,9 +8,9 @@ export function attributeText(
   attributes: Readonly<Record<string, AttributeValue>>,
   name: string,
 ): string | undefined {
-  if (!Object.hasOwn(attributes, name)) return undefined;
   const value = attributes[name];
-  if (value === undefined) return undefined;
+  // Read first: most absent attributes are then settled without the slower own-property check.
+  if (value === undefined || !Object.hasOwn(attributes, name)) return undefined;
   const text = String(value);
   return text === '' ? undefined : text;
 }

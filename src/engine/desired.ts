@@ -1,6 +1,6 @@
 import type { DirectorySnapshot } from '../model/directory.js';
 import type { ScimGroupState, ScimUserState } from '../model/scim.js';
-import { mapGroup, mapUser } from './mapping.js';
+import { mapGroup, userMapper } from './mapping.js';
 import { decideScope } from './scope.js';
 import type { EngineSettings } from './settings.js';
 
@@ -24,10 +24,11 @@ export interface DesiredState {
 
 export function computeDesired(snapshot: DirectorySnapshot, settings: EngineSettings): DesiredState {
   const scope = decideScope(snapshot, settings);
+  const mapUser = userMapper(settings.userMapping);
   const users = new Map<string, DesiredUser>();
   snapshot.users.forEach((user, position) => {
     const { inScope, reason } = scope.decisions[position]!;
-    users.set(user.id, { state: mapUser(user, settings.userMapping), inScope, reason });
+    users.set(user.id, { state: mapUser(user), inScope, reason });
   });
   const groups = new Map<string, ScimGroupState>();
   for (const pushed of scope.pushedGroups) {

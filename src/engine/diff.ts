@@ -1,6 +1,6 @@
 import type { AttributeChange } from '../model/plan.js';
 import type { PlatformUser, ScimAttributes, ScimPath, ScimUserState } from '../model/scim.js';
-import { mergeRanked } from './rankedLists.js';
+import { mergeRanked, type RankedList, rankedListOf } from './rankedLists.js';
 import { asSortedUnique, mergeSorted } from './sortedIds.js';
 
 const valueAt = (attributes: ScimAttributes, path: ScimPath): string | undefined =>
@@ -59,6 +59,23 @@ export interface MemberRules {
   readonly canRemove: (externalId: string) => boolean;
 }
 
+type Walk = (onlyActual: (externalId: string) => void, onlyDesired: (externalId: string) => void) => void;
+
+/** The delta a walk over both member lists finds, kept to what the rules allow. */
+function memberDelta(rules: MemberRules, walk: Walk): MemberDelta {
+  const add: string[] = [];
+  const remove: string[] = [];
+  walk(
+    (externalId) => {
+      if (rules.canRemove(externalId)) remove.push(externalId);
+    },
+    (externalId) => {
+      if (rules.canAdd(externalId)) add.push(externalId);
+    },
+  );
+  return { add, remove };
+}
+
 /**
  * DIFF of a group's members, both sides as externalIds; `actual` holds managed users only. Sorted
  * merge instead of sets: a full run compares a million memberships, and hashing each is the cost;
@@ -69,16 +86,25 @@ export function diffMembers(
   actual: readonly string[],
   rules: MemberRules,
 ): MemberDelta {
-  const add: string[] = [];
-  const remove: string[] = [];
-  const onlyActual = (externalId: string) => {
-    if (rules.canRemove(externalId)) remove.push(externalId);
-  };
-  const onlyDesired = (externalId: string) => {
-    if (rules.canAdd(externalId)) add.push(externalId);
-  };
-  if (!mergeRanked(actual, desired, onlyActual, onlyDesired)) {
+  return memberDelta(rules, (onlyActual, onlyDesired) => {
+    const actualRanks = rankedListOf(actual);
+    const desiredRanks = rankedListOf(desired);
+    if (actualRanks && desiredRanks && mergeRanked(actualRanks, desiredRanks, onlyActual, onlyDesired))
+      return;
     mergeSorted(asSortedUnique(actual), asSortedUnique(desired), onlyActual, onlyDesired);
-  }
-  return { add, remove };
+  });
+}
+
+/** `diffMembers` with the actual members as ranks, which then never need to become ids. */
+export function diffMemberRanks(
+  desired: readonly string[],
+  actual: RankedList,
+  rules: MemberRules,
+): MemberDelta {
+  return memberDelta(rules, (onlyActual, onlyDesired) => {
+    const desiredRanks = rankedListOf(desired);
+    if (desiredRanks && mergeRanked(actual, desiredRanks, onlyActual, onlyDesired)) return;
+    const actualIds = Array.from(actual.ranks, (rank) => actual.rankedIds[rank]!);
+    mergeSorted(actualIds, asSortedUnique(desired), onlyActual, onlyDesired);
+  });
 }

@@ -1,4 +1,3 @@
-import { listOfRanks } from './rankedLists.js';
 import { sortedUnique } from './sortedIds.js';
 
 /**
@@ -18,13 +17,13 @@ export function rankIds(ids: Iterable<string>): IdRanking {
   return { ids: sorted, rankOf };
 }
 
-/** The ids of the given ranks in `rankedIds`, sorted and unique; sorts `ranks` in place. */
-export function idsOfRanks(ranks: Int32Array, rankedIds: readonly string[]): string[] {
+/** Sorts `ranks` in place; the part of it that holds each rank once. */
+export function sortedUniqueRanks(ranks: Int32Array): Int32Array {
   ranks.sort();
   let kept = 0;
   for (let index = 0; index < ranks.length; index++) {
     const rank = ranks[index]!;
     if (kept === 0 || ranks[kept - 1] !== rank) ranks[kept++] = rank;
   }
-  return listOfRanks(ranks.slice(0, kept), rankedIds);
+  return ranks.subarray(0, kept);
 }

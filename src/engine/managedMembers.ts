@@ -1,15 +1,18 @@
 import type { PlatformGroup, PlatformUser } from '../model/scim.js';
-import { idsOfRanks } from './idRanking.js';
+import { sortedUniqueRanks } from './idRanking.js';
 import type { Match, PlatformIndex } from './match.js';
+import { PackedIdTable } from './packedIdTable.js';
+import type { RankedList } from './rankedLists.js';
 import { positionOf } from './sortedIds.js';
 
-/** A platform group's members as externalIds of managed users, sorted and unique. */
-export type ManagedMembers = (target: PlatformGroup) => string[];
+/** A platform group's members as managed users, ranked in the run's managed externalIds. */
+export type ManagedMembers = (target: PlatformGroup) => RankedList;
 
 /**
  * Members the platform state cannot name are left out. Platform ids resolve to ranks in
- * `managedExternalIds`, so each group sorts numbers rather than strings; the lookup is built on
- * first use, as most focused runs touch no group with members.
+ * `managedExternalIds`, so each group sorts numbers rather than strings and a diff compares them
+ * as they are; the lookup is built on first use, as most focused runs touch no group with members.
+ * The ranks of one group are valid until the next call: every group reuses one buffer.
  *
  * @param managedExternalIds Sorted and unique: every managed externalId the platform state holds
  *   and every user subject of the run.
@@ -20,29 +23,35 @@ export function managedMembersOf(
   userMatches: ReadonlyMap<string, Match<PlatformUser>>,
 ): ManagedMembers {
   const build = () => {
-    const rankOfMember = new Map<string, number>();
+    const platformIds: string[] = [];
+    const ranks: number[] = [];
     managedExternalIds.forEach((externalId, rank) => {
-      for (const user of index.usersByExternalId.get(externalId) ?? []) rankOfMember.set(user.id, rank);
+      for (const user of index.usersByExternalId.get(externalId) ?? []) {
+        platformIds.push(user.id);
+        ranks.push(rank);
+      }
     });
-    for (const [subjectId, match] of userMatches) {
-      // Users linked by externalId were named above already; adopted ones have no externalId yet.
-      if (match.kind === 'linked' && match.matchedBy !== 'externalId')
-        rankOfMember.set(match.target.id, positionOf(managedExternalIds, subjectId));
-    }
-    return rankOfMember;
+    // Users linked by externalId were named above already; adopted ones have no externalId yet.
+    userMatches.forEach((match, subjectId) => {
+      if (match.kind === 'linked' && match.matchedBy !== 'externalId') {
+        platformIds.push(match.target.id);
+        ranks.push(positionOf(managedExternalIds, subjectId));
+      }
+    });
+    return new PackedIdTable(platformIds, ranks);
   };
-  let rankOfMember: Map<string, number> | undefined;
-  // Reused from group to group: the ranks are only sorted and read before the next group.
-  let ranks = new Int32Array(0);
+  let rankOfMember: PackedIdTable | undefined;
+  let buffer = new Int32Array(0);
+  const none: RankedList = { ranks: buffer, rankedIds: managedExternalIds };
   return (target) => {
-    if (target.memberIds.length === 0) return [];
+    if (target.memberIds.length === 0) return none;
     rankOfMember ??= build();
-    if (ranks.length < target.memberIds.length) ranks = new Int32Array(target.memberIds.length);
+    if (buffer.length < target.memberIds.length) buffer = new Int32Array(target.memberIds.length);
     let count = 0;
     for (const memberId of target.memberIds) {
       const rank = rankOfMember.get(memberId);
-      if (rank !== undefined) ranks[count++] = rank;
+      if (rank !== -1) buffer[count++] = rank;
     }
-    return idsOfRanks(ranks.subarray(0, count), managedExternalIds);
+    return { ranks: sortedUniqueRanks(buffer.subarray(0, count)), rankedIds: managedExternalIds };
   };
 }

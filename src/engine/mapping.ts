@@ -12,14 +12,26 @@ export function mappedPaths(userMapping: Readonly<Record<ScimPath, string>>): Sc
 
 /** MAP: a source user as the SCIM user it should be; empty or absent source values are left out. */
 export function mapUser(user: DirectoryUser, userMapping: Readonly<Record<ScimPath, string>>): ScimUserState {
-  const attributes: Record<ScimPath, string> = {};
+  return userMapper(userMapping)(user);
+}
+
+/** `mapUser` for many users: the mapping table is read once rather than once per user. */
+export function userMapper(
+  userMapping: Readonly<Record<ScimPath, string>>,
+): (user: DirectoryUser) => ScimUserState {
+  const sources: (readonly [ScimPath, string])[] = [];
   for (const path in userMapping) {
     const sourceName = userMapping[path];
-    if (sourceName === undefined || IDENTITY_PATHS.has(path)) continue;
-    const value = attributeText(user.attributes, sourceName);
-    if (value !== undefined) attributes[path] = value;
+    if (sourceName !== undefined && !IDENTITY_PATHS.has(path)) sources.push([path, sourceName]);
   }
-  return { externalId: user.id, active: user.active, attributes };
+  return (user) => {
+    const attributes: Record<ScimPath, string> = {};
+    for (const [path, sourceName] of sources) {
+      const value = attributeText(user.attributes, sourceName);
+      if (value !== undefined) attributes[path] = value;
+    }
+    return { externalId: user.id, active: user.active, attributes };
+  };
 }
 
 export function mapGroup(group: DirectoryGroup, memberExternalIds: readonly string[]): ScimGroupState {

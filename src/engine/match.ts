@@ -17,8 +17,10 @@ type Index<T> = ReadonlyMap<string, readonly T[]>;
 /** The platform as lookups: by externalId, and the adoption candidates (objects without one). */
 export interface PlatformIndex {
   readonly usersByExternalId: Index<PlatformUser>;
-  /** Every platform user holding a userName (lower-cased), built on first use: few runs create users. */
-  readonly holdersOfUserName: (userName: string) => readonly PlatformUser[];
+  /** The platform users holding each of the given userNames (lower-cased), found in one pass. */
+  readonly holdersOfUserNames: (
+    userNames: ReadonlySet<string>,
+  ) => ReadonlyMap<string, readonly PlatformUser[]>;
   readonly userCandidatesByUserName: Index<PlatformUser>;
   readonly userCandidatesByEmail: Index<PlatformUser>;
   readonly groupsByExternalId: Index<PlatformGroup>;
@@ -45,13 +47,14 @@ const lowerCase = (value: string | undefined): string | undefined => value?.toLo
 
 export function indexPlatform(platform: PlatformState): PlatformIndex {
   const candidates = platform.users.filter((user) => !hasExternalId(user));
-  let holders: Map<string, PlatformUser[]> | undefined;
   return {
     usersByExternalId: indexBy(platform.users, externalIdOf),
-    holdersOfUserName: (userName) => {
-      holders ??= indexBy(platform.users, (user) => lowerCase(user.attributes[USER_NAME_PATH]));
-      return holders.get(userName) ?? [];
-    },
+    // Only the names asked for are indexed: the users a run creates are few, the platform's many.
+    holdersOfUserNames: (userNames) =>
+      indexBy(platform.users, (user) => {
+        const userName = lowerCase(user.attributes[USER_NAME_PATH]);
+        return userName !== undefined && userNames.has(userName) ? userName : undefined;
+      }),
     userCandidatesByUserName: indexBy(candidates, (user) => lowerCase(user.attributes[USER_NAME_PATH])),
     userCandidatesByEmail: indexBy(candidates, (user) => lowerCase(user.attributes[WORK_EMAIL_PATH])),
     groupsByExternalId: indexBy(platform.groups, externalIdOf),
@@ -187,18 +190,21 @@ const ATTRIBUTE_KEYS: Readonly<
 function blockedCreates(request: UserMatchRequest, matches: Map<string, Match<PlatformUser>>): void {
   const adopters = new Map<PlatformUser, string>();
   const unmatched: string[] = [];
-  for (const [subjectId, match] of matches) {
+  // forEach rather than for-of: a full run has a match per user, and for-of allocates an entry for each.
+  matches.forEach((match, subjectId) => {
     if (match.kind === 'unmatched') unmatched.push(subjectId);
     else if (match.kind === 'linked' && match.matchedBy !== 'externalId')
       adopters.set(match.target, subjectId);
-  }
+  });
   const creates = indexBy(unmatched, (subjectId) => {
     const desired = request.desired.users.get(subjectId);
     if (!desired?.inScope || !desired.state.active) return undefined;
     return lowerCase(desired.state.attributes[USER_NAME_PATH]);
   });
+  if (creates.size === 0) return;
+  const holders = request.index.holdersOfUserNames(new Set(creates.keys()));
   for (const [userName, subjectIds] of creates) {
-    const holder = request.index.holdersOfUserName(userName)[0];
+    const holder = holders.get(userName)?.[0];
     const holderSourceId = holder === undefined ? undefined : (adopters.get(holder) ?? externalIdOf(holder));
     let reason: string;
     if (subjectIds.length > 1) {

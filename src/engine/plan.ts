@@ -2,7 +2,7 @@ import type { Membership } from '../model/directory.js';
 import type { ObjectProblem, Op, Plan } from '../model/plan.js';
 import type { PlatformGroup, PlatformState, PlatformUser, ScimGroupState } from '../model/scim.js';
 import type { DesiredState } from './desired.js';
-import { diffMembers, type MemberDelta, type MemberRules } from './diff.js';
+import { diffMemberRanks, type MemberDelta, type MemberRules } from './diff.js';
 import type { Focus } from './focus.js';
 import {
   decideGroup,
@@ -192,7 +192,7 @@ export function planFull(input: PlanInput): Plan {
 
   const actualMembers = managedMembersOf(index, managedExternalIds, run.userMatches);
   const fullDiff = (wanted: ScimGroupState, target: PlatformGroup): MemberDelta =>
-    diffMembers(wanted.memberExternalIds, actualMembers(target), run.memberRules);
+    diffMemberRanks(wanted.memberExternalIds, actualMembers(target), run.memberRules);
   const allGroupIds = new Set(desired.groups.keys());
   for (const externalId of index.groupsByExternalId.keys()) allGroupIds.add(externalId);
   const groups = decideGroups(run, groupSubjects(allGroupIds, run), fullDiff);
@@ -274,7 +274,7 @@ export function planFocused(input: FocusedPlanInput): FocusedPlan {
   const actualMembers = managedMembersOf(index, sortedUnique(managedExternalIds), run.userMatches);
   const focusedDelta = (wanted: ScimGroupState, target: PlatformGroup): MemberDelta => {
     const fromPairs = pairDelta(wanted.externalId);
-    const diff = diffMembers(wanted.memberExternalIds, actualMembers(target), run.memberRules);
+    const diff = diffMemberRanks(wanted.memberExternalIds, actualMembers(target), run.memberRules);
     const adopted = target.externalId !== wanted.externalId;
     const union = (left: readonly string[], right: readonly string[]) =>
       right.length === 0 ? left : sorted(new Set([...left, ...right]));

@@ -4,7 +4,7 @@
  * would read two strings scattered over the heap per member: with a million memberships, that
  * costs more than the rest of the diff.
  */
-interface RankedList {
+export interface RankedList {
   /** Ascending and unique. */
   readonly ranks: Int32Array;
   /** Sorted and unique; the list holds `rankedIds[rank]` for each rank. */
@@ -20,6 +20,9 @@ export function listOfRanks(ranks: Int32Array, rankedIds: readonly string[]): st
   rankedLists.set(ids, { ranks, rankedIds });
   return ids;
 }
+
+/** The ranks `ids` was built from, if it was. */
+export const rankedListOf = (ids: readonly string[]): RankedList | undefined => rankedLists.get(ids);
 
 /** Whether `ids` was built from ranks, and is therefore sorted and unique. */
 export const isRankedList = (ids: readonly string[]): boolean => rankedLists.has(ids);
@@ -57,29 +60,25 @@ function positionsIn(from: readonly string[], into: readonly string[]): Int32Arr
 
 /**
  * Like `mergeSorted`, on ranks: hands each id held by only one list to its callback, in sorted
- * order. Answers false, doing nothing, unless both lists were built from ranks that can be compared.
+ * order. Answers false, doing nothing, unless the ranks of both lists can be compared.
  */
 export function mergeRanked(
-  before: readonly string[],
-  after: readonly string[],
+  before: RankedList,
+  after: RankedList,
   onlyBefore: (id: string) => void,
   onlyAfter: (id: string) => void,
 ): boolean {
-  const left = rankedLists.get(before);
-  const right = rankedLists.get(after);
-  if (left === undefined || right === undefined) return false;
-  const ids = left.rankedIds;
-  const table = right.rankedIds === ids ? undefined : translation(right.rankedIds, ids);
-  if (right.rankedIds !== ids && table === undefined) return false;
-  const rightRank = (index: number) => {
-    const rank = right.ranks[index]!;
-    return table === undefined ? rank : table[rank]!;
-  };
+  const ids = before.rankedIds;
+  // Ranks of `after` as ranks in `ids`; ascending still, as both id lists are sorted.
+  const table = after.rankedIds === ids ? undefined : translation(after.rankedIds, ids);
+  if (after.rankedIds !== ids && table === undefined) return false;
+  const left = before.ranks;
+  const right = after.ranks;
   let i = 0;
   let j = 0;
-  while (i < left.ranks.length || j < right.ranks.length) {
-    const old = i < left.ranks.length ? left.ranks[i]! : Number.POSITIVE_INFINITY;
-    const now = j < right.ranks.length ? rightRank(j) : Number.POSITIVE_INFINITY;
+  while (i < left.length && j < right.length) {
+    const old = left[i]!;
+    const now = table === undefined ? right[j]! : table[right[j]!]!;
     if (old < now) {
       onlyBefore(ids[old]!);
       i++;
@@ -91,5 +90,7 @@ export function mergeRanked(
       j++;
     }
   }
+  for (; i < left.length; i++) onlyBefore(ids[left[i]!]!);
+  for (; j < right.length; j++) onlyAfter(ids[table === undefined ? right[j]! : table[right[j]!]!]!);
   return true;
 }

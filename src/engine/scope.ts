@@ -96,12 +96,11 @@ function scopeRule(
   };
 }
 
-/** The in-scope users among sorted ranks, as ids. */
+/** The in-scope users among sorted ranks, as ids; keeps them in `ranks`, which it owns from then on. */
 function inScopeIds(ranks: Int32Array, inScope: Uint8Array, users: IdRanking): string[] {
-  const kept = new Int32Array(ranks.length);
   let count = 0;
-  for (const rank of ranks) if (inScope[rank] === 1) kept[count++] = rank;
-  return listOfRanks(kept.subarray(0, count), users.ids);
+  for (const rank of ranks) if (inScope[rank] === 1) ranks[count++] = rank;
+  return listOfRanks(ranks.subarray(0, count), users.ids);
 }
 
 /** SCOPE (SPEC §6.2): which users are provisioned, and which groups are pushed with which members. */

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { diffMembers } from '../../src/engine/diff.js';
+import { diffMemberRanks, diffMembers } from '../../src/engine/diff.js';
 import { GroupFlattener } from '../../src/engine/flatten.js';
-import { idsOfRanks, rankIds } from '../../src/engine/idRanking.js';
-import { listOfRanks } from '../../src/engine/rankedLists.js';
+import { rankIds } from '../../src/engine/idRanking.js';
+import { listOfRanks, type RankedList } from '../../src/engine/rankedLists.js';
 import type { DirectoryGroup } from '../../src/model/directory.js';
 import { sourceGroup } from './fixtures.js';
 
@@ -56,7 +56,7 @@ describe('flattening nested groups on ranks', () => {
         const users = rankIds(userIds);
         const flattener = new GroupFlattener(groupsById, users);
         for (const root of snapshotGroups) {
-          const found = idsOfRanks(flattener.transitiveUserRanks(root), users.ids);
+          const found = listOfRanks(flattener.transitiveUserRanks(root), users.ids);
           expect(found).toEqual(naiveTransitiveUsers(root, groupsById, new Set(userIds)));
         }
       }),
@@ -81,11 +81,14 @@ describe('diffMembers', () => {
   });
 
   const ids = fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 'd', 'B', 'a1', 'z'), { minLength: 1 });
-  /** A list built from ranks, as the engine builds desired and actual members. */
-  const rankedSubset = (rankedIds: readonly string[], picks: readonly boolean[]) => {
-    const ranks = rankedIds.flatMap((_, rank) => (picks[rank] ? [rank] : []));
-    return listOfRanks(Int32Array.from(ranks), rankedIds);
-  };
+  /** Ranks of a subset of `rankedIds`, as a full run hands a platform group's members to the diff. */
+  const rankedMembers = (rankedIds: readonly string[], picks: readonly boolean[]): RankedList => ({
+    ranks: Int32Array.from(rankedIds.flatMap((_, rank) => (picks[rank] ? [rank] : []))),
+    rankedIds,
+  });
+  /** A list built from ranks, as the engine builds desired members. */
+  const rankedSubset = (rankedIds: readonly string[], picks: readonly boolean[]) =>
+    listOfRanks(rankedMembers(rankedIds, picks).ranks, rankedIds);
   const picks = fc.array(fc.boolean(), { minLength: 7, maxLength: 7 });
 
   it('compares lists built from ranks, of one ranking or of two, as it compares plain lists', () => {
@@ -102,6 +105,34 @@ describe('diffMembers', () => {
           }
         }
       }),
+      RUNS,
+    );
+  });
+
+  it('diffs actual members given as ranks as it diffs them given as ids', () => {
+    fc.assert(
+      fc.property(
+        ids,
+        ids,
+        picks,
+        picks,
+        memberList,
+        (sourceIds, managedIds, desiredPicks, actualPicks, plain) => {
+          const source = [...sourceIds].sort();
+          for (const managed of [
+            [...new Set([...sourceIds, ...managedIds])].sort(),
+            [...managedIds].sort(),
+          ]) {
+            const actual = rankedMembers(managed, actualPicks);
+            const actualIds = Array.from(actual.ranks, (rank) => managed[rank]!);
+            for (const desired of [rankedSubset(source, desiredPicks), plain]) {
+              expect(diffMemberRanks(desired, actual, everyone)).toEqual(
+                diffMembers([...desired], actualIds, everyone),
+              );
+            }
+          }
+        },
+      ),
       RUNS,
     );
   });
