@@ -1,11 +1,13 @@
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import type { CallCounter } from '../../src/model/source.js';
+import { isTransientNetworkError } from '../../src/util/httpsExchange.js';
 import { retryAfterMs } from '../shared/retryAfter.js';
 
 /**
  * Counts every request sent to Graph and waits out throttling, in place of the client's own
  * RetryHandler (which gives up after 3 tries and counts nothing). 429, 503 and 504 are retried up to
- * `maxRetries` times, honouring Retry-After (capped), else with exponential backoff.
+ * `maxRetries` times, honouring Retry-After (capped), else with exponential backoff; so are
+ * requests that got no answer because the connection failed.
  */
 export interface RetryPolicy {
   readonly maxRetries: number;
@@ -31,7 +33,14 @@ export class CountingRetryHandler implements Middleware {
     if (next === undefined) throw new Error('CountingRetryHandler needs a next middleware');
     for (let attempt = 0; ; attempt++) {
       this.counter.call('source');
-      await next.execute(context);
+      try {
+        await next.execute(context);
+      } catch (error) {
+        // A kept-alive connection the server had closed, or a network blip: no answer came.
+        if (!isTransientNetworkError(error) || attempt >= this.policy.maxRetries) throw error;
+        await new Promise((wake) => setTimeout(wake, throttleWaitMs(null, attempt, this.policy)));
+        continue;
+      }
       const response = context.response;
       if (
         response === undefined ||

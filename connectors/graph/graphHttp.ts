@@ -2,13 +2,14 @@ import type { TokenCredential } from '@azure/identity';
 import {
   AuthenticationHandler,
   Client,
-  HTTPMessageHandler,
   type Middleware,
   TelemetryHandler,
 } from '@microsoft/microsoft-graph-client';
 import type { CallCounter } from '../../src/model/source.js';
+import { AccessTokenCache } from './accessTokenCache.js';
 import { CountingRetryHandler, type RetryPolicy } from './countingRetryHandler.js';
 import { type GraphRequestError, toGraphRequestError } from './graphRequestError.js';
+import { HttpsTransport } from './httpsTransport.js';
 
 /** A Graph collection page: `value`, and either a next link or (delta) a delta link. */
 export interface GraphPage<T> {
@@ -30,7 +31,7 @@ export interface GraphHttpOptions {
 
 /**
  * The official Graph client with this connector's middleware chain: token, counted and bounded
- * retries, telemetry, fetch. Reads either finish every page or throw `GraphRequestError`.
+ * retries, telemetry, HTTPS transport. Reads either finish every page or throw `GraphRequestError`.
  */
 export class GraphHttp {
   readonly #client: Client;
@@ -38,25 +39,12 @@ export class GraphHttp {
   constructor(options: GraphHttpOptions) {
     const base = new URL(options.graphBaseUrl);
     const version = base.pathname.replace(/^\/+|\/+$/g, '') || 'v1.0';
-    // Parallel first requests share one token request instead of each signing in.
-    let pendingToken: Promise<string> | undefined;
-    const acquireToken = async (): Promise<string> => {
-      const token = await options.credential.getToken(options.scope);
-      if (!token) throw new Error('no access token was returned for the Graph scope');
-      return token.token;
-    };
+    const tokens = new AccessTokenCache(options.credential, options.scope);
     const chain: Middleware[] = [
-      new AuthenticationHandler({
-        getAccessToken() {
-          pendingToken ??= acquireToken().finally(() => {
-            pendingToken = undefined;
-          });
-          return pendingToken;
-        },
-      }),
+      new AuthenticationHandler({ getAccessToken: () => tokens.token() }),
       new CountingRetryHandler(options.counter, options.retryPolicy),
       new TelemetryHandler(),
-      new HTTPMessageHandler(),
+      new HttpsTransport(),
     ];
     chain.reduce((previous, next) => {
       previous.setNext?.(next);

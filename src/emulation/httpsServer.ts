@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import type { DevCertificates } from '../tls/devCertificates.js';
 
 /**
@@ -54,6 +55,8 @@ export interface EmulatorServer {
   readonly calls: readonly CallRecord[];
   resetCalls(): void;
   setFaults(faults: FaultSettings): void;
+  /** Answers gzip-compressed to clients that accept it, as Graph and most CDNs do; off by default. */
+  setCompression(on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -73,6 +76,7 @@ export interface EmulatorServerOptions {
 export async function startEmulatorServer(options: EmulatorServerOptions): Promise<EmulatorServer> {
   const calls: CallRecord[] = [];
   let faults: FaultSettings = {};
+  let compression = false;
   const random = options.random ?? Math.random;
   const compiled = options.routes.map((route) => ({ ...route, segments: splitPath(route.pattern) }));
 
@@ -98,7 +102,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
     }
     if (!control)
       calls.push({ method: incoming.method ?? 'GET', path: url.pathname, status: response.status });
-    send(outgoing, response);
+    send(outgoing, response, compression && acceptsGzip(incoming.headers['accept-encoding']));
   }
 
   async function route(
@@ -131,6 +135,9 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
     },
     setFaults: (next) => {
       faults = next;
+    },
+    setCompression: (on) => {
+      compression = on;
     },
     close: () =>
       new Promise((resolveClose) => {
@@ -203,13 +210,21 @@ function parseBody(rawBody: string): unknown {
   }
 }
 
-function send(outgoing: ServerResponse, response: EmulatedResponse): void {
+function acceptsGzip(acceptEncoding: string | undefined): boolean {
+  return (acceptEncoding ?? '').split(',').some((coding) => coding.trim().split(';')[0] === 'gzip');
+}
+
+function send(outgoing: ServerResponse, response: EmulatedResponse, gzip: boolean): void {
   const headers: Record<string, string> = { ...response.headers };
-  let payload = '';
+  let payload: string | Buffer = '';
   if (response.body !== undefined) {
     payload = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
     if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) {
       headers['content-type'] = 'application/json';
+    }
+    if (gzip) {
+      payload = gzipSync(payload);
+      headers['content-encoding'] = 'gzip';
     }
   }
   headers['content-length'] = String(Buffer.byteLength(payload));

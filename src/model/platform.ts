@@ -24,6 +24,14 @@ export interface GroupQuery {
  * The platform's SCIM 2.0 endpoint as the runs and workers use it. Throttling (429/503) is
  * waited out inside; other failures are thrown as `PlatformError`.
  */
+/**
+ * What a create answers with: the platform's id for the new object. The rest of the answer echoes
+ * what was sent, and parsing it for nothing costs a full resource parse per created object.
+ */
+export interface CreatedResource {
+  readonly id: string;
+}
+
 export interface Platform {
   capabilities(): Promise<PlatformCapabilities>;
   /** Every user, every page. */
@@ -36,7 +44,7 @@ export interface Platform {
   getUser(id: string): Promise<PlatformUser | undefined>;
   getGroup(id: string): Promise<PlatformGroup | undefined>;
   /** Throws PlatformError with status 409 when the identity exists already. */
-  createUser(user: ScimUserState): Promise<PlatformUser>;
+  createUser(user: ScimUserState): Promise<CreatedResource>;
   /** One PATCH with one operation per change; `active` and `externalId` are paths like the others. */
   patchUser(id: string, changes: readonly AttributeChange[]): Promise<void>;
   deleteUser(id: string): Promise<void>;
@@ -44,7 +52,7 @@ export interface Platform {
     externalId: string;
     displayName: string;
     memberIds: readonly string[];
-  }): Promise<PlatformGroup>;
+  }): Promise<CreatedResource>;
   patchGroup(id: string, changes: readonly AttributeChange[]): Promise<void>;
   addMembers(groupId: string, memberIds: readonly string[]): Promise<void>;
   removeMembers(groupId: string, memberIds: readonly string[]): Promise<void>;

@@ -58,6 +58,8 @@ export interface RunFailure {
   readonly reason: string;
 }
 
+export type RunPhase = 'import' | 'plan' | 'users' | 'groups' | 'done';
+
 export interface RunRecord {
   readonly id: string;
   readonly tenant: string;
@@ -75,7 +77,9 @@ export interface RunRecord {
   readonly heldReason?: string;
   /** The run's own error when it failed as a whole (source unreadable, credentials refused …). */
   readonly error?: string;
-  readonly phase?: 'import' | 'plan' | 'users' | 'groups' | 'done';
+  readonly phase?: RunPhase;
+  /** Wall time of each phase that ended, in ms. */
+  readonly phaseMs?: Partial<Record<RunPhase, number>>;
   readonly counts: Partial<Record<OpKind, OpOutcomeCounts>>;
   readonly apiCalls: { source: number; target: number };
   readonly throttled: { source: number; target: number };

@@ -1,5 +1,11 @@
 import type { AttributeChange } from '../model/plan.js';
-import type { GroupQuery, Platform, PlatformCapabilities, UserQuery } from '../model/platform.js';
+import type {
+  CreatedResource,
+  GroupQuery,
+  Platform,
+  PlatformCapabilities,
+  UserQuery,
+} from '../model/platform.js';
 import type { PlatformGroup, PlatformUser, ScimUserState } from '../model/scim.js';
 import type { CallCounter } from '../model/source.js';
 import { mapWithConcurrency } from '../util/mapWithConcurrency.js';
@@ -13,7 +19,7 @@ import {
   patchRequest,
   removeMembersOperations,
 } from './patchOperations.js';
-import { parseGroup, parseListResponse, parseUser } from './resourceParsing.js';
+import { parseCreated, parseGroup, parseListResponse, parseUser } from './resourceParsing.js';
 import { failure, ScimHttp, type ScimHttpOptions, type ScimRequest, type ScimResponse } from './scimHttp.js';
 import { toScimResource } from './scimResource.js';
 import { CORE_GROUP_URN } from './scimSchemas.js';
@@ -101,8 +107,11 @@ export class ScimPlatform implements Platform {
     return body === undefined ? undefined : parseGroup(body);
   }
 
-  async createUser(user: ScimUserState): Promise<PlatformUser> {
-    return parseUser(await this.#expect({ method: 'POST', path: '/Users', body: toScimResource(user) }));
+  async createUser(user: ScimUserState): Promise<CreatedResource> {
+    return parseCreated(
+      await this.#expect({ method: 'POST', path: '/Users', body: toScimResource(user) }),
+      'User',
+    );
   }
 
   async patchUser(id: string, changes: readonly AttributeChange[]): Promise<void> {
@@ -117,14 +126,14 @@ export class ScimPlatform implements Platform {
     externalId: string;
     displayName: string;
     memberIds: readonly string[];
-  }): Promise<PlatformGroup> {
+  }): Promise<CreatedResource> {
     const body = {
       schemas: [CORE_GROUP_URN],
       externalId: group.externalId,
       displayName: group.displayName,
       members: group.memberIds.map((value) => ({ value })),
     };
-    return parseGroup(await this.#expect({ method: 'POST', path: '/Groups', body }));
+    return parseCreated(await this.#expect({ method: 'POST', path: '/Groups', body }), 'Group');
   }
 
   async patchGroup(id: string, changes: readonly AttributeChange[]): Promise<void> {

@@ -15,6 +15,11 @@ export function parseUser(resource: unknown): PlatformUser {
   };
 }
 
+/** A create's answer: only its id is used. */
+export function parseCreated(resource: unknown, kind: 'User' | 'Group'): { id: string } {
+  return { id: resourceObject(resource, kind).id };
+}
+
 export function parseGroup(resource: unknown): PlatformGroup {
   const object = resourceObject(resource, 'Group');
   const members = Array.isArray(object.members) ? object.members : [];

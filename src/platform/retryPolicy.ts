@@ -16,24 +16,8 @@ export const DEFAULT_RETRY_SETTINGS: RetrySettings = {
   maxDelayMs: 120_000,
 };
 
-const TRANSIENT_NETWORK_CODES: ReadonlySet<string> = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
-
 export function isThrottled(status: number): boolean {
   return status === 429 || status === 503;
-}
-
-export function isTransientNetworkError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code);
 }
 
 /** `Retry-After` as delta-seconds or an HTTP date (RFC 9110 §10.2.3), in ms from `nowMs`. */

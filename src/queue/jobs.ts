@@ -29,13 +29,20 @@ const opSchema = z.looseObject({
 });
 
 /** A batch of one run's ops of one phase; each op is applied and accounted for on its own. */
-export const opBatchJobSchema = z.strictObject({
-  tenant: z.string().min(1),
-  runId: z.string().min(1),
-  /** How many times these ops were tried before (a retry batch carries the ops that failed transiently). */
-  attempt: z.int().min(0),
-  ops: z.array(opSchema.transform((value) => value as unknown as Op)).min(1),
-});
+export const opBatchJobSchema = z
+  .strictObject({
+    tenant: z.string().min(1),
+    runId: z.string().min(1),
+    /** How many times these ops were tried before (a retry batch carries the ops that failed transiently). */
+    attempt: z.int().min(0),
+    ops: z.array(opSchema.transform((value) => value as unknown as Op)).min(1),
+    /** Each op's id (see `opId`), in the order of `ops`: hashed once when planned, not again per attempt. */
+    opIds: z.array(z.string().min(1)),
+  })
+  .refine((data) => data.opIds.length === data.ops.length, {
+    message: 'opIds must name each op once, in order',
+    path: ['opIds'],
+  });
 
 export type RunJobData = z.infer<typeof runJobSchema>;
 export interface OpBatchJobData {
@@ -43,4 +50,5 @@ export interface OpBatchJobData {
   readonly runId: string;
   readonly attempt: number;
   readonly ops: readonly Op[];
+  readonly opIds: readonly string[];
 }

@@ -25,16 +25,19 @@ export function opId(op: Op): string {
 
 /**
  * JSON with object keys sorted: the worker's parsed copy of an op lists its keys in the schema's
- * order, not the planner's, and must still get the id the op was enqueued under.
+ * order, not the planner's, and must still get the id the op was enqueued under. Written out by
+ * hand because a sorting replacer rebuilds every object, and every planned op passes through here.
  */
 function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) =>
-    item !== null && typeof item === 'object' && !Array.isArray(item)
-      ? Object.fromEntries(
-          Object.entries(item).sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0)),
-        )
-      : item,
-  );
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  const members: string[] = [];
+  for (const key of Object.keys(record).sort()) {
+    const item = record[key];
+    if (item !== undefined) members.push(`${JSON.stringify(key)}:${canonicalJson(item)}`);
+  }
+  return `{${members.join(',')}}`;
 }
 
 /** A batch's job id follows from its ops (and attempt): enqueueing the same batch twice adds one job. */

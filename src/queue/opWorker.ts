@@ -13,7 +13,7 @@ import type { Stores, TenantRuntime } from '../runs/runtime.js';
 import { mapWithConcurrency } from '../util/mapWithConcurrency.js';
 import { type ApplyResult, applyOp, TerminalOpError } from './applyOp.js';
 import { type OpBatchJobData, opBatchJobSchema } from './jobs.js';
-import { batchJobId, opId, opsQueueName, QUEUE_PREFIX } from './names.js';
+import { batchJobId, opsQueueName, QUEUE_PREFIX } from './names.js';
 import { OP_ATTEMPTS, OP_JOB_OPTIONS, OP_RETRY_BASE_MS, opsPerJob } from './queues.js';
 
 /** Batch jobs in flight per process: one's Redis bookkeeping overlaps another's platform calls. */
@@ -28,10 +28,10 @@ export interface OpWorkerOptions {
   readonly logger: Logger;
 }
 
-type Outcome =
-  | { readonly op: Op; readonly ended: 'success'; readonly result: ApplyResult }
-  | { readonly op: Op; readonly ended: 'failure'; readonly reason: string }
-  | { readonly op: Op; readonly ended: 'retry'; readonly reason: string };
+type Outcome = { readonly op: Op; readonly id: string } & (
+  | { readonly ended: 'success'; readonly result: ApplyResult }
+  | { readonly ended: 'failure' | 'retry'; readonly reason: string }
+);
 
 /**
  * Applies one tenant's ops, batch by batch, paced by the tenant's own limits. Each op converges
@@ -52,7 +52,7 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
   const worker = new Worker<OpBatchJobData>(
     opsQueueName(tenant),
     async (job) => {
-      const { runId, attempt, ops } = opBatchJobSchema.parse(job.data);
+      const { runId, attempt, ops, opIds } = opBatchJobSchema.parse(job.data);
       // Per job instance, not per id: the same ops planned again later (a drifted user deactivated
       // anew, say) make a new job under the same id, which must run, not pass as recorded.
       const recordedKey = keys.batchRecorded(tenant, `${job.id ?? ''}@${job.timestamp}`);
@@ -63,9 +63,9 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
       const reread = attempt > 0 || job.attemptsMade > 0;
       const ownership = new OwnershipChanges();
       const outcomes = await mapWithConcurrency(
-        ops,
+        ops.map((op, index) => ({ op, id: opIds[index]! })),
         runtime.config.target.concurrency,
-        async (op): Promise<Outcome> => {
+        async ({ op, id }): Promise<Outcome> => {
           try {
             const result = await applyOp(op, {
               tenant,
@@ -75,25 +75,26 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
               reread,
               ownership,
             });
-            return { op, ended: 'success', result };
+            return { op, id, ended: 'success', result };
           } catch (error) {
             const reason = describeError(error);
             const final = isTerminal(error) || attempt + 1 >= OP_ATTEMPTS;
-            return { op, ended: final ? 'failure' : 'retry', reason };
+            return { op, id, ended: final ? 'failure' : 'retry', reason };
           }
         },
       );
 
-      const again = outcomes.filter((outcome) => outcome.ended === 'retry').map((outcome) => outcome.op);
+      const again = outcomes.filter((outcome) => outcome.ended === 'retry');
       if (again.length > 0) {
+        const againIds = again.map((outcome) => outcome.id);
         // Enqueued before the outcomes are recorded: if recording fails, the batch runs again and
         // adds this same job (same id from the same ops), not a second one.
         await retries.add(
-          again[0]!.kind,
-          { tenant, runId, attempt: attempt + 1, ops: again },
+          again[0]!.op.kind,
+          { tenant, runId, attempt: attempt + 1, ops: again.map((outcome) => outcome.op), opIds: againIds },
           {
             ...OP_JOB_OPTIONS,
-            jobId: batchJobId(again.map(opId), attempt + 1),
+            jobId: batchJobId(againIds, attempt + 1),
             delay: OP_RETRY_BASE_MS * 2 ** attempt,
             ...(job.opts.priority ? { priority: job.opts.priority } : {}),
           },
@@ -121,7 +122,7 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
       stores.state.queueOwnership(tenant, ownership, batch);
       await stores.pendingOps.end(
         tenant,
-        outcomes.filter((outcome) => outcome.ended !== 'retry').map((outcome) => opId(outcome.op)),
+        outcomes.filter((outcome) => outcome.ended !== 'retry').map((outcome) => outcome.id),
         batch,
       );
       await stores.runs.countCalls(
@@ -174,7 +175,7 @@ async function recordBatchFailure(
     await recordFailure(stores, tenant, data.runId, op, reason, at, batch);
   }
   await tally.record(stores, tenant, data.runId, batch);
-  await stores.pendingOps.end(tenant, data.ops.map(opId), batch);
+  await stores.pendingOps.end(tenant, data.opIds, batch);
   await batch.exec();
 }
 

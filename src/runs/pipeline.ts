@@ -23,6 +23,7 @@ import { OP_JOB_OPTIONS, opsPerJob, type QueueSet } from '../queue/queues.js';
 import { RunCallCounter } from './callCounter.js';
 import { describeError } from './errors.js';
 import { keys } from './keys.js';
+import { PhaseTimer } from './phaseTimer.js';
 import type { Stores, TenantRuntime } from './runtime.js';
 import type { SourceCheckpoint } from './tenantState.js';
 
@@ -65,12 +66,13 @@ export async function executeRun(request: RunRequest, deps: PipelineDependencies
   const tenant = request.tenant;
   const started = now();
   const counter = new RunCallCounter();
+  const phases = new PhaseTimer(() => now().getTime());
   const logger = deps.logger.child({ tenant, runId: request.runId });
 
   await stores.runs.update(tenant, request.runId, {
     status: 'running',
     startedAt: started.toISOString(),
-    phase: 'import',
+    ...phases.enter('import'),
   });
   try {
     let held: HeldRun;
@@ -81,7 +83,7 @@ export async function executeRun(request: RunRequest, deps: PipelineDependencies
       if (!stored) {
         // Never apply a plan from memory of it: the directory may have moved on since it was held.
         logger.warn('the held plan expired before it was applied; nothing was applied');
-        return finish(deps, request, started, counter, {
+        return finish(deps, request, started, counter, phases, {
           status: 'expired',
           error: `the held plan of run ${request.runId} expired before it was approved; nothing was applied`,
         });
@@ -96,7 +98,7 @@ export async function executeRun(request: RunRequest, deps: PipelineDependencies
       fallbackReason = imported.fallbackReason;
       await stores.runs.update(tenant, request.runId, {
         mode,
-        phase: 'plan',
+        ...phases.enter('plan'),
         source: { users: imported.snapshot.users.length, groups: imported.snapshot.groups.length },
         ...(fallbackReason ? { fallbackReason } : {}),
       });
@@ -114,7 +116,7 @@ export async function executeRun(request: RunRequest, deps: PipelineDependencies
         ...(previous ? { previousSourceUserCount: previous.snapshot.users.length } : {}),
       });
       if (request.dryRun) {
-        return finish(deps, request, started, counter, {
+        return finish(deps, request, started, counter, phases, {
           plan: summarise(plan),
           ...(verdict.held ? { heldReason: verdict.reason } : {}),
         });
@@ -128,7 +130,7 @@ export async function executeRun(request: RunRequest, deps: PipelineDependencies
           plan: summarise(plan),
           apiCalls: counter.calls,
           throttled: counter.throttles,
-          phase: 'done',
+          ...phases.enter('done'),
         });
       }
       held = { plan, checkpoint };
@@ -136,13 +138,16 @@ export async function executeRun(request: RunRequest, deps: PipelineDependencies
 
     const { checkpoint } = held;
     // Every op is now safely in Redis: the next incremental run may start from here.
-    await applyPlan(deps, request.runId, held.plan, () => stores.state.commitCheckpoint(tenant, checkpoint));
-    return finish(deps, request, started, counter, {});
+    await applyPlan(deps, request.runId, held.plan, {
+      onEnqueued: () => stores.state.commitCheckpoint(tenant, checkpoint),
+      phases,
+    });
+    return finish(deps, request, started, counter, phases, {});
   } catch (error) {
     const reason = describeError(error);
     logger.error({ reason }, 'run failed');
     await stores.runs.addFailure(tenant, request.runId, { objectType: 'run', reason });
-    return finish(deps, request, started, counter, { error: reason });
+    return finish(deps, request, started, counter, phases, { error: reason });
   }
 }
 
@@ -299,15 +304,13 @@ async function enqueue(
     const jobs = [];
     for (let at = 0; at < fresh.length; at += perJob) {
       const batch = fresh.slice(at, at + perJob);
+      const opIds = batch.map((entry) => entry.id);
       jobs.push({
         name: batch[0]!.op.kind,
-        data: { tenant, runId, attempt: 0, ops: batch.map((entry) => entry.op) },
+        data: { tenant, runId, attempt: 0, ops: batch.map((entry) => entry.op), opIds },
         opts: {
           ...OP_JOB_OPTIONS,
-          jobId: batchJobId(
-            batch.map((entry) => entry.id),
-            0,
-          ),
+          jobId: batchJobId(opIds, 0),
           ...(priority > 0 ? { priority } : {}),
         },
       });
@@ -322,26 +325,35 @@ async function enqueue(
   return { added, pendingElsewhere };
 }
 
+export interface ApplyOptions {
+  /** Runs once every op is safely in Redis. */
+  readonly onEnqueued?: () => Promise<void>;
+  readonly priority?: number;
+  readonly phases: PhaseTimer;
+}
+
 /**
  * Applies a plan through the op queue: every user op ends before the first group op is enqueued,
- * so groups find their members. `onEnqueued` runs once every op is safely in Redis.
+ * so groups find their members.
  */
 export async function applyPlan(
   deps: PipelineDependencies,
   runId: string,
   plan: Plan,
-  onEnqueued?: () => Promise<void>,
-  priority?: number,
+  options: ApplyOptions,
 ): Promise<void> {
   const tenant = deps.runtime.config.id;
-  await deps.stores.runs.update(tenant, runId, { status: 'applying', phase: 'users' });
+  const { phases, priority } = options;
+  await deps.stores.runs.update(tenant, runId, { status: 'applying', ...phases.enter('users') });
   await awaitOps(deps, runId, await enqueue(deps, runId, plan.userOps, priority));
-  await deps.stores.runs.update(tenant, runId, { phase: 'groups' });
+  await deps.stores.runs.update(tenant, runId, phases.enter('groups'));
   const groupJobs = await enqueue(deps, runId, plan.groupOps, priority);
-  await onEnqueued?.();
+  await options.onEnqueued?.();
   await awaitOps(deps, runId, groupJobs);
 }
 
+/** How often a run looks at its ops' progress: a counter read, so cheap enough to keep phases close. */
+const DEFAULT_POLL_MS = 100;
 /** Op ids looked up per poll while following the ops this run added. */
 const FOLLOW_WINDOW = 1000;
 
@@ -355,16 +367,22 @@ async function awaitOps(deps: PipelineDependencies, runId: string, enqueued: Enq
   const { planned } = opTotals(record?.counts ?? {});
   let elsewhere = [...enqueued.pendingElsewhere];
   let added = [...enqueued.added];
+  let finishedBefore = -1;
   for (;;) {
     if (elsewhere.length > 0) elsewhere = [...(await deps.stores.pendingOps.pending(tenant, elsewhere))];
     if (elsewhere.length === 0) {
-      if ((await deps.stores.runs.finishedOps(tenant, runId)) >= planned) return;
+      const finished = await deps.stores.runs.finishedOps(tenant, runId);
+      if (finished >= planned) return;
       // Another run (or on-demand provisioning) may have added the same op between our look and our
       // add: its outcome counts to that run, so ours ends when none of its ops is pending any more.
-      added = await stillPending(deps, added);
-      if (added.length === 0) return;
+      // Only worth looking up once our own count stops moving.
+      if (finished === finishedBefore) {
+        added = await stillPending(deps, added);
+        if (added.length === 0) return;
+      }
+      finishedBefore = finished;
     }
-    await new Promise((wake) => setTimeout(wake, deps.pollMs ?? 200));
+    await new Promise((wake) => setTimeout(wake, deps.pollMs ?? DEFAULT_POLL_MS));
   }
 }
 
@@ -406,6 +424,7 @@ export async function finish(
   request: RunRequest,
   started: Date,
   counter: RunCallCounter,
+  phases: PhaseTimer,
   outcome: { error?: string; plan?: RunRecord['plan']; heldReason?: string; status?: 'expired' },
 ): Promise<RunRecord> {
   const { stores } = deps;
@@ -417,7 +436,7 @@ export async function finish(
     (outcome.error ? 'failed' : (current?.failureCount ?? 0) > 0 ? 'completedWithFailures' : 'succeeded');
   await stores.runs.update(request.tenant, request.runId, {
     status,
-    phase: 'done',
+    ...phases.enter('done'),
     finishedAt: finished.toISOString(),
     durationMs: finished.getTime() - started.getTime(),
     apiCalls: counter.calls,

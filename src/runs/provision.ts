@@ -10,6 +10,7 @@ import type { ProvisioningEvent } from '../model/run.js';
 import type { ScimGroupState } from '../model/scim.js';
 import { RunCallCounter } from './callCounter.js';
 import { describeError } from './errors.js';
+import { PhaseTimer } from './phaseTimer.js';
 import { applyPlan, finish, ON_DEMAND_PRIORITY, type PipelineDependencies } from './pipeline.js';
 import { groupSubjectTrace, type TraceInputs, userSubjectTrace } from './provisionTrace.js';
 import { recordRun, requestOf } from './requestRun.js';
@@ -45,10 +46,11 @@ export async function provisionOnDemand(
   const record = await recordRun(stores, { tenant, mode: 'incremental', trigger: 'provision' });
   const started = new Date();
   const counter = new RunCallCounter();
+  const phases = new PhaseTimer(Date.now);
   await stores.runs.update(tenant, record.id, {
     status: 'running',
     startedAt: started.toISOString(),
-    phase: 'import',
+    ...phases.enter('import'),
   });
   try {
     const source = await runtime.source(counter);
@@ -72,7 +74,7 @@ export async function provisionOnDemand(
       platform.findGroups(queries.groups),
       stores.state.owned(tenant),
     ]);
-    await stores.runs.update(tenant, record.id, { phase: 'plan' });
+    await stores.runs.update(tenant, record.id, phases.enter('plan'));
     const plan = planFocused({
       desired,
       platform: { users, groups },
@@ -88,8 +90,8 @@ export async function provisionOnDemand(
       // members when it is provisioned or a run creates it.
       return !(op.kind === 'addMembers' && !op.targetId && !namedGroups.has(op.externalId));
     });
-    await applyPlan(deps, record.id, { ...plan, groupOps }, undefined, ON_DEMAND_PRIORITY);
-    await finish(deps, requestOf(record), started, counter, {});
+    await applyPlan(deps, record.id, { ...plan, groupOps }, { priority: ON_DEMAND_PRIORITY, phases });
+    await finish(deps, requestOf(record), started, counter, phases, {});
 
     const followUpRunId = deferredMembers.size > 0 ? await deps.requestFollowUp() : undefined;
     const inputs: TraceInputs = {
@@ -117,7 +119,7 @@ export async function provisionOnDemand(
   } catch (error) {
     const reason = describeError(error);
     await stores.runs.addFailure(tenant, record.id, { objectType: 'run', reason });
-    await finish(deps, requestOf(record), started, counter, { error: reason });
+    await finish(deps, requestOf(record), started, counter, phases, { error: reason });
     throw error;
   }
 }

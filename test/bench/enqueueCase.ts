@@ -4,6 +4,7 @@ import type { Op } from '../../src/model/plan.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { opId } from '../../src/queue/names.js';
 import { OP_JOB_OPTIONS, opsPerJob, QueueSet } from '../../src/queue/queues.js';
+import { PhaseTimer } from '../../src/runs/phaseTimer.js';
 import { applyPlan } from '../../src/runs/pipeline.js';
 import { recordRun } from '../../src/runs/requestRun.js';
 import { createStores, createTenantRuntime } from '../../src/runs/runtime.js';
@@ -64,11 +65,14 @@ async function main(): Promise<void> {
     const bare = await timed(async () => {
       for (let start = 0; start < ops.length; start += CHUNK) {
         await queues.ops(bareTenant).addBulk(
-          ops.slice(start, start + CHUNK).map((op) => ({
-            name: op.kind,
-            data: { tenant: bareTenant, runId: 'bench', attempt: 0, ops: [op] },
-            opts: { ...OP_JOB_OPTIONS, jobId: opId(op) },
-          })),
+          ops.slice(start, start + CHUNK).map((op) => {
+            const id = opId(op);
+            return {
+              name: op.kind,
+              data: { tenant: bareTenant, runId: 'bench', attempt: 0, ops: [op], opIds: [id] },
+              opts: { ...OP_JOB_OPTIONS, jobId: id },
+            };
+          }),
         );
       }
     });
@@ -85,7 +89,8 @@ async function main(): Promise<void> {
     const pipeline = await timed(async () => {
       const plan = { userOps: ops, groupOps: [], problems: [], managedUserCount: 0 };
       let failure: unknown;
-      applyPlan({ stores, queues, runtime, logger, pollMs: 60_000 }, record.id, plan).catch((error) => {
+      const deps = { stores, queues, runtime, logger, pollMs: 60_000 };
+      applyPlan(deps, record.id, plan, { phases: new PhaseTimer(Date.now) }).catch((error) => {
         failure = error;
       });
       for (;;) {

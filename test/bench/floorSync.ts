@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:https';
+import { performance } from 'node:perf_hooks';
 import { mapWithConcurrency } from '../../src/util/mapWithConcurrency.js';
 import { CLIENT_ID, CLIENT_SECRET, SCIM_TOKEN, TENANT_ID } from './emulatorHost.js';
 import type { EmulatorAddresses } from './emulatorProtocol.js';
@@ -44,9 +45,10 @@ function send(agent: Agent, method: string, url: string, headers: Record<string,
 export async function runFloorSync(
   emulators: EmulatorAddresses,
   options: FloorOptions,
-): Promise<{ readonly users: number; readonly groups: number }> {
+): Promise<{ readonly users: number; readonly groups: number; readonly readMs: number }> {
   const graphAgent = new Agent({ keepAlive: true, maxSockets: options.memberReadConcurrency });
   const scimAgent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
+  const started = performance.now();
   try {
     const token = await send(
       graphAgent,
@@ -82,6 +84,7 @@ export async function runFloorSync(
       }),
     ]);
 
+    const readMs = Math.round(performance.now() - started);
     const scimHeaders = { authorization: `Bearer ${SCIM_TOKEN}`, 'content-type': 'application/scim+json' };
     const enabled = users.filter((user) => user.accountEnabled !== false);
     const created = await mapWithConcurrency(enabled, options.concurrency, async (user) => {
@@ -118,7 +121,7 @@ export async function runFloorSync(
       });
       return send(scimAgent, 'POST', `${emulators.scimUrl}/Groups`, scimHeaders, body);
     });
-    return { users: created.length, groups: membersByGroup.size };
+    return { users: created.length, groups: membersByGroup.size, readMs };
   } finally {
     graphAgent.destroy();
     scimAgent.destroy();

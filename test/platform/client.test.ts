@@ -115,7 +115,7 @@ describe('users', () => {
         [DEPARTMENT]: 'Sales',
       },
     });
-    expect(created).toMatchObject({ externalId: 'src-1', active: true });
+    expect(await client.getUser(created.id)).toMatchObject({ externalId: 'src-1', active: true });
     await client.patchUser(created.id, [
       { path: 'name.givenName', from: 'Alice', to: 'Alicia' },
       { path: 'title', to: 'Lead' },
@@ -168,7 +168,7 @@ describe('groups', () => {
       displayName: 'Sales',
       memberIds: userIds.slice(0, 10),
     });
-    expect(group.memberIds).toEqual(userIds.slice(0, 10));
+    expect((await client.getGroup(group.id))?.memberIds).toEqual(userIds.slice(0, 10));
     await client.patchGroup(group.id, [{ path: 'displayName', from: 'Sales', to: 'Sales EMEA' }]);
     const chunked = clientFor(emulator, { membersPerPatch: 100 });
     await chunked.addMembers(group.id, userIds);
@@ -244,6 +244,21 @@ describe('throttling and failures', () => {
     expect(error).toMatchObject({ status: 0, message: expect.stringContaining('ECONNREFUSED') });
     expect(counter.calls).toBe(3);
     unreachable.close();
+  });
+
+  test('a platform that stops answering times out and is tried again, not waited on forever', async () => {
+    emulator.server.setFaults({ latencyMs: 2_000 });
+    const stalled = clientFor(emulator, {
+      timeoutMs: 150,
+      retry: { baseDelayMs: 1, maxNetworkRetries: 1 },
+      counter,
+    });
+    const started = Date.now();
+    const error = await stalled.capabilities().catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 0, message: expect.stringContaining('ETIMEDOUT') });
+    expect(counter.calls).toBe(2);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    stalled.close();
   });
 
   test('an extra CA is trusted on top of the default ones', async () => {

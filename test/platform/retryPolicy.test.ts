@@ -2,10 +2,10 @@ import { describe, expect, test } from 'vitest';
 import {
   backoffMs,
   DEFAULT_RETRY_SETTINGS,
-  isTransientNetworkError,
   parseRetryAfter,
   throttleWaitMs,
 } from '../../src/platform/retryPolicy.js';
+import { isTransientNetworkError } from '../../src/util/httpsExchange.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 

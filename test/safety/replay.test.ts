@@ -3,6 +3,7 @@ import type { Op, OpKind, Plan } from '../../src/model/plan.js';
 import type { RunRecord } from '../../src/model/run.js';
 import { applyOp } from '../../src/queue/applyOp.js';
 import { opId } from '../../src/queue/names.js';
+import { PhaseTimer } from '../../src/runs/phaseTimer.js';
 import { applyPlan, executeRun } from '../../src/runs/pipeline.js';
 import { recordRun, requestOf } from '../../src/runs/requestRun.js';
 import { platformView } from '../support/scimState.js';
@@ -82,7 +83,7 @@ async function replay(tenant: FileTenant, plan: Plan): Promise<RunRecord> {
     mode: 'full',
     trigger: 'cli',
   });
-  await applyPlan(tenant.deps, record.id, plan);
+  await applyPlan(tenant.deps, record.id, plan, { phases: new PhaseTimer(Date.now) });
   return (await tenant.harness.stores.runs.get(record.tenant, record.id))!;
 }
 

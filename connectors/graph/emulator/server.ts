@@ -109,6 +109,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     },
     resetCalls: () => server.resetCalls(),
     setFaults: (faults: FaultSettings) => server.setFaults({ throttled, ...faults }),
+    setCompression: (on) => server.setCompression(on),
     close: () => server.close(),
   };
   return {

@@ -115,6 +115,18 @@ describe('Graph full read', () => {
     expect(counter.calls).toBe(emulator.server.calls.length);
   });
 
+  it('reads compressed answers as Graph sends them to clients that accept gzip', async () => {
+    const plain = await testSource(emulator).readFull();
+    emulator.server.setCompression(true);
+    try {
+      const compressed = await testSource(emulator).readFull();
+      expect(compressed.snapshot).toEqual(plain.snapshot);
+      expect(compressed.snapshot.users).toHaveLength(directory.users.length);
+    } finally {
+      emulator.server.setCompression(false);
+    }
+  });
+
   it('fails instead of returning a partial snapshot when a page keeps failing', async () => {
     const source = testSource(emulator);
     await source.readFull();
