@@ -10,13 +10,16 @@ import { describeError } from '../runs/errors.js';
 import { keys } from '../runs/keys.js';
 import { OwnershipChanges } from '../runs/ownershipChanges.js';
 import type { Stores, TenantRuntime } from '../runs/runtime.js';
-import { mapWithConcurrency } from '../util/mapWithConcurrency.js';
+import { ConcurrencyLimiter } from '../util/concurrencyLimiter.js';
 import { type ApplyResult, applyOp, TerminalOpError } from './applyOp.js';
 import { type OpBatchJobData, opBatchJobSchema } from './jobs.js';
 import { batchJobId, opsQueueName, QUEUE_PREFIX } from './names.js';
 import { OP_ATTEMPTS, OP_JOB_OPTIONS, OP_RETRY_BASE_MS, opsPerJob } from './queues.js';
 
-/** Batch jobs in flight per process: one's Redis bookkeeping overlaps another's platform calls. */
+/**
+ * Batch jobs in flight per process. Their ops share the tenant's platform concurrency, so the
+ * second batch only keeps ops queued for the sockets while the first records its outcomes.
+ */
 const BATCHES_IN_FLIGHT = 2;
 /** How long a batch's "outcomes recorded" mark is kept (longer than any retry of the batch). */
 const RECORDED_MARK_SECONDS = 24 * 3600;
@@ -48,6 +51,7 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
     prefix: QUEUE_PREFIX,
   });
   const perJob = opsPerJob(runtime.config.target.maxRequestsPerSecond);
+  const platformSlots = new ConcurrencyLimiter(runtime.config.target.concurrency);
 
   const worker = new Worker<OpBatchJobData>(
     opsQueueName(tenant),
@@ -62,26 +66,27 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
       // On a retry the platform may have moved since the plan: re-read and converge.
       const reread = attempt > 0 || job.attemptsMade > 0;
       const ownership = new OwnershipChanges();
-      const outcomes = await mapWithConcurrency(
-        ops.map((op, index) => ({ op, id: opIds[index]! })),
-        runtime.config.target.concurrency,
-        async ({ op, id }): Promise<Outcome> => {
-          try {
-            const result = await applyOp(op, {
-              tenant,
-              platform,
-              state: stores.state,
-              mappedPaths: runtime.mappedPaths,
-              reread,
-              ownership,
-            });
-            return { op, id, ended: 'success', result };
-          } catch (error) {
-            const reason = describeError(error);
-            const final = isTerminal(error) || attempt + 1 >= OP_ATTEMPTS;
-            return { op, id, ended: final ? 'failure' : 'retry', reason };
-          }
-        },
+      const outcomes = await Promise.all(
+        ops.map((op, index) =>
+          platformSlots.run(async (): Promise<Outcome> => {
+            const id = opIds[index]!;
+            try {
+              const result = await applyOp(op, {
+                tenant,
+                platform,
+                state: stores.state,
+                mappedPaths: runtime.mappedPaths,
+                reread,
+                ownership,
+              });
+              return { op, id, ended: 'success', result };
+            } catch (error) {
+              const reason = describeError(error);
+              const final = isTerminal(error) || attempt + 1 >= OP_ATTEMPTS;
+              return { op, id, ended: final ? 'failure' : 'retry', reason };
+            }
+          }),
+        ),
       );
 
       const again = outcomes.filter((outcome) => outcome.ended === 'retry');
