@@ -48,12 +48,29 @@ export class HttpsTransport implements Middleware {
     const encoding = String(answer.headers['content-encoding'] ?? 'identity').toLowerCase();
     const decode = DECODERS[encoding];
     const body = decode === undefined || answer.body.length === 0 ? answer.body : await decode(answer.body);
-    context.response = new Response(NULL_BODY_STATUSES.has(answer.status) ? null : body, {
+    context.response = new BufferedResponse(NULL_BODY_STATUSES.has(answer.status) ? null : body, {
       status: answer.status,
       statusText: answer.statusText,
       headers: responseHeaders(answer.headers, decode !== undefined),
     });
   }
+}
+
+/**
+ * A Response whose body is already in memory: the SDK reads JSON answers through `json()`, which
+ * here parses the bytes at hand instead of pulling them through a web stream first.
+ */
+class BufferedResponse extends Response {
+  readonly #bytes: Buffer;
+
+  constructor(bytes: Buffer | null, init: ResponseInit) {
+    super(bytes, init);
+    this.#bytes = bytes ?? Buffer.alloc(0);
+  }
+
+  // Properties, not methods: that is how the DOM typings declare Response's readers.
+  override text = async (): Promise<string> => this.#bytes.toString('utf8');
+  override json = async (): Promise<unknown> => JSON.parse(this.#bytes.toString('utf8'));
 }
 
 function requestBody(body: NonNullable<RequestInit['body']>): string | Buffer {

@@ -10,12 +10,14 @@ const TARGET_RATIO = 1.3;
 
 /**
  * Child process: a full initial sync of a generated Entra tenant through the real pipeline, and the
- * bare floor script on the same emulators. The floor runs before (warming the emulators up) and
- * after the real sync; the faster floor counts, so the ratio errs against dirsync.
+ * bare floor script on the same emulators. Each side runs twice and its faster run counts: the
+ * floor before and after dirsync, dirsync as two fresh tenants (each an initial sync onto an empty
+ * platform), the second in a process already warm, as a long-running worker is. Both dirsync runs
+ * are reported.
  */
 async function main(): Promise<void> {
   const emulators = await startEmulatorHost(DIRECTORY);
-  const harness = await startGraphTenant(emulators);
+  let harness = await startGraphTenant(emulators);
   const concurrency = harness.tenant.target.concurrency;
   const floorOptions = { concurrency, memberReadConcurrency: MEMBER_READ_CONCURRENCY };
   // A long-running worker has loaded the Graph SDK long before a run; a fresh process pays it once.
@@ -25,10 +27,17 @@ async function main(): Promise<void> {
     const warmFloor = await timed(() => runFloorSync(emulators, floorOptions));
     await emulators.clearPlatform();
 
-    progress('sync: dirsync full run');
-    const { run, ms } = await timedRun(harness, 'full');
+    progress('sync: dirsync full run (first in this process)');
+    const first = await timedRun(harness, 'full');
     const served = await emulators.calls();
     await emulators.clearPlatform();
+    await harness.close();
+
+    progress('sync: dirsync full run (a fresh tenant, warm process)');
+    harness = await startGraphTenant(emulators);
+    const second = await timedRun(harness, 'full');
+    await emulators.clearPlatform();
+    const { run, ms } = second.ms < first.ms ? second : first;
 
     progress('sync: floor');
     const floor = await timed(() => runFloorSync(emulators, floorOptions));
@@ -51,6 +60,7 @@ async function main(): Promise<void> {
       concurrency,
       maxRequestsPerSecond: UNPACED_WRITES_PER_SECOND,
       ms,
+      runsMs: [first.ms, second.ms],
       runDurationMs: run.durationMs,
       runPhaseMs: run.phaseMs,
       floorMs,
