@@ -9,7 +9,9 @@ export function attributeText(
   name: string,
 ): string | undefined {
   const value = attributes[name];
-  // Read first: most absent attributes are then settled without the slower own-property check.
+  // Read first, and strings first: a plain object's prototype holds no strings, so a string is an own
+  // value without the slower own-property check, and most absent attributes are undefined.
+  if (typeof value === 'string') return value === '' ? undefined : value;
   if (value === undefined || !Object.hasOwn(attributes, name)) return undefined;
   const text = String(value);
   return text === '' ? undefined : text;

@@ -14,6 +14,10 @@ function pushAttributeChanges(
   paths: readonly ScimPath[],
 ): AttributeChange[] {
   for (const path of paths) {
+    // Most paths are unchanged: equal strings are own values on both sides (a plain object's prototype
+    // holds no strings), so they are settled without the slower own-property checks.
+    const shared = desired[path];
+    if (typeof shared === 'string' && shared === actual[path]) continue;
     const to = valueAt(desired, path);
     const from = valueAt(actual, path);
     if (to === from) continue;

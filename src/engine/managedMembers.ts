@@ -8,6 +8,12 @@ import { positionOf } from './sortedIds.js';
 /** A platform group's members as managed users, ranked in the run's managed externalIds. */
 export type ManagedMembers = (target: PlatformGroup) => RankedList;
 
+/** The users a run decided: sorted, distinct ids, and the match of each at the same position. */
+export interface MatchedUsers {
+  readonly userIds: readonly string[];
+  readonly userMatches: readonly Match<PlatformUser>[];
+}
+
 /**
  * Members the platform state cannot name are left out. Platform ids resolve to ranks in
  * `managedExternalIds`, so each group sorts numbers rather than strings and a diff compares them
@@ -20,7 +26,7 @@ export type ManagedMembers = (target: PlatformGroup) => RankedList;
 export function managedMembersOf(
   index: PlatformIndex,
   managedExternalIds: readonly string[],
-  userMatches: ReadonlyMap<string, Match<PlatformUser>>,
+  { userIds, userMatches }: MatchedUsers,
 ): ManagedMembers {
   const build = () => {
     const platformIds: string[] = [];
@@ -32,10 +38,10 @@ export function managedMembersOf(
       }
     });
     // Users linked by externalId were named above already; adopted ones have no externalId yet.
-    userMatches.forEach((match, subjectId) => {
+    userMatches.forEach((match, position) => {
       if (match.kind === 'linked' && match.matchedBy !== 'externalId') {
         platformIds.push(match.target.id);
-        ranks.push(positionOf(managedExternalIds, subjectId));
+        ranks.push(positionOf(managedExternalIds, userIds[position]!));
       }
     });
     return new PackedIdTable(platformIds, ranks);

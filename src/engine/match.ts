@@ -74,7 +74,8 @@ interface AttributeKey<T> {
 
 interface MatchRequest<T> {
   readonly noun: 'user' | 'group';
-  readonly subjectIds: Iterable<string>;
+  /** Distinct; the matches come back in this order. */
+  readonly subjectIds: readonly string[];
   readonly byExternalId: Index<T>;
   /** Whether the subject may adopt an unlinked object (only objects the run provisions do). */
   readonly mayAdopt: (subjectId: string) => boolean;
@@ -114,53 +115,55 @@ function matchByAttributes<T>(
  * candidates, or one candidate wanted by two subjects, is a conflict on the subject, never a guess.
  * Adopting a candidate can settle another subject's conflict, so matching repeats until nothing
  * changes: the result is what a second run would find, and a second run plans nothing new.
+ * The matches are by position in `subjectIds`: a full run matches every user, and an array spares
+ * a map entry per user, here and wherever the planner reads them.
  */
-function matchObjects<T>(request: MatchRequest<T>): Map<string, Match<T>> {
-  const matches = new Map<string, Match<T>>();
-  let pending: string[] = [];
-  for (const subjectId of request.subjectIds) {
+function matchObjects<T>(request: MatchRequest<T>): Match<T>[] {
+  const { subjectIds } = request;
+  const matches: Match<T>[] = [];
+  /** Positions of the subjects that may adopt a candidate. */
+  let pending: number[] = [];
+  for (let position = 0; position < subjectIds.length; position++) {
+    const subjectId = subjectIds[position]!;
     const linked = request.byExternalId.get(subjectId);
     const only = linked?.[0];
     if (linked !== undefined && linked.length > 1) {
-      matches.set(
-        subjectId,
+      matches.push(
         problem(`conflict: ${linked.length} platform ${request.noun}s have externalId ${subjectId}`),
       );
-    } else if (only !== undefined)
-      matches.set(subjectId, { kind: 'linked', target: only, matchedBy: 'externalId' });
-    else if (request.mayAdopt(subjectId)) pending.push(subjectId);
-    else matches.set(subjectId, UNMATCHED);
+    } else if (only !== undefined) matches.push({ kind: 'linked', target: only, matchedBy: 'externalId' });
+    else {
+      if (request.mayAdopt(subjectId)) pending.push(position);
+      matches.push(UNMATCHED);
+    }
   }
   const adopted = new Set<T>();
   while (pending.length > 0) {
-    const tentative = pending.map((subjectId) => matchByAttributes(subjectId, request, adopted));
+    const tentative = pending.map((position) => matchByAttributes(subjectIds[position]!, request, adopted));
     const claims = new Map<T, number>();
     for (const match of tentative) {
       if (match.kind === 'candidate') claims.set(match.target, (claims.get(match.target) ?? 0) + 1);
     }
-    const unsettled: string[] = [];
+    const unsettled: number[] = [];
     let adoptedAny = false;
-    pending.forEach((subjectId, position) => {
-      const match = tentative[position]!;
+    pending.forEach((position, index) => {
+      const match = tentative[index]!;
       if (match.kind !== 'candidate') {
-        matches.set(subjectId, match);
-        if (match.kind === 'problem') unsettled.push(subjectId);
+        matches[position] = match;
+        if (match.kind === 'problem') unsettled.push(position);
         return;
       }
       const claimants = claims.get(match.target) ?? 0;
       if (claimants === 1) {
         adopted.add(match.target);
         adoptedAny = true;
-        matches.set(subjectId, { kind: 'linked', target: match.target, matchedBy: match.method });
+        matches[position] = { kind: 'linked', target: match.target, matchedBy: match.method };
         return;
       }
-      matches.set(
-        subjectId,
-        problem(
-          `conflict: ${claimants} source ${request.noun}s match one platform ${request.noun} by ${match.method} ${match.shown}`,
-        ),
+      matches[position] = problem(
+        `conflict: ${claimants} source ${request.noun}s match one platform ${request.noun} by ${match.method} ${match.shown}`,
       );
-      unsettled.push(subjectId);
+      unsettled.push(position);
     });
     pending = adoptedAny ? unsettled : [];
   }
@@ -168,8 +171,11 @@ function matchObjects<T>(request: MatchRequest<T>): Map<string, Match<T>> {
 }
 
 export interface UserMatchRequest {
-  /** Source users to match, and ids of managed platform users gone from the source (linked by externalId only). */
-  readonly subjectIds: Iterable<string>;
+  /**
+   * Source users to match, and ids of managed platform users gone from the source (linked by
+   * externalId only); distinct. The matches come back in this order.
+   */
+  readonly subjectIds: readonly string[];
   readonly desired: DesiredState;
   readonly index: PlatformIndex;
   readonly matching: readonly MatchMethod[];
@@ -187,37 +193,38 @@ const ATTRIBUTE_KEYS: Readonly<
 };
 
 /** Users to create whose userName is held already: the create would be refused (409) on every run. */
-function blockedCreates(request: UserMatchRequest, matches: Map<string, Match<PlatformUser>>): void {
+function blockedCreates(request: UserMatchRequest, matches: Match<PlatformUser>[]): void {
+  const { subjectIds } = request;
   const adopters = new Map<PlatformUser, string>();
-  const unmatched: string[] = [];
-  // forEach rather than for-of: a full run has a match per user, and for-of allocates an entry for each.
-  matches.forEach((match, subjectId) => {
-    if (match.kind === 'unmatched') unmatched.push(subjectId);
+  const unmatched: number[] = [];
+  matches.forEach((match, position) => {
+    if (match.kind === 'unmatched') unmatched.push(position);
     else if (match.kind === 'linked' && match.matchedBy !== 'externalId')
-      adopters.set(match.target, subjectId);
+      adopters.set(match.target, subjectIds[position]!);
   });
-  const creates = indexBy(unmatched, (subjectId) => {
-    const desired = request.desired.users.get(subjectId);
+  const creates = indexBy(unmatched, (position) => {
+    const desired = request.desired.users.get(subjectIds[position]!);
     if (!desired?.inScope || !desired.state.active) return undefined;
     return lowerCase(desired.state.attributes[USER_NAME_PATH]);
   });
   if (creates.size === 0) return;
   const holders = request.index.holdersOfUserNames(new Set(creates.keys()));
-  for (const [userName, subjectIds] of creates) {
+  for (const [userName, positions] of creates) {
     const holder = holders.get(userName)?.[0];
     const holderSourceId = holder === undefined ? undefined : (adopters.get(holder) ?? externalIdOf(holder));
     let reason: string;
-    if (subjectIds.length > 1) {
-      reason = `conflict: ${subjectIds.length} source users would be created with userName ${userName}`;
+    if (positions.length > 1) {
+      reason = `conflict: ${positions.length} source users would be created with userName ${userName}`;
     } else if (holder === undefined) continue;
     else if (holderSourceId !== undefined && (adopters.has(holder) || request.isManaged(holderSourceId))) {
       reason = `userName taken by the platform user of source user ${holderSourceId}`;
     } else reason = 'userName taken by a platform user this tenant does not manage';
-    for (const subjectId of subjectIds) matches.set(subjectId, problem(reason));
+    for (const position of positions) matches[position] = problem(reason);
   }
 }
 
-export function matchUsers(request: UserMatchRequest): Map<string, Match<PlatformUser>> {
+/** The match of each subject, in the order of `request.subjectIds`. */
+export function matchUsers(request: UserMatchRequest): Match<PlatformUser>[] {
   const { desired, index } = request;
   const keys = request.matching.flatMap((method): AttributeKey<PlatformUser>[] => {
     if (method === 'externalId') return [];
@@ -244,11 +251,12 @@ export function matchUsers(request: UserMatchRequest): Map<string, Match<Platfor
   return matches;
 }
 
+/** The match of each subject (distinct ids), in the order of `subjectIds`. */
 export function matchGroups(
-  subjectIds: Iterable<string>,
+  subjectIds: readonly string[],
   desired: DesiredState,
   index: PlatformIndex,
-): Map<string, Match<PlatformGroup>> {
+): Match<PlatformGroup>[] {
   return matchObjects({
     noun: 'group',
     subjectIds,

@@ -15,7 +15,7 @@ import { managedMembersOf } from './managedMembers.js';
 import { mappedPaths } from './mapping.js';
 import { indexPlatform, type Match, matchGroups, matchUsers, type PlatformIndex } from './match.js';
 import type { EngineSettings } from './settings.js';
-import { sortedUnique } from './sortedIds.js';
+import { positionOf, sortedUnique } from './sortedIds.js';
 import { decideUser, type UserDecision, type UserTrace } from './userDecision.js';
 
 export interface OwnedExternalIds {
@@ -50,8 +50,10 @@ interface Run {
   readonly index: PlatformIndex;
   readonly isManagedUser: (externalId: string) => boolean;
   readonly isManagedGroup: (externalId: string) => boolean;
-  readonly userMatches: ReadonlyMap<string, Match<PlatformUser>>;
-  readonly userDecisions: ReadonlyMap<string, UserDecision>;
+  /** The users decided, sorted and distinct; their matches and decisions are at the same positions. */
+  readonly userIds: readonly string[];
+  readonly userMatches: readonly Match<PlatformUser>[];
+  readonly userDecisions: readonly UserDecision[];
   readonly memberRules: MemberRules;
   /** Platform users linked to a subject (by externalId or adoption): the managed users in view. */
   readonly linkedUserCount: number;
@@ -94,23 +96,24 @@ function decideUsers(input: PlanInput, index: PlatformIndex, subjectIds: readonl
     isManaged: isManagedUser,
   });
   const paths = mappedPaths(settings.userMapping);
-  const userDecisions = new Map<string, UserDecision>();
+  const userDecisions: UserDecision[] = [];
   const deleted = new Set<string>();
   let linkedUserCount = 0;
-  for (const externalId of subjectIds) {
-    const match = userMatches.get(externalId)!;
+  subjectIds.forEach((externalId, position) => {
+    const match = userMatches[position]!;
     const decision = decideUser(
       { externalId, desired: desired.users.get(externalId), match },
       settings,
       paths,
     );
-    userDecisions.set(externalId, decision);
+    userDecisions.push(decision);
     if (decision.op?.kind === 'deleteUser') deleted.add(externalId);
     if (match.kind === 'linked') linkedUserCount++;
-  }
+  });
   const canAdd = (externalId: string): boolean => {
-    const decided = userDecisions.get(externalId);
-    if (decided !== undefined) return decided.joinsGroups;
+    // Bisection in the sorted subjects, not a map by id: only members a group gains are asked about.
+    const position = positionOf(subjectIds, externalId);
+    if (position !== -1) return userDecisions[position]!.joinsGroups;
     // A user this run does not decide was provisioned by an earlier one, unless it is inactive without an account.
     const wanted = desired.users.get(externalId);
     return wanted?.inScope === true && (wanted.state.active || index.usersByExternalId.has(externalId));
@@ -121,6 +124,7 @@ function decideUsers(input: PlanInput, index: PlatformIndex, subjectIds: readonl
     index,
     isManagedUser,
     isManagedGroup,
+    userIds: subjectIds,
     userMatches,
     userDecisions,
     memberRules,
@@ -132,13 +136,13 @@ function decideGroups(run: Run, subjectIds: readonly string[], memberDelta: Grou
   const { desired, settings } = run.input;
   const matches = matchGroups(subjectIds, desired, run.index);
   const rules: GroupRules = { settings, canAddMember: run.memberRules.canAdd, memberDelta };
-  return subjectIds.map((externalId) =>
+  return subjectIds.map((externalId, position) =>
     decideGroup(
       {
         externalId,
         desired: desired.groups.get(externalId),
         inSource: desired.sourceGroupIds.has(externalId),
-        match: matches.get(externalId)!,
+        match: matches[position]!,
       },
       rules,
     ),
@@ -153,7 +157,7 @@ function assemble(
 ) {
   const userOps: Op[] = [];
   const problems: ObjectProblem[] = [];
-  for (const { op, trace } of run.userDecisions.values()) {
+  for (const { op, trace } of run.userDecisions) {
     if (op !== undefined) userOps.push(op);
     if (trace.problem !== undefined) {
       problems.push({ objectType: 'user', externalId: trace.externalId, reason: trace.problem });
@@ -190,7 +194,7 @@ export function planFull(input: PlanInput): Plan {
   const managedExternalIds = userIds.sort();
   const run = decideUsers(input, index, managedExternalIds);
 
-  const actualMembers = managedMembersOf(index, managedExternalIds, run.userMatches);
+  const actualMembers = managedMembersOf(index, managedExternalIds, run);
   const fullDiff = (wanted: ScimGroupState, target: PlatformGroup): MemberDelta =>
     diffMemberRanks(wanted.memberExternalIds, actualMembers(target), run.memberRules);
   const allGroupIds = new Set(desired.groups.keys());
@@ -221,11 +225,11 @@ function coalescePairs(run: Run, focus: Focus): Map<string, PairChanges> {
   note(focus.membershipsAdded, 'add');
   note(focus.membershipsRemoved, 'remove');
   const newOnPlatform = new Set<string>();
-  for (const [externalId, decision] of run.userDecisions) {
-    const match = run.userMatches.get(externalId);
-    const adopted = match?.kind === 'linked' && match.matchedBy !== 'externalId';
-    if (decision.op?.kind === 'createUser' || adopted) newOnPlatform.add(externalId);
-  }
+  run.userDecisions.forEach((decision, position) => {
+    const match = run.userMatches[position]!;
+    const adopted = match.kind === 'linked' && match.matchedBy !== 'externalId';
+    if (decision.op?.kind === 'createUser' || adopted) newOnPlatform.add(run.userIds[position]!);
+  });
   if (newOnPlatform.size > 0) {
     for (const [groupId, group] of run.input.desired.groups) {
       for (const memberId of group.memberExternalIds)
@@ -271,7 +275,7 @@ export function planFocused(input: FocusedPlanInput): FocusedPlan {
   for (const externalId of index.usersByExternalId.keys()) {
     if (run.isManagedUser(externalId)) managedExternalIds.push(externalId);
   }
-  const actualMembers = managedMembersOf(index, sortedUnique(managedExternalIds), run.userMatches);
+  const actualMembers = managedMembersOf(index, sortedUnique(managedExternalIds), run);
   const focusedDelta = (wanted: ScimGroupState, target: PlatformGroup): MemberDelta => {
     const fromPairs = pairDelta(wanted.externalId);
     const diff = diffMemberRanks(wanted.memberExternalIds, actualMembers(target), run.memberRules);
@@ -302,7 +306,7 @@ export function planFocused(input: FocusedPlanInput): FocusedPlan {
   return {
     ...assemble(run, groups, extraMemberOps),
     managedUserCount: input.managedUserCount ?? Math.max(ownedSourceUsers, run.linkedUserCount),
-    userTraces: [...run.userDecisions.values()].map((decision) => decision.trace),
+    userTraces: run.userDecisions.map((decision) => decision.trace),
     groupTraces: groups.map((decision) => decision.trace),
   };
 }

@@ -13,14 +13,20 @@ function matchAll(
   owned: readonly string[] = [],
 ) {
   const desired = computeDesired(snapshot, settings({ matching }));
+  const subjectIds = [...desired.users.keys()];
   const matches = matchUsers({
-    subjectIds: desired.users.keys(),
+    subjectIds,
     desired,
     index: indexPlatform(platform),
     matching,
     isManaged: (id) => desired.users.has(id) || owned.includes(id),
   });
-  return Object.fromEntries([...matches].map(([id, match]) => [id, shown(match)]));
+  return shownById(subjectIds, matches);
+}
+
+/** The matches by subject id, as an operator would read them. */
+function shownById(subjectIds: readonly string[], matches: readonly Match<PlatformUser | PlatformGroup>[]) {
+  return Object.fromEntries(subjectIds.map((id, position) => [id, shown(matches[position]!)]));
 }
 
 function shown(match: Match<PlatformUser | PlatformGroup>): string {
@@ -126,7 +132,7 @@ describe('matchUsers', () => {
       matching: ['userName'],
       isManaged: () => false,
     });
-    expect(matches.get('ann')).toEqual({ kind: 'unmatched' });
+    expect(matches).toEqual([{ kind: 'unmatched' }]);
   });
 
   it('reports source users that would be created with the same userName', () => {
@@ -152,7 +158,7 @@ describe('matchGroups', () => {
       ],
     };
     const matches = matchGroups(['g1', 'g2'], desired, indexPlatform(platform));
-    expect(Object.fromEntries([...matches].map(([id, match]) => [id, shown(match)]))).toEqual({
+    expect(shownById(['g1', 'g2'], matches)).toEqual({
       g1: 'q1 by externalId',
       g2: 'q2 by displayName',
     });
@@ -167,7 +173,7 @@ describe('matchGroups', () => {
         platformGroup('q3', undefined, 'support'),
       ],
     };
-    expect(shown(matchGroups(['g2'], desired, indexPlatform(platform)).get('g2')!)).toBe(
+    expect(shown(matchGroups(['g2'], desired, indexPlatform(platform))[0]!)).toBe(
       'conflict: 2 platform groups match by displayName Support',
     );
   });
