@@ -108,11 +108,12 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
 
       const batch = stores.redis.multi();
       const tally = new OutcomeTally();
+      const events: Omit<ProvisioningEvent, 'id'>[] = [];
       const at = new Date().toISOString();
       for (const outcome of outcomes) {
         if (outcome.ended === 'success') {
           tally.add(outcome.op.kind, 'succeeded');
-          await recordSuccess(stores, tenant, runId, outcome.op, outcome.result, at, batch);
+          events.push(successEvent(runId, outcome.op, outcome.result, at));
         }
         if (outcome.ended === 'failure') {
           tally.add(outcome.op.kind, 'failed');
@@ -120,9 +121,10 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
             { runId, op: outcome.op.kind, externalId: outcome.op.externalId, reason: outcome.reason },
             'op failed',
           );
-          await recordFailure(stores, tenant, runId, outcome.op, outcome.reason, at, batch);
+          events.push(await recordFailure(stores, tenant, runId, outcome.op, outcome.reason, at, batch));
         }
       }
+      await stores.events.appendAll(tenant, events, batch);
       await tally.record(stores, tenant, runId, batch);
       stores.state.queueOwnership(tenant, ownership, batch);
       await stores.pendingOps.end(
@@ -175,10 +177,12 @@ async function recordBatchFailure(
   const batch = stores.redis.multi();
   const at = new Date().toISOString();
   const tally = new OutcomeTally();
+  const events: Omit<ProvisioningEvent, 'id'>[] = [];
   for (const op of data.ops) {
     tally.add(op.kind, 'failed');
-    await recordFailure(stores, tenant, data.runId, op, reason, at, batch);
+    events.push(await recordFailure(stores, tenant, data.runId, op, reason, at, batch));
   }
+  await stores.events.appendAll(tenant, events, batch);
   await tally.record(stores, tenant, data.runId, batch);
   await stores.pendingOps.end(tenant, data.opIds, batch);
   await batch.exec();
@@ -213,29 +217,20 @@ function eventOf(runId: string, op: Op, at: string): Omit<ProvisioningEvent, 'id
   };
 }
 
-async function recordSuccess(
-  stores: Stores,
-  tenant: string,
-  runId: string,
-  op: Op,
-  result: ApplyResult,
-  at: string,
-  batch: Batch,
-): Promise<void> {
-  await stores.events.append(
-    tenant,
-    {
-      ...eventOf(runId, op, at),
-      outcome: 'success',
-      ...(result.targetId ? { targetId: result.targetId } : {}),
-      ...(result.note ? { reason: result.note } : {}),
-      ...('changes' in op ? { changes: op.changes } : {}),
-    },
-    batch,
-  );
+function successEvent(runId: string, op: Op, result: ApplyResult, at: string): Omit<ProvisioningEvent, 'id'> {
+  return {
+    ...eventOf(runId, op, at),
+    outcome: 'success',
+    ...(result.targetId ? { targetId: result.targetId } : {}),
+    ...(result.note ? { reason: result.note } : {}),
+    ...('changes' in op ? { changes: op.changes } : {}),
+  };
 }
 
-/** A failure for good (counted by the caller's tally): kept with its reason, logged as an event, left for the next run. */
+/**
+ * A failure for good (counted by the caller's tally): kept with its reason and left for the next
+ * run; returns its provisioning-log event for the caller to append with the batch's others.
+ */
 async function recordFailure(
   stores: Stores,
   tenant: string,
@@ -244,7 +239,7 @@ async function recordFailure(
   reason: string,
   at: string,
   batch: Batch,
-): Promise<void> {
+): Promise<Omit<ProvisioningEvent, 'id'>> {
   const objectType = objectTypeOf(op);
   await stores.runs.addFailure(
     tenant,
@@ -253,7 +248,7 @@ async function recordFailure(
     batch,
   );
   await stores.state.markForRetry(tenant, objectType, op.externalId, batch);
-  await stores.events.append(tenant, { ...eventOf(runId, op, at), outcome: 'failure', reason }, batch);
+  return { ...eventOf(runId, op, at), outcome: 'failure', reason };
 }
 
 /** Retrying cannot help: the platform refused the request itself (throttling is waited out in the client). */

@@ -6,6 +6,16 @@ import { keys } from './keys.js';
 /** Events kept per tenant (approximately: Redis trims whole stream nodes). */
 const MAX_EVENTS_KEPT = 100_000;
 
+/**
+ * Adds each event as its own stream entry, in order, in one command: a batch of ops logs its
+ * events with one round of client work instead of one command per event.
+ */
+const APPEND_EACH = `
+for index = 2, #ARGV do
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'event', ARGV[index])
+end
+return #ARGV - 1`;
+
 export interface EventQuery {
   readonly subject?: string;
   readonly runId?: string;
@@ -22,16 +32,18 @@ export class EventLog {
   constructor(private readonly redis: Redis) {}
 
   async append(tenant: string, event: Omit<ProvisioningEvent, 'id'>, batch?: Batch): Promise<void> {
+    await this.appendAll(tenant, [event], batch);
+  }
+
+  async appendAll(
+    tenant: string,
+    events: readonly Omit<ProvisioningEvent, 'id'>[],
+    batch?: Batch,
+  ): Promise<void> {
+    if (events.length === 0) return;
+    const texts = events.map((event) => JSON.stringify(event));
     await inBatch(this.redis, batch, (queue) =>
-      queue.xadd(
-        keys.events(tenant),
-        'MAXLEN',
-        '~',
-        String(MAX_EVENTS_KEPT),
-        '*',
-        'event',
-        JSON.stringify(event),
-      ),
+      queue.eval(APPEND_EACH, 1, keys.events(tenant), String(MAX_EVENTS_KEPT), ...texts),
     );
   }
 
