@@ -5,8 +5,6 @@ import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { httpsExchange, httpsOrigin } from '../../src/util/httpsExchange.js';
 
-/** Sockets per Graph host: the member reads in parallel, the user pages and the delta rounds. */
-const SOCKETS_PER_HOST = 16;
 /** A Graph answer that has not moved in this long is abandoned (and retried by the caller). */
 const TIMEOUT_MS = 120_000;
 
@@ -19,9 +17,10 @@ const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304
 
 /**
  * One keep-alive pool for every Graph call of the process, as fetch's global dispatcher was:
- * connections outlive a run, and idle ones close after the timeout.
+ * connections outlive a run, and idle ones close after the timeout. No socket cap: each read bounds
+ * its own parallelism, and tenants syncing at once must not queue behind one another.
  */
-const sharedAgent = new Agent({ keepAlive: true, maxSockets: SOCKETS_PER_HOST, timeout: TIMEOUT_MS });
+const sharedAgent = new Agent({ keepAlive: true, timeout: TIMEOUT_MS });
 
 /**
  * The last middleware of the Graph client's chain, in place of its `HTTPMessageHandler`: the same
