@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OP_KINDS, type Op } from '../model/plan.js';
 import type { RunRequest } from '../model/run.js';
+import { opId } from './names.js';
 
 /**
  * Job payloads as stored in Redis: names and desired states, never credentials. Workers parse
@@ -36,13 +37,17 @@ export const opBatchJobSchema = z
     /** How many times these ops were tried before (a retry batch carries the ops that failed transiently). */
     attempt: z.int().min(0),
     ops: z.array(opSchema.transform((value) => value as unknown as Op)).min(1),
-    /** Each op's id (see `opId`), in the order of `ops`: hashed once when planned, not again per attempt. */
-    opIds: z.array(z.string().min(1)),
+    /**
+     * Each op's id (see `opId`), in the order of `ops`: hashed once when planned, not again per
+     * attempt. Jobs enqueued before ids travelled with them have none, and get them here.
+     */
+    opIds: z.array(z.string().min(1)).optional(),
   })
-  .refine((data) => data.opIds.length === data.ops.length, {
+  .refine((data) => data.opIds === undefined || data.opIds.length === data.ops.length, {
     message: 'opIds must name each op once, in order',
     path: ['opIds'],
-  });
+  })
+  .transform((data) => ({ ...data, opIds: data.opIds ?? data.ops.map(opId) }));
 
 export type RunJobData = z.infer<typeof runJobSchema>;
 export interface OpBatchJobData {

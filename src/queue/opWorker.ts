@@ -171,9 +171,10 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
 async function recordBatchFailure(
   stores: Stores,
   tenant: string,
-  data: OpBatchJobData,
+  stored: unknown,
   reason: string,
 ): Promise<void> {
+  const data = opBatchJobSchema.parse(stored);
   const batch = stores.redis.multi();
   const at = new Date().toISOString();
   const tally = new OutcomeTally();

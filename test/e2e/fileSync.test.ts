@@ -111,7 +111,9 @@ describe('dirsync sync --inline from a file source into the SCIM emulator', () =
     expect(first.stderr).not.toContain(SCIM_TOKEN);
     expect(first.code, first.stdout + first.stderr).toBe(0);
     // The summary says where the run's time went.
-    expect(first.stdout).toMatch(/took [\d.]+ s \(import [\d.]+ s, plan [\d.]+ s, users [\d.]+ s, groups [\d.]+ s\)/);
+    expect(first.stdout).toMatch(
+      /took [\d.]+ s \(import [\d.]+ s, plan [\d.]+ s, users [\d.]+ s, groups [\d.]+ s\)/,
+    );
     expect(platformView(emulator)).toEqual({
       users: [
         {
