@@ -21,6 +21,11 @@ export interface ApplyContext {
    * outcomes; absent, they are written at once.
    */
   readonly ownership?: OwnershipChanges;
+  /**
+   * Platform ids of users a batch's group ops name, read from the link cache in one go for the
+   * whole batch; ids missing here are looked up as usual.
+   */
+  readonly knownUserLinks?: ReadonlyMap<string, string>;
 }
 
 /** What applying an op did, for the provisioning log. */
@@ -218,9 +223,7 @@ async function resolveUserIds(
   externalIds: readonly string[],
   context: ApplyContext,
 ): Promise<Map<string, string>> {
-  const resolved = context.reread
-    ? new Map<string, string>()
-    : await context.state.userLinks(context.tenant, externalIds);
+  const resolved = context.reread ? new Map<string, string>() : await cachedUserLinks(externalIds, context);
   const missing = externalIds.filter((externalId) => !resolved.has(externalId));
   if (missing.length > 0) {
     for (const user of await context.platform.findUsers({ externalIds: missing })) {
@@ -228,6 +231,34 @@ async function resolveUserIds(
     }
   }
   return resolved;
+}
+
+async function cachedUserLinks(
+  externalIds: readonly string[],
+  context: ApplyContext,
+): Promise<Map<string, string>> {
+  const known = context.knownUserLinks;
+  if (known === undefined) return context.state.userLinks(context.tenant, externalIds);
+  const resolved = new Map<string, string>();
+  const unknown: string[] = [];
+  for (const externalId of externalIds) {
+    const platformId = known.get(externalId);
+    if (platformId === undefined) unknown.push(externalId);
+    else resolved.set(externalId, platformId);
+  }
+  if (unknown.length > 0)
+    for (const [externalId, platformId] of await context.state.userLinks(context.tenant, unknown))
+      resolved.set(externalId, platformId);
+  return resolved;
+}
+
+/** The users a batch's ops name as group members: their links are read once for the batch. */
+export function memberExternalIdsOf(ops: readonly Op[]): string[] {
+  const ids = new Set<string>();
+  for (const op of ops) {
+    if ('memberExternalIds' in op) for (const externalId of op.memberExternalIds) ids.add(externalId);
+  }
+  return [...ids];
 }
 
 async function own(

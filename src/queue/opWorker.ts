@@ -11,7 +11,7 @@ import { keys } from '../runs/keys.js';
 import { OwnershipChanges } from '../runs/ownershipChanges.js';
 import type { Stores, TenantRuntime } from '../runs/runtime.js';
 import { ConcurrencyLimiter } from '../util/concurrencyLimiter.js';
-import { type ApplyResult, applyOp, TerminalOpError } from './applyOp.js';
+import { type ApplyResult, applyOp, memberExternalIdsOf, TerminalOpError } from './applyOp.js';
 import { type OpBatchJobData, opBatchJobSchema } from './jobs.js';
 import { batchJobId, opsQueueName, QUEUE_PREFIX } from './names.js';
 import { OP_ATTEMPTS, OP_JOB_OPTIONS, OP_RETRY_BASE_MS, opsPerJob } from './queues.js';
@@ -66,6 +66,8 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
       // On a retry the platform may have moved since the plan: re-read and converge.
       const reread = attempt > 0 || job.attemptsMade > 0;
       const ownership = new OwnershipChanges();
+      const members = reread ? [] : memberExternalIdsOf(ops);
+      const knownUserLinks = members.length > 0 ? await stores.state.userLinks(tenant, members) : undefined;
       const outcomes = await Promise.all(
         ops.map((op, index) =>
           platformSlots.run(async (): Promise<Outcome> => {
@@ -78,6 +80,7 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
                 mappedPaths: runtime.mappedPaths,
                 reread,
                 ownership,
+                ...(knownUserLinks && { knownUserLinks }),
               });
               return { op, id, ended: 'success', result };
             } catch (error) {

@@ -7,6 +7,7 @@ import { keys } from './keys.js';
 import { type ObjectKind, OwnershipChanges } from './ownershipChanges.js';
 
 const gzipAsync = promisify(gzip);
+const LINKS_PER_LOOKUP = 10_000;
 const gunzipAsync = promisify(gunzip);
 
 /** What the last committed run saw of the source, for the next incremental run to start from. */
@@ -140,12 +141,15 @@ export class TenantState {
 
   private async links(key: string, externalIds: readonly string[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();
-    if (externalIds.length === 0) return found;
-    const values = await this.redis.hmget(key, ...externalIds);
-    externalIds.forEach((externalId, index) => {
-      const value = values[index];
-      if (value) found.set(externalId, value);
-    });
+    // A batch of large groups can name tens of thousands of members: one HMGET per slice of them.
+    for (let start = 0; start < externalIds.length; start += LINKS_PER_LOOKUP) {
+      const slice = externalIds.slice(start, start + LINKS_PER_LOOKUP);
+      const values = await this.redis.hmget(key, ...slice);
+      slice.forEach((externalId, index) => {
+        const value = values[index];
+        if (value) found.set(externalId, value);
+      });
+    }
     return found;
   }
 }
