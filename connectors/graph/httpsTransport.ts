@@ -36,8 +36,10 @@ export class HttpsTransport implements Middleware {
     const options = context.options ?? {};
     const headers = Object.fromEntries(new Headers(options.headers));
     headers['accept-encoding'] ??= 'gzip, deflate, br';
+    const { hostname, port } = httpsOrigin(url);
     const answer = await httpsExchange(sharedAgent, {
-      ...httpsOrigin(url.origin),
+      hostname,
+      port,
       path: `${url.pathname}${url.search}`,
       method: options.method ?? 'GET',
       headers,

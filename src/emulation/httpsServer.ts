@@ -3,6 +3,7 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { DevCertificates } from '../tls/devCertificates.js';
+import { jsonOrText } from '../util/jsonOrText.js';
 
 /**
  * The HTTPS scaffolding every in-repo emulator (platform SCIM, Graph + Entra login, Okta) shares:
@@ -116,9 +117,9 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
       if (candidate.method !== method) continue;
       const params = matchSegments(candidate.segments, segments);
       if (params)
-        return candidate.handler({ method, url, headers, params, body: parseBody(rawBody), rawBody });
+        return candidate.handler({ method, url, headers, params, body: jsonOrText(rawBody), rawBody });
     }
-    const request = { method, url, headers, params: {}, body: parseBody(rawBody), rawBody };
+    const request = { method, url, headers, params: {}, body: jsonOrText(rawBody), rawBody };
     return options.notFound?.(request) ?? { status: 404, body: { error: 'not found' } };
   }
 
@@ -199,15 +200,6 @@ function readBody(incoming: IncomingMessage): Promise<string> {
     incoming.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
     incoming.on('error', reject);
   });
-}
-
-function parseBody(rawBody: string): unknown {
-  if (rawBody === '') return undefined;
-  try {
-    return JSON.parse(rawBody);
-  } catch {
-    return rawBody;
-  }
 }
 
 function acceptsGzip(acceptEncoding: string | undefined): boolean {

@@ -21,10 +21,6 @@ export interface GroupQuery {
 }
 
 /**
- * The platform's SCIM 2.0 endpoint as the runs and workers use it. Throttling (429/503) is
- * waited out inside; other failures are thrown as `PlatformError`.
- */
-/**
  * What a create answers with: the platform's id for the new object. The rest of the answer echoes
  * what was sent, and parsing it for nothing costs a full resource parse per created object.
  */
@@ -32,6 +28,10 @@ export interface CreatedResource {
   readonly id: string;
 }
 
+/**
+ * The platform's SCIM 2.0 endpoint as the runs and workers use it. Throttling (429/503) is
+ * waited out inside; other failures are thrown as `PlatformError`.
+ */
 export interface Platform {
   capabilities(): Promise<PlatformCapabilities>;
   /** Every user, every page. */

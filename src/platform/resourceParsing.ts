@@ -1,4 +1,4 @@
-import { PlatformError } from '../model/platform.js';
+import { type CreatedResource, PlatformError } from '../model/platform.js';
 import type { PlatformGroup, PlatformUser } from '../model/scim.js';
 import { isJsonObject, type JsonObject } from './json.js';
 import type { Page } from './paging.js';
@@ -16,7 +16,7 @@ export function parseUser(resource: unknown): PlatformUser {
 }
 
 /** A create's answer: only its id is used. */
-export function parseCreated(resource: unknown, kind: 'User' | 'Group'): { id: string } {
+export function parseCreated(resource: unknown, kind: 'User' | 'Group'): CreatedResource {
   return { id: resourceObject(resource, kind).id };
 }
 

@@ -10,6 +10,7 @@ import {
   httpsOrigin,
   isTransientNetworkError,
 } from '../util/httpsExchange.js';
+import { jsonOrText } from '../util/jsonOrText.js';
 import { isJsonObject } from './json.js';
 import {
   backoffMs,
@@ -87,20 +88,19 @@ export class ScimHttp {
   ): Promise<ScimResponse> {
     const path = `${this.#origin.basePath}/${request.path.replace(/^\//, '')}`;
     const query = request.query === undefined ? '' : `?${new URLSearchParams(request.query).toString()}`;
-    const target = { path, pathWithQuery: `${path}${query}` };
     let networkRetries = 0;
     for (let attempt = 1; ; attempt++) {
       counter?.call('target');
       let response: ScimResponse & { retryAfter?: string };
       try {
-        response = await this.#sendOnce(request.method, target.pathWithQuery, request.body);
+        response = await this.#sendOnce(request.method, `${path}${query}`, request.body);
       } catch (error) {
         if (!isTransientNetworkError(error) || networkRetries >= this.#retry.maxNetworkRetries)
-          throw new PlatformError(`SCIM ${request.method} ${target.path}: ${networkReason(error)}`, 0);
+          throw new PlatformError(`SCIM ${request.method} ${path}: ${networkReason(error)}`, 0);
         networkRetries++;
         const waitMs = backoffMs(networkRetries, this.#retry, Math.random());
         this.options.logger?.warn(
-          { method: request.method, path: target.path, reason: networkReason(error), waitMs },
+          { method: request.method, path, reason: networkReason(error), waitMs },
           'platform connection failed; retrying',
         );
         await sleep(waitMs);
@@ -110,7 +110,7 @@ export class ScimHttp {
       const waitMs = throttleWaitMs(response.retryAfter, attempt, this.#retry, Date.now(), Math.random());
       counter?.throttled('target', waitMs);
       this.options.logger?.warn(
-        { method: request.method, path: target.path, status: response.status, attempt, waitMs },
+        { method: request.method, path, status: response.status, attempt, waitMs },
         'platform throttled; waiting',
       );
       await sleep(waitMs);
@@ -146,7 +146,7 @@ export class ScimHttp {
     const retryAfter = response.headers['retry-after'];
     return {
       status: response.status,
-      body: parseJson(response.body.toString('utf8')),
+      body: jsonOrText(response.body.toString('utf8')),
       ...(retryAfter !== undefined && { retryAfter }),
     };
   }
@@ -180,15 +180,6 @@ function readOptional(path: string): string | undefined {
     return readFileSync(path, 'utf8');
   } catch {
     return undefined;
-  }
-}
-
-function parseJson(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
   }
 }
 

@@ -22,8 +22,9 @@ export interface ApplyContext {
    */
   readonly ownership?: OwnershipChanges;
   /**
-   * Platform ids of users a batch's group ops name, read from the link cache in one go for the
-   * whole batch; ids missing here are looked up as usual.
+   * The link cache's answer for every user a batch's ops name as members, read in one go for the
+   * whole batch; absent, each op reads the cache itself. Users missing from it are looked up on
+   * the platform either way.
    */
   readonly knownUserLinks?: ReadonlyMap<string, string>;
 }
@@ -240,15 +241,10 @@ async function cachedUserLinks(
   const known = context.knownUserLinks;
   if (known === undefined) return context.state.userLinks(context.tenant, externalIds);
   const resolved = new Map<string, string>();
-  const unknown: string[] = [];
   for (const externalId of externalIds) {
     const platformId = known.get(externalId);
-    if (platformId === undefined) unknown.push(externalId);
-    else resolved.set(externalId, platformId);
+    if (platformId !== undefined) resolved.set(externalId, platformId);
   }
-  if (unknown.length > 0)
-    for (const [externalId, platformId] of await context.state.userLinks(context.tenant, unknown))
-      resolved.set(externalId, platformId);
   return resolved;
 }
 

@@ -33,6 +33,7 @@ const gunzipAsync = promisify(gunzip);
 /** Ops shown in a run record; the whole plan is kept beside it. */
 const OPS_KEPT_IN_RECORD = 1000;
 const ENQUEUE_CHUNK = 1000;
+const PROBLEMS_PER_WRITE = 1000;
 /**
  * BullMQ takes jobs without a priority before any prioritised job: runs' ops carry this one, so
  * that on-demand provisioning (priority 0: none) jumps ahead of scheduled work.
@@ -255,18 +256,25 @@ async function rememberLinks(deps: PipelineDependencies, state: PlatformState): 
 async function recordProblems(deps: PipelineDependencies, runId: string, plan: Plan): Promise<void> {
   const tenant = deps.runtime.config.id;
   const at = (deps.now ?? (() => new Date()))().toISOString();
-  for (const problem of plan.problems) {
-    // A conflict may clear when another object changes: the next incremental run looks again.
-    await deps.stores.state.markForRetry(tenant, problem.objectType, problem.externalId);
-    await deps.stores.runs.addFailure(tenant, runId, problem);
-    await deps.stores.events.append(tenant, {
+  // One MULTI per slice, as the op worker records a batch's outcomes.
+  for (let start = 0; start < plan.problems.length; start += PROBLEMS_PER_WRITE) {
+    const problems = plan.problems.slice(start, start + PROBLEMS_PER_WRITE);
+    const batch = deps.stores.redis.multi();
+    for (const problem of problems) {
+      // A conflict may clear when another object changes: the next incremental run looks again.
+      await deps.stores.state.markForRetry(tenant, problem.objectType, problem.externalId, batch);
+      await deps.stores.runs.addFailure(tenant, runId, problem, batch);
+    }
+    const events = problems.map((problem) => ({
       runId,
       at,
       objectType: problem.objectType,
       externalId: problem.externalId,
-      outcome: 'failure',
+      outcome: 'failure' as const,
       reason: problem.reason,
-    });
+    }));
+    await deps.stores.events.appendAll(tenant, events, batch);
+    await batch.exec();
   }
 }
 

@@ -7,8 +7,9 @@ import { keys } from './keys.js';
 import { type ObjectKind, OwnershipChanges } from './ownershipChanges.js';
 
 const gzipAsync = promisify(gzip);
-const LINKS_PER_LOOKUP = 10_000;
 const gunzipAsync = promisify(gunzip);
+/** Links read per HMGET: a batch of large groups can name tens of thousands of members. */
+const LINKS_PER_LOOKUP = 10_000;
 
 /** What the last committed run saw of the source, for the next incremental run to start from. */
 export interface SourceCheckpoint {
@@ -141,7 +142,6 @@ export class TenantState {
 
   private async links(key: string, externalIds: readonly string[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();
-    // A batch of large groups can name tens of thousands of members: one HMGET per slice of them.
     for (let start = 0; start < externalIds.length; start += LINKS_PER_LOOKUP) {
       const slice = externalIds.slice(start, start + LINKS_PER_LOOKUP);
       const values = await this.redis.hmget(key, ...slice);

@@ -84,8 +84,8 @@ export interface HttpsOrigin {
   readonly basePath: string;
 }
 
-export function httpsOrigin(baseUrl: string): HttpsOrigin {
-  const base = new URL(baseUrl);
+export function httpsOrigin(baseUrl: string | URL): HttpsOrigin {
+  const base = typeof baseUrl === 'string' ? new URL(baseUrl) : baseUrl;
   return {
     // An IPv6 literal comes bracketed in a URL but must not be in a request's hostname.
     hostname: base.hostname.replace(/^\[(.*)\]$/, '$1'),
