@@ -1,6 +1,6 @@
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import { isTransientNetworkError } from '../../src/http/networkErrors.js';
 import type { CallCounter } from '../../src/model/source.js';
-import { isTransientNetworkError } from '../../src/util/httpsExchange.js';
 import { retryAfterMs } from '../shared/retryAfter.js';
 
 /**

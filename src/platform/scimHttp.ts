@@ -1,15 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { Agent } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import type { Secret } from '../config/secret.js';
+import { KeepAlivePool } from '../http/keepAlivePool.js';
+import { isTransientNetworkError } from '../http/networkErrors.js';
+import { httpsOrigin } from '../http/origin.js';
 import { PlatformError } from '../model/platform.js';
 import type { CallCounter } from '../model/source.js';
-import {
-  type HttpsOrigin,
-  httpsExchange,
-  httpsOrigin,
-  isTransientNetworkError,
-} from '../util/httpsExchange.js';
 import { jsonOrText } from '../util/jsonOrText.js';
 import { isJsonObject } from './json.js';
 import {
@@ -53,6 +49,8 @@ export interface ScimRequest {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+/** Frozen, so the pool writes its line out once. */
+const BODY_HEADERS = Object.freeze({ 'content-type': SCIM_CONTENT_TYPE });
 
 /**
  * HTTPS to one SCIM service provider: keep-alive sockets, bearer auth, SCIM media types, and
@@ -60,23 +58,24 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  * get every other answer as it came; `failure` turns one into a PlatformError.
  */
 export class ScimHttp {
-  readonly #agent: Agent;
-  /** Where every request goes, parsed once: a URL per request was a measurable share of a sync. */
-  readonly #origin: HttpsOrigin;
-  readonly #authorization: string;
+  readonly #pool: KeepAlivePool;
+  /** The base URL's path, parsed once: a URL per request was a measurable share of a sync. */
+  readonly #basePath: string;
   readonly #retry: RetrySettings;
-  readonly #timeoutMs: number;
 
   constructor(private readonly options: ScimHttpOptions) {
-    this.#origin = httpsOrigin(options.baseUrl);
-    this.#authorization = `Bearer ${options.token.reveal()}`;
+    const origin = httpsOrigin(options.baseUrl);
+    this.#basePath = origin.basePath;
     this.#retry = { ...DEFAULT_RETRY_SETTINGS, ...options.retry };
-    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.#agent = new Agent({
-      keepAlive: true,
-      maxSockets: options.concurrency,
-      // Set on each socket once; a request with the same timeout does not set it again.
-      timeout: this.#timeoutMs,
+    this.#pool = new KeepAlivePool({
+      hostname: origin.hostname,
+      port: origin.port,
+      maxConnections: options.concurrency,
+      answerTimeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      headers: {
+        authorization: `Bearer ${options.token.reveal()}`,
+        accept: `${SCIM_CONTENT_TYPE}, application/json`,
+      },
       ...(options.ca !== undefined && { ca: trustedWith(options.ca) }),
     });
   }
@@ -86,7 +85,7 @@ export class ScimHttp {
     request: ScimRequest,
     counter: CallCounter | undefined = this.options.counter,
   ): Promise<ScimResponse> {
-    const path = `${this.#origin.basePath}/${request.path.replace(/^\//, '')}`;
+    const path = `${this.#basePath}/${request.path.replace(/^\//, '')}`;
     const query = request.query === undefined ? '' : `?${new URLSearchParams(request.query).toString()}`;
     let networkRetries = 0;
     for (let attempt = 1; ; attempt++) {
@@ -118,7 +117,7 @@ export class ScimHttp {
   }
 
   close(): void {
-    this.#agent.destroy();
+    this.#pool.close();
   }
 
   async #sendOnce(
@@ -127,21 +126,10 @@ export class ScimHttp {
     body: unknown,
   ): Promise<ScimResponse & { retryAfter?: string }> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const response = await httpsExchange(this.#agent, {
-      hostname: this.#origin.hostname,
-      port: this.#origin.port,
+    const response = await this.#pool.request({
       path,
       method,
-      timeoutMs: this.#timeoutMs,
-      headers: {
-        authorization: this.#authorization,
-        accept: `${SCIM_CONTENT_TYPE}, application/json`,
-        ...(payload !== undefined && {
-          'content-type': SCIM_CONTENT_TYPE,
-          'content-length': Buffer.byteLength(payload),
-        }),
-      },
-      ...(payload !== undefined && { body: payload }),
+      ...(payload !== undefined && { headers: BODY_HEADERS, body: payload }),
     });
     const retryAfter = response.headers['retry-after'];
     return {

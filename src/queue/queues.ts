@@ -19,12 +19,17 @@ export const OP_JOB_OPTIONS = {
 export const OP_ATTEMPTS = 6;
 export const OP_RETRY_BASE_MS = 1000;
 
-/** Ops per batch job: BullMQ's own cost per job would otherwise outweigh a platform call. */
-const OPS_PER_JOB = 50;
+/** Ops per batch job at most: BullMQ's own cost per job would otherwise outweigh a platform call. */
+const MAX_OPS_PER_JOB = 100;
 
-/** A batch never holds more ops than the tenant may send in a second, so pacing by jobs paces ops. */
+/**
+ * A batch never holds more ops than the tenant may send in a second, so pacing by jobs paces ops.
+ * One second's ops are split as evenly as the cap allows, so whole jobs per second add up to the
+ * rate (150/s is two jobs of 75, not one of 100).
+ */
 export function opsPerJob(maxRequestsPerSecond: number): number {
-  return Math.max(1, Math.min(OPS_PER_JOB, Math.floor(maxRequestsPerSecond)));
+  const perSecond = Math.max(1, Math.floor(maxRequestsPerSecond));
+  return Math.floor(perSecond / Math.ceil(perSecond / MAX_OPS_PER_JOB));
 }
 
 /** The producer side of every queue, over one shared connection. */

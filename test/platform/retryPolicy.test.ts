@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest';
+import { isTransientNetworkError } from '../../src/http/networkErrors.js';
 import {
   backoffMs,
   DEFAULT_RETRY_SETTINGS,
   parseRetryAfter,
   throttleWaitMs,
 } from '../../src/platform/retryPolicy.js';
-import { isTransientNetworkError } from '../../src/util/httpsExchange.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 
