@@ -79,19 +79,24 @@ export class HttpsTransport implements Middleware {
 
 /**
  * A Response whose body is already in memory: the SDK reads JSON answers through `json()`, which
- * here parses the bytes at hand instead of pulling them through a web stream first.
+ * here parses the bytes at hand instead of pulling them through a web stream first. A JSON answer
+ * gets no web stream at all (making one cost more than parsing the page): its readers all read the
+ * bytes. Any other answer keeps its stream, which the SDK hands out for types it does not parse.
  */
 class BufferedResponse extends Response {
   readonly #bytes: Buffer;
 
-  constructor(bytes: Buffer | null, init: ResponseInit) {
-    super(bytes, init);
+  constructor(bytes: Buffer | null, init: ResponseInit & { headers: Headers }) {
+    const json = /^application\/json\b/i.test(init.headers.get('content-type') ?? '');
+    super(json ? null : bytes, init);
     this.#bytes = bytes ?? Buffer.alloc(0);
   }
 
   // Properties, not methods: that is how the DOM typings declare Response's readers.
   override text = async (): Promise<string> => this.#bytes.toString('utf8');
   override json = async (): Promise<unknown> => JSON.parse(this.#bytes.toString('utf8'));
+  override arrayBuffer = async (): Promise<ArrayBuffer> => new Uint8Array(this.#bytes).buffer;
+  override blob = async (): Promise<Blob> => new Blob([this.#bytes]);
 }
 
 function requestBody(body: NonNullable<RequestInit['body']>): string | Buffer {

@@ -159,14 +159,21 @@ export class ResponseParser {
   }
 }
 
+/** One pass over the header block, without splitting it first: every response goes through here. */
 function parseHead(text: string): Head {
-  const lines = text.split('\r\n');
-  const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(lines[0] ?? '');
-  if (!statusLine) throw new HttpProtocolError(`bad status line "${(lines[0] ?? '').slice(0, 40)}"`);
+  const statusEnd = lineEnd(text, 0);
+  const statusLine = text.slice(0, statusEnd);
+  const status = Number(statusLine.slice(9, 12));
+  if (!/^HTTP\/1\.[01] \d{3}( |$)/.test(statusLine))
+    throw new HttpProtocolError(`bad status line "${statusLine.slice(0, 40)}"`);
   const headers: Record<string, string> = {};
   let last: string | undefined;
-  for (const line of lines.slice(1)) {
-    if ((line.startsWith(' ') || line.startsWith('\t')) && last !== undefined) {
+  for (let start = statusEnd + 2; start < text.length; ) {
+    const end = lineEnd(text, start);
+    const line = text.slice(start, end);
+    start = end + 2;
+    const first = line.charCodeAt(0);
+    if ((first === 0x20 || first === 0x09) && last !== undefined) {
       // Obsolete line folding: the line continues the previous field's value.
       headers[last] = `${headers[last]} ${line.trim()}`;
       continue;
@@ -175,17 +182,23 @@ function parseHead(text: string): Head {
     if (colon <= 0) throw new HttpProtocolError(`bad header line "${line.slice(0, 40)}"`);
     const name = line.slice(0, colon).trim().toLowerCase();
     const value = line.slice(colon + 1).trim();
-    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+    const earlier = headers[name];
+    headers[name] = earlier === undefined ? value : `${earlier}, ${value}`;
     last = name;
   }
-  const http10 = statusLine[1] === '0';
-  const connection = (headers.connection ?? '').toLowerCase();
+  const connection = headers.connection?.toLowerCase() ?? '';
   return {
-    status: Number(statusLine[2]),
-    statusText: statusLine[3] ?? '',
+    status,
+    statusText: statusLine.slice(13),
     headers,
-    keepAlive: http10 ? connection.includes('keep-alive') : !connection.includes('close'),
+    keepAlive:
+      statusLine.charCodeAt(7) === 0x30 ? connection.includes('keep-alive') : !connection.includes('close'),
   };
+}
+
+function lineEnd(text: string, from: number): number {
+  const end = text.indexOf('\r\n', from);
+  return end < 0 ? text.length : end;
 }
 
 function bodyModeOf(head: Head): BodyMode {

@@ -143,6 +143,7 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
       );
       batch.set(recordedKey, '1', 'EX', RECORDED_MARK_SECONDS);
       await batch.exec();
+      stores.progress.recorded(tenant);
     },
     {
       connection: options.connection,
@@ -190,6 +191,7 @@ async function recordBatchFailure(
   await tally.record(stores, tenant, data.runId, batch);
   await stores.pendingOps.end(tenant, data.opIds, batch);
   await batch.exec();
+  stores.progress.recorded(tenant);
 }
 
 /** Ops ended per kind and outcome in one batch: one counter increment each, not one per op. */

@@ -57,9 +57,10 @@ interface HeldRun {
 }
 
 /**
- * The one pipeline of a run, whatever triggered it: import → desired state → read the platform →
- * plan → guard → (dry run stops) → user ops → group ops → checkpoint → record. Full, incremental,
- * dry and approved runs differ only in their inputs.
+ * The one pipeline of a run, whatever triggered it: import → desired state → read the platform
+ * (a full run reads it while the source is read) → plan → guard → (dry run stops) → user ops →
+ * group ops → checkpoint → record. Full, incremental, dry and approved runs differ only in their
+ * inputs.
  */
 export async function executeRun(request: RunRequest, deps: PipelineDependencies): Promise<RunRecord> {
   const { stores, runtime } = deps;
@@ -94,6 +95,11 @@ export async function executeRun(request: RunRequest, deps: PipelineDependencies
       const source = await runtime.source(counter);
       const platform = runtime.platform(counter);
       const previous = await stores.state.checkpoint(tenant);
+      // A full run reads the whole platform: while the source is read, not after it.
+      const platformRead = request.mode === 'full' ? readWholePlatform(platform) : undefined;
+      platformRead?.catch(() => {
+        // Awaited (and so reported) in planRun; only an import that failed first leaves it unawaited.
+      });
       const imported = await importSource(source, request.mode, previous);
       mode = imported.mode;
       fallbackReason = imported.fallbackReason;
@@ -105,7 +111,7 @@ export async function executeRun(request: RunRequest, deps: PipelineDependencies
       });
       if (fallbackReason) logger.info({ fallbackReason }, 'incremental run falls back to full');
 
-      const plan = await planRun(deps, platform, imported, previous);
+      const plan = await planRun(deps, platform, imported, previous, platformRead);
       const checkpoint: SourceCheckpoint = {
         snapshot: imported.snapshot,
         committedAt: started.toISOString(),
@@ -197,6 +203,7 @@ async function planRun(
   platform: Platform,
   imported: ImportedSource,
   previous: SourceCheckpoint | undefined,
+  platformRead: Promise<PlatformState> | undefined,
 ): Promise<Plan> {
   const { stores, runtime } = deps;
   const tenant = runtime.config.id;
@@ -205,9 +212,9 @@ async function planRun(
   const owned = await stores.state.owned(tenant);
 
   if (imported.mode === 'full' || !previous) {
-    const [users, groups] = await Promise.all([platform.listUsers(), platform.listGroups()]);
-    await rememberLinks(deps, { users, groups });
-    return planFull({ desired, platform: { users, groups }, owned, settings });
+    const state = await (platformRead ?? readWholePlatform(platform));
+    await rememberLinks(deps, state);
+    return planFull({ desired, platform: state, owned, settings });
   }
 
   const before = computeDesired(previous.snapshot, settings);
@@ -239,6 +246,11 @@ function hasValues(query: UserQuery | GroupQuery): boolean {
 
 function uniqueById<T extends { id: string }>(objects: readonly T[]): T[] {
   return [...new Map(objects.map((object) => [object.id, object])).values()];
+}
+
+async function readWholePlatform(platform: Platform): Promise<PlatformState> {
+  const [users, groups] = await Promise.all([platform.listUsers(), platform.listGroups()]);
+  return { users, groups };
 }
 
 async function rememberLinks(deps: PipelineDependencies, state: PlatformState): Promise<void> {
@@ -297,8 +309,10 @@ async function enqueue(
   const added: string[] = [];
   const pendingElsewhere: string[] = [];
   const planned: Partial<Record<OpKind, number>> = {};
-  for (let start = 0; start < ops.length; start += ENQUEUE_CHUNK) {
-    const chunk = ops.slice(start, start + ENQUEUE_CHUNK).map((op) => ({ op, id: opId(op) }));
+  // The first chunk is two jobs' worth, so that workers start on it while the rest is enqueued:
+  // the platform is not left waiting for the whole plan to reach Redis.
+  for (let start = 0, size = 2 * perJob; start < ops.length; start += size, size = ENQUEUE_CHUNK) {
+    const chunk = ops.slice(start, start + size).map((op) => ({ op, id: opId(op) }));
     const pending = await deps.stores.pendingOps.pending(
       tenant,
       chunk.map((entry) => entry.id),
@@ -360,7 +374,10 @@ export async function applyPlan(
   await awaitOps(deps, runId, groupJobs);
 }
 
-/** How often a run looks at its ops' progress: a counter read, so cheap enough to keep phases close. */
+/**
+ * How often a run looks at its ops' progress when no local worker tells it sooner (see
+ * OpProgress): a counter read, so cheap enough to keep phases close.
+ */
 const DEFAULT_POLL_MS = 100;
 /** Op ids looked up per poll while following the ops this run added. */
 const FOLLOW_WINDOW = 1000;
@@ -390,7 +407,7 @@ async function awaitOps(deps: PipelineDependencies, runId: string, enqueued: Enq
       }
       finishedBefore = finished;
     }
-    await new Promise((wake) => setTimeout(wake, deps.pollMs ?? DEFAULT_POLL_MS));
+    await deps.stores.progress.next(tenant, deps.pollMs ?? DEFAULT_POLL_MS);
   }
 }
 

@@ -7,6 +7,7 @@ import type { CallCounter, Source } from '../model/source.js';
 import type { Logger } from '../observability/logger.js';
 import { ScimPlatform } from '../platform/client.js';
 import { EventLog } from './eventLog.js';
+import { OpProgress } from './opProgress.js';
 import { PendingOps } from './pendingOps.js';
 import { RunStore } from './runStore.js';
 import { TenantLock } from './tenantLock.js';
@@ -20,6 +21,8 @@ export interface Stores {
   readonly state: TenantState;
   readonly lock: TenantLock;
   readonly pendingOps: PendingOps;
+  /** In this process only: how a run hears of its ops ending without waiting for its next poll. */
+  readonly progress: OpProgress;
 }
 
 export function createStores(redis: Redis): Stores {
@@ -30,6 +33,7 @@ export function createStores(redis: Redis): Stores {
     state: new TenantState(redis),
     lock: new TenantLock(redis),
     pendingOps: new PendingOps(redis),
+    progress: new OpProgress(),
   };
 }
 
