@@ -12,6 +12,11 @@ const STALE_MS = 2 * 3600_000;
 export class PendingOps {
   constructor(private readonly redis: Redis) {}
 
+  /** Whether any op of the tenant is pending (or stale, which the lookup then sorts out). */
+  async any(tenant: string): Promise<boolean> {
+    return (await this.redis.zcard(keys.pendingOps(tenant))) > 0;
+  }
+
   /** Which of `opIds` are pending now. */
   async pending(tenant: string, opIds: readonly string[], now = Date.now()): Promise<Set<string>> {
     if (opIds.length === 0) return new Set();

@@ -309,14 +309,18 @@ async function enqueue(
   const added: string[] = [];
   const pendingElsewhere: string[] = [];
   const planned: Partial<Record<OpKind, number>> = {};
+  // Mostly nothing is pending when a run starts; then no op needs looking up.
+  const anyPending = await deps.stores.pendingOps.any(tenant);
   // The first chunk is two jobs' worth, so that workers start on it while the rest is enqueued:
   // the platform is not left waiting for the whole plan to reach Redis.
   for (let start = 0, size = 2 * perJob; start < ops.length; start += size, size = ENQUEUE_CHUNK) {
     const chunk = ops.slice(start, start + size).map((op) => ({ op, id: opId(op) }));
-    const pending = await deps.stores.pendingOps.pending(
-      tenant,
-      chunk.map((entry) => entry.id),
-    );
+    const pending = anyPending
+      ? await deps.stores.pendingOps.pending(
+          tenant,
+          chunk.map((entry) => entry.id),
+        )
+      : NONE_PENDING;
     const fresh = chunk.filter((entry) => !pending.has(entry.id));
     pendingElsewhere.push(...pending);
     await deps.stores.pendingOps.add(
@@ -379,6 +383,7 @@ export async function applyPlan(
  * OpProgress): a counter read, so cheap enough to keep phases close.
  */
 const DEFAULT_POLL_MS = 100;
+const NONE_PENDING: ReadonlySet<string> = new Set();
 /** Op ids looked up per poll while following the ops this run added. */
 const FOLLOW_WINDOW = 1000;
 
