@@ -1,6 +1,6 @@
 import type { AttributeChange } from '../model/plan.js';
 import type { PlatformUser, ScimAttributes, ScimPath, ScimUserState } from '../model/scim.js';
-import { mergeRanked, type RankedList, rankedListOf } from './rankedLists.js';
+import { type MergeSide, mergeRanked, type RankedList, rankedListOf } from './rankedLists.js';
 import { asSortedUnique, mergeSorted } from './sortedIds.js';
 
 const valueAt = (attributes: ScimAttributes, path: ScimPath): string | undefined =>
@@ -57,13 +57,16 @@ export interface MemberDelta {
 }
 
 export interface MemberRules {
-  /** Whether the user exists, or will, on the platform, so that it can be added. */
-  readonly canAdd: (externalId: string) => boolean;
+  /**
+   * Whether the user exists, or will, on the platform, so that it can be added. A diff on ranks
+   * says where the id sits in the sorted list it was ranked in, which spares a search for it.
+   */
+  readonly canAdd: (externalId: string, rank?: number, rankedIds?: readonly string[]) => boolean;
   /** Whether removing the user is worth a call (not for users this plan deletes anyway). */
   readonly canRemove: (externalId: string) => boolean;
 }
 
-type Walk = (onlyActual: (externalId: string) => void, onlyDesired: (externalId: string) => void) => void;
+type Walk = (onlyActual: MergeSide, onlyDesired: MergeSide) => void;
 
 /** The delta a walk over both member lists finds, kept to what the rules allow. */
 function memberDelta(rules: MemberRules, walk: Walk): MemberDelta {
@@ -73,8 +76,8 @@ function memberDelta(rules: MemberRules, walk: Walk): MemberDelta {
     (externalId) => {
       if (rules.canRemove(externalId)) remove.push(externalId);
     },
-    (externalId) => {
-      if (rules.canAdd(externalId)) add.push(externalId);
+    (externalId, rank, rankedIds) => {
+      if (rules.canAdd(externalId, rank, rankedIds)) add.push(externalId);
     },
   );
   return { add, remove };

@@ -73,7 +73,7 @@ export function decideGroup(subject: GroupSubject, rules: GroupRules): GroupDeci
     return { memberOps: [], trace: { ...base, action: 'none', problem: match.reason } };
   if (match.kind === 'unmatched') {
     if (desired === undefined) return { memberOps: [], trace: { ...base, action: 'none' } };
-    const members = desired.memberExternalIds.filter(rules.canAddMember);
+    const members = desired.memberExternalIds.filter((externalId) => rules.canAddMember(externalId));
     const [first = [], ...rest] = chunk(members, size);
     const op: Op = {
       kind: 'createGroup',

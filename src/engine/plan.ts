@@ -110,9 +110,11 @@ function decideUsers(input: PlanInput, index: PlatformIndex, subjectIds: readonl
     if (decision.op?.kind === 'deleteUser') deleted.add(externalId);
     if (match.kind === 'linked') linkedUserCount++;
   });
-  const canAdd = (externalId: string): boolean => {
-    // Bisection in the sorted subjects, not a map by id: only members a group gains are asked about.
-    const position = positionOf(subjectIds, externalId);
+  const canAdd = (externalId: string, rank?: number, rankedIds?: readonly string[]): boolean => {
+    // Bisection in the sorted subjects, not a map by id: only members a group gains are asked
+    // about, and a diff over ranks among the subjects says where the member sits.
+    const position =
+      rank !== undefined && rankedIds === subjectIds ? rank : positionOf(subjectIds, externalId);
     if (position !== -1) return userDecisions[position]!.joinsGroups;
     // A user this run does not decide was provisioned by an earlier one, unless it is inactive without an account.
     const wanted = desired.users.get(externalId);

@@ -58,15 +58,19 @@ function positionsIn(from: readonly string[], into: readonly string[]): Int32Arr
   return table;
 }
 
+/** An id found on one side of a merge, with its rank in `rankedIds` when the merge knows it. */
+export type MergeSide = (id: string, rank?: number, rankedIds?: readonly string[]) => void;
+
 /**
  * Like `mergeSorted`, on ranks: hands each id held by only one list to its callback, in sorted
- * order. Answers false, doing nothing, unless the ranks of both lists can be compared.
+ * order, with its rank in `before.rankedIds`. Answers false, doing nothing, unless the ranks of
+ * both lists can be compared.
  */
 export function mergeRanked(
   before: RankedList,
   after: RankedList,
-  onlyBefore: (id: string) => void,
-  onlyAfter: (id: string) => void,
+  onlyBefore: MergeSide,
+  onlyAfter: MergeSide,
 ): boolean {
   const ids = before.rankedIds;
   // Ranks of `after` as ranks in `ids`; ascending still, as both id lists are sorted.
@@ -80,17 +84,20 @@ export function mergeRanked(
     const old = left[i]!;
     const now = table === undefined ? right[j]! : table[right[j]!]!;
     if (old < now) {
-      onlyBefore(ids[old]!);
+      onlyBefore(ids[old]!, old, ids);
       i++;
     } else if (now < old) {
-      onlyAfter(ids[now]!);
+      onlyAfter(ids[now]!, now, ids);
       j++;
     } else {
       i++;
       j++;
     }
   }
-  for (; i < left.length; i++) onlyBefore(ids[left[i]!]!);
-  for (; j < right.length; j++) onlyAfter(ids[table === undefined ? right[j]! : table[right[j]!]!]!);
+  for (; i < left.length; i++) onlyBefore(ids[left[i]!]!, left[i]!, ids);
+  for (; j < right.length; j++) {
+    const rank = table === undefined ? right[j]! : table[right[j]!]!;
+    onlyAfter(ids[rank]!, rank, ids);
+  }
   return true;
 }
