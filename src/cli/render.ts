@@ -59,6 +59,8 @@ export function runSummary(record: RunRecord): string {
     `  API calls: source ${record.apiCalls.source}, target ${record.apiCalls.target}; throttled: source ${record.throttled.source}, target ${record.throttled.target}`,
   ];
   if (record.source) lines.push(`  source: ${record.source.users} users, ${record.source.groups} groups`);
+  if (record.memberships && record.memberships.added + record.memberships.removed > 0)
+    lines.push(`  group members: ${record.memberships.added} added, ${record.memberships.removed} removed`);
   if (record.heldReason)
     lines.push(
       `  HELD: ${record.heldReason}`,

@@ -94,13 +94,18 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   }
 }
 
-const COLUMNS: readonly [string, readonly OpKind[]][] = [
-  ['users created', ['createUser']],
-  ['updated', ['updateUser', 'reactivateUser']],
-  ['deactivated', ['deactivateUser', 'deleteUser']],
-  ['groups created', ['createGroup']],
-  ['memberships', ['addMembers', 'removeMembers']],
+const COLUMNS: readonly [string, (record: RunRecord) => number][] = [
+  ['users created', (record) => succeeded(record, ['createUser'])],
+  ['updated', (record) => succeeded(record, ['updateUser', 'reactivateUser'])],
+  ['deactivated', (record) => succeeded(record, ['deactivateUser', 'deleteUser'])],
+  ['groups created', (record) => succeeded(record, ['createGroup'])],
+  // Members, not ops: a new group's members go with its create.
+  ['memberships', (record) => (record.memberships?.added ?? 0) + (record.memberships?.removed ?? 0)],
 ];
+
+function succeeded(record: RunRecord, kinds: readonly OpKind[]): number {
+  return kinds.reduce((sum, kind) => sum + (record.counts[kind]?.succeeded ?? 0), 0);
+}
 
 function summaryTable(records: readonly RunRecord[], sources: readonly string[]): string {
   const header = ['tenant', 'source', 'status', ...COLUMNS.map(([name]) => name), 'failed', 'seconds'];
@@ -108,9 +113,7 @@ function summaryTable(records: readonly RunRecord[], sources: readonly string[])
     record.tenant,
     sources[index] ?? '',
     record.status,
-    ...COLUMNS.map(([, kinds]) =>
-      String(kinds.reduce((sum, kind) => sum + (record.counts[kind]?.succeeded ?? 0), 0)),
-    ),
+    ...COLUMNS.map(([, count]) => String(count(record))),
     String(record.failureCount),
     ((record.durationMs ?? 0) / 1000).toFixed(1),
   ]);

@@ -83,6 +83,8 @@ export interface RunRecord {
   readonly counts: Partial<Record<OpKind, OpOutcomeCounts>>;
   readonly apiCalls: { source: number; target: number };
   readonly throttled: { source: number; target: number };
+  /** Group members the run's ops added and removed on the platform (a new group's members count as added). */
+  readonly memberships?: { readonly added: number; readonly removed: number };
   readonly source?: { users: number; groups: number };
   readonly failures: readonly RunFailure[];
   readonly failureCount: number;

@@ -29,10 +29,13 @@ export interface ApplyContext {
   readonly knownUserLinks?: ReadonlyMap<string, string>;
 }
 
-/** What applying an op did, for the provisioning log. */
+/** What applying an op did, for the provisioning log and the run's counts. */
 export interface ApplyResult {
   readonly targetId?: string;
   readonly note?: string;
+  /** Group members this op added on the platform, or removed. */
+  readonly membersAdded?: number;
+  readonly membersRemoved?: number;
 }
 
 /** An op that cannot succeed by retrying (a foreign object holds the identity, say). */
@@ -168,7 +171,7 @@ async function ensureGroup(
     try {
       const created = await platform.createGroup({ externalId, displayName, memberIds });
       await own(context, 'group', externalId, created.id);
-      return { targetId: created.id };
+      return { targetId: created.id, membersAdded: memberIds.length };
     } catch (error) {
       if (!(error instanceof PlatformError && error.isConflict)) throw error;
       const found = await platform.findGroups({ externalIds: [externalId], displayNames: [displayName] });
@@ -189,7 +192,7 @@ async function ensureGroup(
   const missing = memberIds.filter((id) => !present.has(id));
   if (missing.length > 0) await platform.addMembers(existing.id, missing);
   await own(context, 'group', externalId, existing.id);
-  return { targetId: existing.id };
+  return { targetId: existing.id, membersAdded: missing.length };
 }
 
 async function changeMembers(
@@ -209,7 +212,9 @@ async function changeMembers(
       `${unresolved.length} member(s) not on the platform yet: ${unresolved.slice(0, 5).join(', ')}`,
     );
   }
-  return { targetId: groupId };
+  return op.kind === 'addMembers'
+    ? { targetId: groupId, membersAdded: memberIds.size }
+    : { targetId: groupId, membersRemoved: memberIds.size };
 }
 
 async function resolveGroupId(externalId: string, context: ApplyContext): Promise<string | undefined> {

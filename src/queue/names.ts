@@ -5,8 +5,8 @@ import type { Op } from '../model/plan.js';
 export const RECONCILE_QUEUE = 'dirsync-reconcile';
 
 /**
- * One op queue per tenant: BullMQ's rate limiter works per queue, so each tenant is paced on its
- * own, and a tenant whose platform is slow or down cannot hold up another's ops.
+ * One op queue per tenant, paced by its own budget (see OpPacer): a tenant whose platform is slow
+ * or down cannot hold up another's ops.
  */
 export function opsQueueName(tenant: string): string {
   return `dirsync-ops-${tenant}`;

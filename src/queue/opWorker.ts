@@ -14,7 +14,8 @@ import { ConcurrencyLimiter } from '../util/concurrencyLimiter.js';
 import { type ApplyResult, applyOp, memberExternalIdsOf, TerminalOpError } from './applyOp.js';
 import { type OpBatchJobData, opBatchJobSchema } from './jobs.js';
 import { batchJobId, opsQueueName, QUEUE_PREFIX } from './names.js';
-import { OP_ATTEMPTS, OP_JOB_OPTIONS, OP_RETRY_BASE_MS, opsPerJob } from './queues.js';
+import { OpPacer } from './opPacer.js';
+import { OP_ATTEMPTS, OP_JOB_OPTIONS, OP_RETRY_BASE_MS } from './queues.js';
 
 /**
  * Batch jobs in flight per process. Their ops share the tenant's platform concurrency, so the
@@ -50,7 +51,7 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
     connection: options.connection,
     prefix: QUEUE_PREFIX,
   });
-  const perJob = opsPerJob(runtime.config.target.maxRequestsPerSecond);
+  const pacer = new OpPacer(stores.redis, tenant, runtime.config.target.maxRequestsPerSecond);
   const platformSlots = new ConcurrencyLimiter(runtime.config.target.concurrency);
 
   const worker = new Worker<OpBatchJobData>(
@@ -61,6 +62,7 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
       // anew, say) make a new job under the same id, which must run, not pass as recorded.
       const recordedKey = keys.batchRecorded(tenant, `${job.id ?? ''}@${job.timestamp}`);
       if (await stores.redis.exists(recordedKey)) return;
+      await pacer.take(ops.length);
       const counter = new RunCallCounter();
       const platform = runtime.platform(counter);
       // On a retry the platform may have moved since the plan: re-read and converge.
@@ -116,6 +118,7 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
       for (const outcome of outcomes) {
         if (outcome.ended === 'success') {
           tally.add(outcome.op.kind, 'succeeded');
+          tally.addMembers(outcome.result);
           events.push(successEvent(runId, outcome.op, outcome.result, at));
         }
         if (outcome.ended === 'failure') {
@@ -149,11 +152,6 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
       connection: options.connection,
       prefix: QUEUE_PREFIX,
       concurrency: BATCHES_IN_FLIGHT,
-      // Batches hold at most the ops of one second (opsPerJob): pacing jobs paces the platform calls.
-      limiter: {
-        max: Math.max(1, Math.floor(runtime.config.target.maxRequestsPerSecond / perJob)),
-        duration: 1000,
-      },
       // A batch whose worker died is taken up again; applying its ops twice is harmless.
       maxStalledCount: 5,
     },
@@ -194,7 +192,10 @@ async function recordBatchFailure(
   stores.progress.recorded(tenant);
 }
 
-/** Ops ended per kind and outcome in one batch: one counter increment each, not one per op. */
+/**
+ * Ops ended per kind and outcome in one batch, and the group members they added and removed: one
+ * counter increment each, not one per op.
+ */
 class OutcomeTally {
   readonly #counts = new Map<string, { kind: OpKind; outcome: 'succeeded' | 'failed'; count: number }>();
 
@@ -205,10 +206,18 @@ class OutcomeTally {
     this.#counts.set(key, entry);
   }
 
+  readonly #members = { added: 0, removed: 0 };
+
+  addMembers(result: ApplyResult): void {
+    this.#members.added += result.membersAdded ?? 0;
+    this.#members.removed += result.membersRemoved ?? 0;
+  }
+
   async record(stores: Stores, tenant: string, runId: string, batch: Batch): Promise<void> {
     for (const { kind, outcome, count } of this.#counts.values()) {
       await stores.runs.countOutcome(tenant, runId, kind, outcome, batch, count);
     }
+    await stores.runs.countMembers(tenant, runId, this.#members, batch);
   }
 }
 

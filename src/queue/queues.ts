@@ -23,13 +23,11 @@ export const OP_RETRY_BASE_MS = 1000;
 const MAX_OPS_PER_JOB = 100;
 
 /**
- * A batch never holds more ops than the tenant may send in a second, so pacing by jobs paces ops.
- * One second's ops are split as evenly as the cap allows, so whole jobs per second add up to the
- * rate (150/s is two jobs of 75, not one of 100).
+ * A batch never holds more ops than the tenant may send in a second: the pacer's budget holds one
+ * second of requests, and a batch takes its share of it at once (see OpPacer).
  */
 export function opsPerJob(maxRequestsPerSecond: number): number {
-  const perSecond = Math.max(1, Math.floor(maxRequestsPerSecond));
-  return Math.floor(perSecond / Math.ceil(perSecond / MAX_OPS_PER_JOB));
+  return Math.max(1, Math.min(MAX_OPS_PER_JOB, Math.floor(maxRequestsPerSecond)));
 }
 
 /** The producer side of every queue, over one shared connection. */

@@ -21,6 +21,8 @@ export const keys = {
   retry: (tenant: string) => `${PREFIX}:{${tenant}}:retry`,
   lock: (tenant: string) => `${PREFIX}:{${tenant}}:lock`,
   pendingOps: (tenant: string) => `${PREFIX}:{${tenant}}:pending-ops`,
+  /** The tenant's budget of platform requests (see OpPacer). */
+  pace: (tenant: string) => `${PREFIX}:{${tenant}}:pace`,
   /** Set once a batch job's outcomes are recorded: a batch run again after a crash records nothing twice. */
   batchRecorded: (tenant: string, jobId: string) => `${PREFIX}:{${tenant}}:batch-recorded:${jobId}`,
 };

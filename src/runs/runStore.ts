@@ -55,6 +55,10 @@ export class RunStore {
         source: record.throttled.source + Number(counts['throttled:source'] ?? 0),
         target: record.throttled.target + Number(counts['throttled:target'] ?? 0),
       },
+      memberships: {
+        added: Number(counts['members:added'] ?? 0),
+        removed: Number(counts['members:removed'] ?? 0),
+      },
       failures: failures.map((line) => JSON.parse(line) as RunFailure),
       failureCount: Number(failureCount ?? 0),
     };
@@ -99,6 +103,21 @@ export class RunStore {
       queue
         .hincrby(keys.runCounts(tenant, runId), 'calls:target', calls.target)
         .hincrby(keys.runCounts(tenant, runId), 'throttled:target', calls.throttledTarget),
+    );
+  }
+
+  /** Group members a batch's ops added and removed on the platform. */
+  async countMembers(
+    tenant: string,
+    runId: string,
+    members: { readonly added: number; readonly removed: number },
+    batch?: Batch,
+  ): Promise<void> {
+    if (members.added === 0 && members.removed === 0) return;
+    await inBatch(this.redis, batch, (queue) =>
+      queue
+        .hincrby(keys.runCounts(tenant, runId), 'members:added', members.added)
+        .hincrby(keys.runCounts(tenant, runId), 'members:removed', members.removed),
     );
   }
 

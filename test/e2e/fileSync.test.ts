@@ -114,6 +114,8 @@ describe('dirsync sync --inline from a file source into the SCIM emulator', () =
     expect(first.stdout).toMatch(
       /took [\d.]+ s \(import [\d.]+ s, plan [\d.]+ s, users [\d.]+ s, groups [\d.]+ s\)/,
     );
+    // Members, not ops: Engineering's two, Everyone's four (flattened), Research's one.
+    expect(first.stdout).toContain('group members: 7 added, 0 removed');
     expect(platformView(emulator)).toEqual({
       users: [
         {

@@ -30,6 +30,8 @@ describe('a group of 50,000 members', () => {
     expect(first).toMatchObject({ status: 'succeeded', failureCount: 0 });
     expect(first.counts.createGroup?.succeeded).toBe(1);
     expect(Object.keys(first.counts).sort()).toEqual(['addMembers', 'createGroup']);
+    // Members, not ops: those sent with the create and those its follow-up PATCHes added.
+    expect(first.memberships).toEqual({ added: MEMBERS, removed: 0 });
 
     const [group] = tenant.scim.store.groups();
     const memberIds = new Set(((group?.members ?? []) as { value: string }[]).map((member) => member.value));
@@ -41,5 +43,6 @@ describe('a group of 50,000 members', () => {
     const second = await tenant.harness.run('full');
     expect(second).toMatchObject({ status: 'succeeded', failureCount: 0 });
     expect(writesIn(tenant.scim.server.calls)).toBe(0);
+    expect(second.memberships).toEqual({ added: 0, removed: 0 });
   }, 90_000);
 });
