@@ -360,7 +360,10 @@ export interface ApplyOptions {
 
 /**
  * Applies a plan through the op queue: every user op ends before the first group op is enqueued,
- * so groups find their members.
+ * so groups find their members. A group this plan creates with more members than one request
+ * carries gets the rest from member ops, which need the group on the platform: those groups are
+ * created first, and the rest of the group ops follow, so no member op fails for want of its
+ * group and waits out a retry.
  */
 export async function applyPlan(
   deps: PipelineDependencies,
@@ -373,9 +376,29 @@ export async function applyPlan(
   await deps.stores.runs.update(tenant, runId, { status: 'applying', ...phases.enter('users') });
   await awaitOps(deps, runId, await enqueue(deps, runId, plan.userOps, priority));
   await deps.stores.runs.update(tenant, runId, phases.enter('groups'));
-  const groupJobs = await enqueue(deps, runId, plan.groupOps, priority);
+  const completedLater = new Set(plan.groupOps.filter(isMemberOpOfNewGroup).map((op) => op.externalId));
+  const createdFirst = plan.groupOps.filter(
+    (op) => op.kind === 'createGroup' && completedLater.has(op.externalId),
+  );
+  if (createdFirst.length > 0)
+    await awaitOps(deps, runId, await enqueue(deps, runId, createdFirst, priority));
+  const groupJobs = await enqueue(
+    deps,
+    runId,
+    createdFirst.length > 0 ? without(plan.groupOps, new Set(createdFirst)) : plan.groupOps,
+    priority,
+  );
   await options.onEnqueued?.();
   await awaitOps(deps, runId, groupJobs);
+}
+
+function without(ops: readonly Op[], left: ReadonlySet<Op>): Op[] {
+  return ops.filter((op) => !left.has(op));
+}
+
+/** The planner names no platform group for member ops of a group it creates: there is none yet. */
+function isMemberOpOfNewGroup(op: Op): boolean {
+  return (op.kind === 'addMembers' || op.kind === 'removeMembers') && op.targetId === undefined;
 }
 
 /**

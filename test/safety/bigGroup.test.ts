@@ -26,12 +26,17 @@ describe('a group of 50,000 members', () => {
   afterAll(() => tenant?.close());
 
   test('is created with every member, and the next run changes nothing', async () => {
+    tenant.scim.server.resetCalls();
     const first = await tenant.harness.run('full');
     expect(first).toMatchObject({ status: 'succeeded', failureCount: 0 });
     expect(first.counts.createGroup?.succeeded).toBe(1);
     expect(Object.keys(first.counts).sort()).toEqual(['addMembers', 'createGroup']);
     // Members, not ops: those sent with the create and those its follow-up PATCHes added.
     expect(first.memberships).toEqual({ added: MEMBERS, removed: 0 });
+    // The PATCHes went out once the group existed: none failed, none had to look for the group.
+    const groupCalls = tenant.scim.server.calls.filter((call) => call.path.includes('/Groups'));
+    expect(groupCalls.filter((call) => call.method === 'GET')).toHaveLength(1);
+    expect(groupCalls.every((call) => call.status < 300)).toBe(true);
 
     const [group] = tenant.scim.store.groups();
     const memberIds = new Set(((group?.members ?? []) as { value: string }[]).map((member) => member.value));
