@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
+import { ConcurrencyLimiter } from '../util/concurrencyLimiter.js';
 import { Connection } from './connection.js';
 
 export interface KeepAlivePoolOptions {
@@ -74,7 +75,11 @@ class PoolClosedError extends Error {
 export class KeepAlivePool {
   readonly #idle: Connection[] = [];
   readonly #all = new Set<Connection>();
-  readonly #waiting: { resolve: (connection: Connection) => void; reject: (error: Error) => void }[] = [];
+  /**
+   * One slot per connection: a request holds one while it runs, so a request finds an idle
+   * connection or room for a new one, and the rest wait their turn in order.
+   */
+  readonly #slots: ConcurrencyLimiter;
   /** The header lines every request carries, Host first. */
   readonly #commonHead: string;
   /** Header objects a caller sends again and again (a constant), checked and written out once. */
@@ -82,6 +87,7 @@ export class KeepAlivePool {
   #closed = false;
 
   constructor(private readonly options: KeepAlivePoolOptions) {
+    this.#slots = new ConcurrencyLimiter(options.maxConnections);
     const host = isIP(options.hostname) === 6 ? `[${options.hostname}]` : options.hostname;
     this.#commonHead = headerLines({
       host: options.port === '' ? host : `${host}:${options.port}`,
@@ -91,25 +97,25 @@ export class KeepAlivePool {
 
   async request(request: PoolRequest): Promise<PoolResponse> {
     const wire = this.#serialize(request);
-    const connection = await this.#acquire();
-    try {
-      const response = await connection.exchange(wire, request.method === 'HEAD');
-      return {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
-        body: response.body,
-      };
-    } finally {
-      this.#release(connection);
-    }
+    return this.#slots.run(async () => {
+      const connection = this.#connection();
+      try {
+        const response = await connection.exchange(wire, request.method === 'HEAD');
+        return {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+          body: response.body,
+        };
+      } finally {
+        this.#release(connection);
+      }
+    });
   }
 
-  /** Closes every connection; requests waiting for one fail. */
+  /** Closes every connection; requests waiting for one fail when their turn comes. */
   close(): void {
     this.#closed = true;
-    for (const waiter of this.#waiting.splice(0))
-      waiter.reject(new PoolClosedError('connection pool closed'));
     for (const connection of [...this.#all]) connection.close();
   }
 
@@ -135,25 +141,19 @@ export class KeepAlivePool {
     return lines;
   }
 
-  #acquire(): Promise<Connection> {
-    if (this.#closed) return Promise.reject(new PoolClosedError('connection pool closed'));
+  /** For a request holding a slot: every open connection not held by another is idle. */
+  #connection(): Connection {
+    if (this.#closed) throw new PoolClosedError('connection pool closed');
     for (let connection = this.#idle.pop(); connection !== undefined; connection = this.#idle.pop()) {
       if (!connection.open) continue;
       connection.idle(false);
-      return Promise.resolve(connection);
+      return connection;
     }
-    if (this.#all.size < this.options.maxConnections) return Promise.resolve(this.#connect());
-    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
+    return this.#connect();
   }
 
   #release(connection: Connection): void {
-    // A connection that closed has already handed its place on (see #retired).
     if (!connection.open) return;
-    const waiter = this.#waiting.shift();
-    if (waiter) {
-      waiter.resolve(connection);
-      return;
-    }
     connection.idle(true);
     this.#idle.push(connection);
   }
@@ -180,7 +180,5 @@ export class KeepAlivePool {
     this.#all.delete(connection);
     const at = this.#idle.indexOf(connection);
     if (at >= 0) this.#idle.splice(at, 1);
-    const waiter = this.#closed ? undefined : this.#waiting.shift();
-    if (waiter) waiter.resolve(this.#connect());
   }
 }

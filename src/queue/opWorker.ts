@@ -198,6 +198,7 @@ async function recordBatchFailure(
  */
 class OutcomeTally {
   readonly #counts = new Map<string, { kind: OpKind; outcome: 'succeeded' | 'failed'; count: number }>();
+  readonly #members = { added: 0, removed: 0 };
 
   add(kind: OpKind, outcome: 'succeeded' | 'failed'): void {
     const key = `${kind}:${outcome}`;
@@ -205,8 +206,6 @@ class OutcomeTally {
     entry.count++;
     this.#counts.set(key, entry);
   }
-
-  readonly #members = { added: 0, removed: 0 };
 
   addMembers(result: ApplyResult): void {
     this.#members.added += result.membersAdded ?? 0;

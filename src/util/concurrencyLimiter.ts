@@ -2,7 +2,7 @@
  * At most `limit` tasks running at once across every caller, started in the order they came.
  * Unlike `mapWithConcurrency`, which bounds one list, this bounds many lists together: the op
  * batches in flight share one platform's sockets, so a batch winding down leaves its free slots to
- * the next batch's ops instead of idling them.
+ * the next batch's ops instead of idling them; a connection pool's requests share its connections.
  */
 export class ConcurrencyLimiter {
   #running = 0;
