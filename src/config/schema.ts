@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ATTRIBUTE_FILTER_OPS, type AttributeFilter } from '../model/attributeFilter.js';
 
 /**
  * The configuration file's shape (SPEC §5). Secret fields hold references (`env:NAME`,
@@ -20,12 +21,11 @@ const cronExpression = z
 
 export const attributeFilterSchema = z.strictObject({
   attribute: z.string().min(1),
-  op: z.enum(['eq', 'ne', 'in', 'notIn', 'startsWith', 'endsWith', 'contains', 'present', 'absent']),
+  op: z.enum(ATTRIBUTE_FILTER_OPS),
   value: z
     .union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))])
     .optional(),
-});
-export type AttributeFilter = z.infer<typeof attributeFilterSchema>;
+}) satisfies z.ZodType<AttributeFilter>;
 
 const allScope = z.strictObject({ mode: z.literal('all') });
 const groupsScope = z.strictObject({

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { startApiRole } from '../api/role.js';
 import { loadConfigFile } from '../config/load.js';
 import type { OpKind } from '../model/plan.js';
 import type { RunRecord } from '../model/run.js';
@@ -38,7 +39,13 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     apiListen: `${host}:${apiPort}`,
   });
   const config = loadConfigFile(environment.configFile);
-  const service = await startService({ config, redisUrl, role: 'all', logger: options.logger });
+  const service = await startService({
+    config,
+    redisUrl,
+    role: 'all',
+    logger: options.logger,
+    startApi: startApiRole,
+  });
   const control = await startDemoControl(environment, host);
   const redis = connectRedis(redisUrl);
   const stores = createStores(redis);

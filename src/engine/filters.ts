@@ -1,4 +1,4 @@
-import type { AttributeFilter } from '../config/schema.js';
+import type { AttributeFilter } from '../model/attributeFilter.js';
 import type { AttributeValue } from '../model/directory.js';
 import { attributeText } from './attributes.js';
 

@@ -1,4 +1,4 @@
-import type { AttributeFilter } from '../config/schema.js';
+import type { AttributeFilter } from '../model/attributeFilter.js';
 import type { ScimPath } from '../model/scim.js';
 
 export type MatchMethod = 'externalId' | 'userName' | 'email';

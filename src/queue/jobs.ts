@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { OP_KINDS, type Op } from '../model/plan.js';
 import type { RunRequest } from '../model/run.js';
-import { opId } from './names.js';
+import { opId } from '../runs/opIds.js';
+import type { OpBatch } from '../runs/runQueues.js';
 
 /**
  * Job payloads as stored in Redis: names and desired states, never credentials. Workers parse
@@ -50,10 +51,4 @@ export const opBatchJobSchema = z
   .transform((data) => ({ ...data, opIds: data.opIds ?? data.ops.map(opId) }));
 
 export type RunJobData = z.infer<typeof runJobSchema>;
-export interface OpBatchJobData {
-  readonly tenant: string;
-  readonly runId: string;
-  readonly attempt: number;
-  readonly ops: readonly Op[];
-  readonly opIds: readonly string[];
-}
+export type OpBatchJobData = OpBatch;

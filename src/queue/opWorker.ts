@@ -8,12 +8,13 @@ import type { Batch } from '../runs/batch.js';
 import { RunCallCounter } from '../runs/callCounter.js';
 import { describeError } from '../runs/errors.js';
 import { keys } from '../runs/keys.js';
+import { batchJobId } from '../runs/opIds.js';
 import { OwnershipChanges } from '../runs/ownershipChanges.js';
 import type { Stores, TenantRuntime } from '../runs/runtime.js';
 import { ConcurrencyLimiter } from '../util/concurrencyLimiter.js';
 import { type ApplyResult, applyOp, memberExternalIdsOf, TerminalOpError } from './applyOp.js';
 import { type OpBatchJobData, opBatchJobSchema } from './jobs.js';
-import { batchJobId, opsQueueName, QUEUE_PREFIX } from './names.js';
+import { opsQueueName, QUEUE_PREFIX } from './names.js';
 import { OpPacer } from './opPacer.js';
 import { OP_ATTEMPTS, OP_JOB_OPTIONS, OP_RETRY_BASE_MS } from './queues.js';
 

@@ -1,5 +1,8 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { RunRequest } from '../model/run.js';
+import { batchJobId } from '../runs/opIds.js';
+import type { OpBatch, RunQueues } from '../runs/runQueues.js';
 import type { OpBatchJobData, RunJobData } from './jobs.js';
 import { opsQueueName, QUEUE_PREFIX, RECONCILE_QUEUE } from './names.js';
 
@@ -19,19 +22,11 @@ export const OP_JOB_OPTIONS = {
 export const OP_ATTEMPTS = 6;
 export const OP_RETRY_BASE_MS = 1000;
 
-/** Ops per batch job at most: BullMQ's own cost per job would otherwise outweigh a platform call. */
-const MAX_OPS_PER_JOB = 100;
-
-/**
- * A batch never holds more ops than the tenant may send in a second: the pacer's budget holds one
- * second of requests, and a batch takes its share of it at once (see OpPacer).
- */
-export function opsPerJob(maxRequestsPerSecond: number): number {
-  return Math.max(1, Math.min(MAX_OPS_PER_JOB, Math.floor(maxRequestsPerSecond)));
-}
+/** How a run job is retried when its worker dies or Redis blips (the pipeline records its own failures). */
+export const RUN_JOB_OPTIONS = { attempts: 3, backoff: { type: 'exponential', delay: 5000 } } as const;
 
 /** The producer side of every queue, over one shared connection. */
-export class QueueSet {
+export class QueueSet implements RunQueues {
   readonly reconcile: Queue<RunJobData>;
   readonly #ops = new Map<string, Queue<OpBatchJobData>>();
 
@@ -60,6 +55,24 @@ export class QueueSet {
       this.#ops.set(tenant, queue);
     }
     return queue;
+  }
+
+  async enqueueRun(request: RunRequest, jobId = request.runId): Promise<void> {
+    await this.reconcile.add('run', request, { ...RUN_JOB_OPTIONS, jobId });
+  }
+
+  async enqueueOpBatches(tenant: string, batches: readonly OpBatch[], priority: number): Promise<void> {
+    await this.ops(tenant).addBulk(
+      batches.map((batch) => ({
+        name: batch.ops[0]!.kind,
+        data: batch,
+        opts: {
+          ...OP_JOB_OPTIONS,
+          jobId: batchJobId(batch.opIds, batch.attempt),
+          ...(priority > 0 ? { priority } : {}),
+        },
+      })),
+    );
   }
 
   async close(): Promise<void> {

@@ -18,12 +18,12 @@ import { opTotals, type RunRecord, type RunRequest } from '../model/run.js';
 import type { PlatformState } from '../model/scim.js';
 import { CursorExpiredError, type Source } from '../model/source.js';
 import type { Logger } from '../observability/logger.js';
-import { batchJobId, opId } from '../queue/names.js';
-import { OP_JOB_OPTIONS, opsPerJob, type QueueSet } from '../queue/queues.js';
 import { RunCallCounter } from './callCounter.js';
 import { describeError } from './errors.js';
 import { keys } from './keys.js';
+import { opId } from './opIds.js';
 import { PhaseTimer } from './phaseTimer.js';
+import { type OpBatch, opsPerJob, type RunQueues } from './runQueues.js';
 import type { Stores, TenantRuntime } from './runtime.js';
 import type { SourceCheckpoint } from './tenantState.js';
 
@@ -43,7 +43,7 @@ export const ON_DEMAND_PRIORITY = 0;
 
 export interface PipelineDependencies {
   readonly stores: Stores;
-  readonly queues: QueueSet;
+  readonly queues: RunQueues;
   readonly runtime: TenantRuntime;
   readonly logger: Logger;
   readonly now?: () => Date;
@@ -304,7 +304,6 @@ async function enqueue(
   priority = RUN_PRIORITY,
 ): Promise<EnqueuedOps> {
   const tenant = deps.runtime.config.id;
-  const queue = deps.queues.ops(tenant);
   const perJob = opsPerJob(deps.runtime.config.target.maxRequestsPerSecond);
   const added: string[] = [];
   const pendingElsewhere: string[] = [];
@@ -327,21 +326,18 @@ async function enqueue(
       tenant,
       fresh.map((entry) => entry.id),
     );
-    const jobs = [];
+    const batches: OpBatch[] = [];
     for (let at = 0; at < fresh.length; at += perJob) {
       const batch = fresh.slice(at, at + perJob);
-      const opIds = batch.map((entry) => entry.id);
-      jobs.push({
-        name: batch[0]!.op.kind,
-        data: { tenant, runId, attempt: 0, ops: batch.map((entry) => entry.op), opIds },
-        opts: {
-          ...OP_JOB_OPTIONS,
-          jobId: batchJobId(opIds, 0),
-          ...(priority > 0 ? { priority } : {}),
-        },
+      batches.push({
+        tenant,
+        runId,
+        attempt: 0,
+        ops: batch.map((entry) => entry.op),
+        opIds: batch.map((entry) => entry.id),
       });
     }
-    await queue.addBulk(jobs);
+    await deps.queues.enqueueOpBatches(tenant, batches, priority);
     for (const { op, id } of fresh) {
       planned[op.kind] = (planned[op.kind] ?? 0) + 1;
       added.push(id);

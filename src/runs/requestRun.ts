@@ -6,8 +6,7 @@ import {
   type RunRequest,
   type RunTrigger,
 } from '../model/run.js';
-import type { QueueSet } from '../queue/queues.js';
-import { enqueueRun } from './enqueueRun.js';
+import type { RunQueues } from './runQueues.js';
 import type { Stores } from './runtime.js';
 
 export interface RunOrder {
@@ -23,9 +22,9 @@ export function newRunId(now: Date = new Date()): string {
 }
 
 /** Records a queued run and hands it to whichever reconcile worker is free. */
-export async function requestRun(stores: Stores, queues: QueueSet, order: RunOrder): Promise<RunRecord> {
+export async function requestRun(stores: Stores, queues: RunQueues, order: RunOrder): Promise<RunRecord> {
   const record = await recordRun(stores, order);
-  await enqueueRun(queues, requestOf(record));
+  await queues.enqueueRun(requestOf(record));
   return record;
 }
 

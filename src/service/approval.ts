@@ -1,9 +1,8 @@
 import type { RunRecord } from '../model/run.js';
-import { enqueueRun } from '../runs/enqueueRun.js';
+import type { QueueSet } from '../queue/queues.js';
 import { keys } from '../runs/keys.js';
 import { requestOf } from '../runs/requestRun.js';
 import type { Stores } from '../runs/runtime.js';
-import type { InFlightDependencies } from './inFlight.js';
 import { serviceKeys } from './keys.js';
 
 export type ApprovalOutcome =
@@ -57,14 +56,19 @@ export async function approveHeldRun(
   return { approved: true, run: queued };
 }
 
+export interface ApprovalDependencies {
+  readonly stores: Stores;
+  readonly queues: QueueSet;
+}
+
 /** Approval through the queue: a reconcile worker applies the held plan. */
 export function approveThroughQueue(
-  deps: InFlightDependencies,
+  deps: ApprovalDependencies,
   tenant: string,
   runId: string,
 ): Promise<ApprovalOutcome> {
   return approveHeldRun(deps.stores, tenant, runId, (run) =>
-    enqueueRun(deps.queues, { ...requestOf(run), trigger: 'approve' }, approvalJobId(run.id)),
+    deps.queues.enqueueRun({ ...requestOf(run), trigger: 'approve' }, approvalJobId(run.id)),
   );
 }
 

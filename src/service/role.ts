@@ -1,3 +1,10 @@
+import type { Queue } from 'bullmq';
+import type { Config } from '../config/load.js';
+import type { Logger } from '../observability/logger.js';
+import type { QueueSet } from '../queue/queues.js';
+import type { Stores } from '../runs/runtime.js';
+import type { ScheduleTick } from './schedules.js';
+
 /** One running role of the service (worker, scheduler, api): stopping lets work in hand finish. */
 export interface Role {
   readonly name: RoleName;
@@ -15,3 +22,14 @@ export function rolesOf(choice: RoleChoice): readonly RoleName[] {
 export function isRoleChoice(value: string): value is RoleChoice {
   return value === 'all' || (ROLE_NAMES as readonly string[]).includes(value);
 }
+
+/** What the service hands the API role; the API is built above the service (src/api), so it is passed in. */
+export interface ApiRoleOptions {
+  readonly config: Config;
+  readonly stores: Stores;
+  readonly queues: QueueSet;
+  readonly scheduleQueue: Queue<ScheduleTick>;
+  readonly logger: Logger;
+}
+
+export type StartApiRole = (options: ApiRoleOptions) => Promise<Role>;

@@ -1,5 +1,4 @@
 import type { RunRecord } from '../model/run.js';
-import { enqueueRun } from '../runs/enqueueRun.js';
 import { type RunOrder, recordRun, requestOf, requestRun } from '../runs/requestRun.js';
 import { findRunInFlight, type InFlightDependencies } from './inFlight.js';
 import { serviceKeys } from './keys.js';
@@ -70,6 +69,6 @@ async function pendingFollowUp(deps: InFlightDependencies, tenant: string): Prom
 }
 
 async function release(deps: InFlightDependencies, run: RunRecord): Promise<void> {
-  await enqueueRun(deps.queues, requestOf(run));
+  await deps.queues.enqueueRun(requestOf(run));
   await deps.stores.redis.del(serviceKeys.followUp(run.tenant));
 }

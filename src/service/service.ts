@@ -2,9 +2,8 @@ import type { Config } from '../config/load.js';
 import type { Logger } from '../observability/logger.js';
 import { QueueSet } from '../queue/queues.js';
 import { createStores } from '../runs/runtime.js';
-import { startApiRole } from './apiRole.js';
 import { connectRedis } from './redis.js';
-import { type Role, type RoleChoice, type RoleName, rolesOf } from './role.js';
+import { type Role, type RoleChoice, type RoleName, rolesOf, type StartApiRole } from './role.js';
 import { startSchedulerRole } from './schedulerRole.js';
 import { createScheduleQueue } from './schedules.js';
 import { startWorkerRole } from './workerRole.js';
@@ -14,6 +13,8 @@ export interface ServiceOptions {
   readonly redisUrl: string;
   readonly role: RoleChoice;
   readonly logger: Logger;
+  /** Starts the admin API (src/api's `startApiRole`) when the API role is chosen. */
+  readonly startApi: StartApiRole;
 }
 
 export interface RunningService {
@@ -48,7 +49,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       const common = { config, stores, queues, logger };
       if (name === 'worker') started.push(await startWorkerRole({ ...common, connection: blocking }));
       if (name === 'scheduler') started.push(await startSchedulerRole({ ...common, connection: blocking }));
-      if (name === 'api') started.push(await startApiRole({ ...common, scheduleQueue }));
+      if (name === 'api') started.push(await options.startApi({ ...common, scheduleQueue }));
     }
   } catch (error) {
     await stop();

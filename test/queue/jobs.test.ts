@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../../src/model/plan.js';
 import { opBatchJobSchema } from '../../src/queue/jobs.js';
-import { opId } from '../../src/queue/names.js';
+import { opId } from '../../src/runs/opIds.js';
 
 const ops: Op[] = [
   { kind: 'createUser', externalId: 'u1', active: true, attributes: { userName: 'ada@example.com' } },

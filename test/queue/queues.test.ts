@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { opsPerJob } from '../../src/queue/queues.js';
+import { opsPerJob } from '../../src/runs/runQueues.js';
 
 describe('ops per batch job', () => {
   it('are never more than a second of requests, so the pacer can always pay for a batch, nor more than 100', () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { Op, OpKind, Plan } from '../../src/model/plan.js';
 import type { RunRecord } from '../../src/model/run.js';
 import { applyOp } from '../../src/queue/applyOp.js';
-import { opId } from '../../src/queue/names.js';
+import { opId } from '../../src/runs/opIds.js';
 import { PhaseTimer } from '../../src/runs/phaseTimer.js';
 import { applyPlan, executeRun } from '../../src/runs/pipeline.js';
 import { recordRun, requestOf } from '../../src/runs/requestRun.js';

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { startApiRole } from '../../api/role.js';
 import { createLogger } from '../../observability/logger.js';
 import { isRoleChoice } from '../../service/role.js';
 import { startService, stopOnSignal } from '../../service/service.js';
@@ -18,7 +19,13 @@ export function registerStart(program: Command): void {
           throw new UsageError(`--role must be all, worker, scheduler or api, not "${role}"`);
         const config = loadConfig(options);
         const logger = createLogger({ destination: options.json ? 2 : 1 });
-        const service = await startService({ config, redisUrl: redisUrl(config), role, logger });
+        const service = await startService({
+          config,
+          redisUrl: redisUrl(config),
+          role,
+          logger,
+          startApi: startApiRole,
+        });
         logger.info({ roles: service.roles }, 'dirsync started');
         const code = await stopOnSignal(service, logger);
         logger.info('dirsync stopped');

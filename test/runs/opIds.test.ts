@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../../src/model/plan.js';
-import { opId } from '../../src/queue/names.js';
+import { opId } from '../../src/runs/opIds.js';
 
 /** The same object with its keys, at every depth, in reverse order. */
 function reversedKeys(value: unknown): unknown {

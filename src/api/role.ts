@@ -1,19 +1,5 @@
-import type { Queue } from 'bullmq';
-import { buildApi } from '../api/app.js';
-import type { Config } from '../config/load.js';
-import type { Logger } from '../observability/logger.js';
-import type { QueueSet } from '../queue/queues.js';
-import type { Stores } from '../runs/runtime.js';
-import type { Role } from './role.js';
-import type { ScheduleTick } from './schedules.js';
-
-export interface ApiRoleOptions {
-  readonly config: Config;
-  readonly stores: Stores;
-  readonly queues: QueueSet;
-  readonly scheduleQueue: Queue<ScheduleTick>;
-  readonly logger: Logger;
-}
+import type { ApiRoleOptions, Role } from '../service/role.js';
+import { buildApi } from './app.js';
 
 /** Serves the admin API on `api.listen`; stopping finishes the requests in hand. */
 export async function startApiRole(options: ApiRoleOptions): Promise<Role & { readonly url: string }> {
