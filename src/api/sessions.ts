@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { serviceKeys } from '../service/keys.js';
+import { keys } from '../runs/keys.js';
 import { type Principal, sha256, type TokenBook } from './auth.js';
 
 export const SESSION_COOKIE = 'dirsync_session';
@@ -33,7 +33,7 @@ export class DashboardSessions {
   }
 
   #key(id: string): string {
-    return serviceKeys.session(sha256(id).toString('hex'));
+    return keys.session(sha256(id).toString('hex'));
   }
 }
 

@@ -3,7 +3,6 @@ import type { QueueSet } from '../queue/queues.js';
 import { keys } from '../runs/keys.js';
 import { requestOf } from '../runs/requestRun.js';
 import type { Stores } from '../runs/runtime.js';
-import { serviceKeys } from './keys.js';
 
 export type ApprovalOutcome =
   | { readonly approved: true; readonly run: RunRecord }
@@ -37,7 +36,7 @@ export async function approveHeldRun(
     return { approved: false, problem: 'expired', message: `the held plan of run ${expired.id} has expired` };
   }
   const first = await stores.redis.set(
-    serviceKeys.approval(tenant, runId),
+    keys.approval(tenant, runId),
     new Date().toISOString(),
     'EX',
     86_400,
@@ -50,7 +49,7 @@ export async function approveHeldRun(
     await apply(queued);
   } catch (error) {
     await stores.runs.update(tenant, runId, { status: 'held' });
-    await stores.redis.del(serviceKeys.approval(tenant, runId));
+    await stores.redis.del(keys.approval(tenant, runId));
     throw error;
   }
   return { approved: true, run: queued };

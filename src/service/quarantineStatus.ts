@@ -1,6 +1,6 @@
 import type { RunMode } from '../model/run.js';
+import { keys } from '../runs/keys.js';
 import type { Stores } from '../runs/runtime.js';
-import { serviceKeys } from './keys.js';
 import { type QuarantineState, quarantineOf } from './quarantine.js';
 
 /** Runs read to decide: more than the threshold plus every backoff step. */
@@ -16,7 +16,7 @@ export interface SkippedTriggers {
 export async function readQuarantine(stores: Stores, tenant: string): Promise<QuarantineState> {
   const [runs, resetAt] = await Promise.all([
     stores.runs.list(tenant, RUNS_CONSIDERED),
-    stores.redis.get(serviceKeys.quarantineResetAt(tenant)),
+    stores.redis.get(keys.quarantineResetAt(tenant)),
   ]);
   return quarantineOf(runs, resetAt ? { resetAt } : {});
 }
@@ -29,13 +29,13 @@ export async function recordSkippedTrigger(
 ): Promise<void> {
   await stores.redis
     .multi()
-    .hincrby(serviceKeys.skippedTriggers(tenant), 'count', 1)
-    .hset(serviceKeys.skippedTriggers(tenant), { lastAt: at.toISOString(), lastMode: mode })
+    .hincrby(keys.skippedTriggers(tenant), 'count', 1)
+    .hset(keys.skippedTriggers(tenant), { lastAt: at.toISOString(), lastMode: mode })
     .exec();
 }
 
 export async function readSkippedTriggers(stores: Stores, tenant: string): Promise<SkippedTriggers> {
-  const fields = await stores.redis.hgetall(serviceKeys.skippedTriggers(tenant));
+  const fields = await stores.redis.hgetall(keys.skippedTriggers(tenant));
   return {
     count: Number(fields.count ?? 0),
     ...(fields.lastAt ? { lastAt: fields.lastAt } : {}),
@@ -49,5 +49,5 @@ export async function readSkippedTriggers(stores: Stores, tenant: string): Promi
  */
 export async function resetTenant(stores: Stores, tenant: string, now: Date = new Date()): Promise<void> {
   await stores.state.reset(tenant);
-  await stores.redis.set(serviceKeys.quarantineResetAt(tenant), now.toISOString());
+  await stores.redis.set(keys.quarantineResetAt(tenant), now.toISOString());
 }

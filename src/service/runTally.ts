@@ -3,7 +3,6 @@ import { FINISHED_STATUSES, type RunRecord } from '../model/run.js';
 import { RUN_DURATION_BUCKETS_SECONDS, type TenantTotals } from '../observability/metrics.js';
 import { keys } from '../runs/keys.js';
 import type { Stores } from '../runs/runtime.js';
-import { serviceKeys } from './keys.js';
 
 /** Tallied run ids remembered per tenant: more than the run records kept, so none is counted twice. */
 const TALLIED_KEPT = 1000;
@@ -44,8 +43,8 @@ export async function tallyRun(redis: Redis, record: RunRecord): Promise<boolean
   const added = await redis.eval(
     TALLY_ONCE,
     2,
-    serviceKeys.tallied(record.tenant),
-    serviceKeys.tally(record.tenant),
+    keys.tallied(record.tenant),
+    keys.tally(record.tenant),
     String(finished),
     record.id,
     String(TALLIED_KEPT),
@@ -58,7 +57,7 @@ export async function tallyRun(redis: Redis, record: RunRecord): Promise<boolean
 export async function tallyFinishedRuns(stores: Stores, tenant: string): Promise<void> {
   const ids = await stores.redis.zrevrange(keys.runIndex(tenant), 0, -1);
   if (ids.length === 0) return;
-  const scores = await stores.redis.zmscore(serviceKeys.tallied(tenant), ...ids);
+  const scores = await stores.redis.zmscore(keys.tallied(tenant), ...ids);
   const untallied = ids.filter((_, index) => scores[index] === null);
   for (const id of untallied) {
     const record = await stores.runs.get(tenant, id);
@@ -70,7 +69,7 @@ export async function readTotals(
   redis: Redis,
   tenant: string,
 ): Promise<Omit<TenantTotals, 'quarantined' | 'skippedTriggers'>> {
-  const fields = await redis.hgetall(serviceKeys.tally(tenant));
+  const fields = await redis.hgetall(keys.tally(tenant));
   const totals = {
     tenant,
     runs: [] as { mode: string; outcome: string; count: number }[],

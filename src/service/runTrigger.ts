@@ -1,7 +1,7 @@
 import type { RunRecord } from '../model/run.js';
+import { keys } from '../runs/keys.js';
 import { type RunOrder, recordRun, requestOf, requestRun } from '../runs/requestRun.js';
 import { findRunInFlight, type InFlightDependencies } from './inFlight.js';
-import { serviceKeys } from './keys.js';
 import { withTenantMutex } from './tenantMutex.js';
 
 export interface TriggeredRun {
@@ -37,7 +37,7 @@ export async function triggerRun(deps: InFlightDependencies, order: RunOrder): P
     }
     if (!behind) return { run: await requestRun(stores, deps.queues, order), coalesced: false };
     const run = await recordRun(stores, order);
-    await stores.redis.set(serviceKeys.followUp(order.tenant), run.id);
+    await stores.redis.set(keys.followUp(order.tenant), run.id);
     return { run, coalesced: true, behind };
   });
 }
@@ -50,7 +50,7 @@ export async function settleFollowUp(
   deps: InFlightDependencies,
   tenant: string,
 ): Promise<RunRecord | undefined> {
-  if (!(await deps.stores.redis.exists(serviceKeys.followUp(tenant)))) return undefined;
+  if (!(await deps.stores.redis.exists(keys.followUp(tenant)))) return undefined;
   return withTenantMutex(deps.stores.redis, tenant, async () => {
     const waiting = await pendingFollowUp(deps, tenant);
     if (!waiting || (await findRunInFlight(deps, tenant, waiting.id))) return undefined;
@@ -60,15 +60,15 @@ export async function settleFollowUp(
 }
 
 async function pendingFollowUp(deps: InFlightDependencies, tenant: string): Promise<RunRecord | undefined> {
-  const runId = await deps.stores.redis.get(serviceKeys.followUp(tenant));
+  const runId = await deps.stores.redis.get(keys.followUp(tenant));
   if (!runId) return undefined;
   const record = await deps.stores.runs.get(tenant, runId);
   if (record?.status === 'queued') return record;
-  await deps.stores.redis.del(serviceKeys.followUp(tenant));
+  await deps.stores.redis.del(keys.followUp(tenant));
   return undefined;
 }
 
 async function release(deps: InFlightDependencies, run: RunRecord): Promise<void> {
   await deps.queues.enqueueRun(requestOf(run));
-  await deps.stores.redis.del(serviceKeys.followUp(run.tenant));
+  await deps.stores.redis.del(keys.followUp(run.tenant));
 }

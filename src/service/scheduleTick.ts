@@ -1,6 +1,6 @@
 import type { Logger } from '../observability/logger.js';
+import { keys } from '../runs/keys.js';
 import type { InFlightDependencies } from './inFlight.js';
-import { serviceKeys } from './keys.js';
 import { scheduleAllowed } from './quarantine.js';
 import { readQuarantine, recordSkippedTrigger } from './quarantineStatus.js';
 import { type TriggeredRun, triggerRun } from './runTrigger.js';
@@ -36,7 +36,7 @@ export async function handleScheduleTick(
     return { kind: 'unknownTenant' };
   }
   const first = await deps.stores.redis.set(
-    serviceKeys.tick(tick.tenant, tickId),
+    keys.tick(tick.tenant, tickId),
     '1',
     'EX',
     TICK_MEMORY_SECONDS,

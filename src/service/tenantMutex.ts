@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { serviceKeys } from './keys.js';
+import { keys } from '../runs/keys.js';
 
 const HOLD_MS = 10_000;
 const WAIT_MS = 15_000;
@@ -15,7 +15,7 @@ export async function withTenantMutex<T>(
   tenant: string,
   critical: () => Promise<T>,
 ): Promise<T> {
-  const key = serviceKeys.triggerMutex(tenant);
+  const key = keys.triggerMutex(tenant);
   const token = randomUUID();
   const deadline = Date.now() + WAIT_MS;
   while ((await redis.set(key, token, 'PX', HOLD_MS, 'NX')) !== 'OK') {

@@ -2,10 +2,10 @@ import type { Queue } from 'bullmq';
 import { CronExpressionParser } from 'cron-parser';
 import type { TenantConfig } from '../config/load.js';
 import type { RunMode, RunRecord } from '../model/run.js';
+import { keys } from '../runs/keys.js';
 import type { Stores } from '../runs/runtime.js';
 import type { InFlightDependencies } from './inFlight.js';
 import { findRunInFlight } from './inFlight.js';
-import { serviceKeys } from './keys.js';
 import type { QuarantineState } from './quarantine.js';
 import { readQuarantine, readSkippedTriggers, type SkippedTriggers } from './quarantineStatus.js';
 import { type ScheduledRun, type ScheduleTick, scheduledRuns } from './schedules.js';
@@ -38,7 +38,7 @@ export async function tenantStatus(
   const [lastRuns, inFlight, followUp, schedules, quarantine, skipped, committedAt] = await Promise.all([
     stores.runs.list(tenant.id, 1),
     findRunInFlight(deps, tenant.id),
-    stores.redis.get(serviceKeys.followUp(tenant.id)),
+    stores.redis.get(keys.followUp(tenant.id)),
     scheduledRuns(deps.scheduleQueue, tenant.id),
     readQuarantine(stores, tenant.id),
     readSkippedTriggers(stores, tenant.id),
