@@ -13,3 +13,11 @@ export function describeError(error: unknown): string {
   }
   return String(error);
 }
+
+/** The run's tenant lease is no longer its own: another run may be under way, so this one stops. */
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+  constructor(reason: string) {
+    super(`lease lost: ${reason}; the run stopped at its next step`);
+  }
+}

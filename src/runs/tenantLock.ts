@@ -1,40 +1,78 @@
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { LeaseLostError } from './errors.js';
 import { keys } from './keys.js';
+import { Lease } from './lease.js';
 
 const LEASE_MS = 60_000;
+
+export interface TenantLockOptions {
+  /** How long the lease outlives its last renewal; renewed three times in that span. */
+  readonly leaseMs?: number;
+}
 
 /**
  * At most one run per tenant at a time, across every worker process: a Redis lease renewed
  * while the run goes on. A crashed holder's lease runs out, so a tenant is never locked forever.
  */
 export class TenantLock {
-  constructor(private readonly redis: Redis) {}
+  readonly #leaseMs: number;
 
-  async acquire(tenant: string, holder: string): Promise<LeaseHandle | undefined> {
-    const token = `${holder}:${randomUUID()}`;
-    const taken = await this.redis.set(keys.lock(tenant), token, 'PX', LEASE_MS, 'NX');
-    if (taken !== 'OK') return undefined;
-    const timer = setInterval(() => {
-      void this.redis.eval(RENEW, 1, keys.lock(tenant), token, String(LEASE_MS)).catch(() => {});
-    }, LEASE_MS / 3);
-    timer.unref();
-    return {
-      release: async () => {
-        clearInterval(timer);
-        await this.redis.eval(RELEASE, 1, keys.lock(tenant), token);
-      },
-    };
+  constructor(
+    private readonly redis: Redis,
+    options: TenantLockOptions = {},
+  ) {
+    this.#leaseMs = options.leaseMs ?? LEASE_MS;
   }
 
-  async holder(tenant: string): Promise<string | undefined> {
-    return (await this.redis.get(keys.lock(tenant)))?.split(':')[0];
+  async acquire(tenant: string, holder: string): Promise<RunLease | undefined> {
+    const lease = await Lease.take(this.redis, keys.lock(tenant), holder, this.#leaseMs);
+    return lease ? keptAlive(lease) : undefined;
+  }
+
+  holder(tenant: string): Promise<string | undefined> {
+    return Lease.holderOf(this.redis, keys.lock(tenant));
   }
 }
 
-export interface LeaseHandle {
+/** A run's hold on its tenant. */
+export interface RunLease {
+  /** Aborted, with a LeaseLostError, once the lease is no longer the run's: the run must stop. */
+  readonly lost: AbortSignal;
   release(): Promise<void>;
 }
 
-const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`;
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
+/**
+ * Renews the lease three times per ttl. A renewal that finds the lease gone (it ran out, or
+ * another holder took it) loses it at once; one that fails (Redis unreachable) loses it when the
+ * next renewal would come too late to keep it.
+ */
+function keptAlive(lease: Lease): RunLease {
+  const lost = new AbortController();
+  const intervalMs = lease.ttlMs / 3;
+  let heldUntil = Date.now() + lease.ttlMs;
+  const lose = (reason: string) => {
+    clearInterval(timer);
+    if (!lost.signal.aborted) lost.abort(new LeaseLostError(reason));
+  };
+  const timer = setInterval(() => {
+    const renewedAt = Date.now();
+    lease.renew().then(
+      (held) => {
+        if (held) heldUntil = renewedAt + lease.ttlMs;
+        else lose('another holder has it, or it ran out');
+      },
+      (error: unknown) => {
+        if (Date.now() + intervalMs >= heldUntil)
+          lose(`it could not be renewed (${error instanceof Error ? error.message : String(error)})`);
+      },
+    );
+  }, intervalMs);
+  timer.unref();
+  return {
+    lost: lost.signal,
+    release: async () => {
+      clearInterval(timer);
+      await lease.release();
+    },
+  };
+}

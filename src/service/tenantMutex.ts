@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { keys } from '../runs/keys.js';
+import { Lease } from '../runs/lease.js';
 
 const HOLD_MS = 10_000;
 const WAIT_MS = 15_000;
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 
 /**
  * Runs `critical` while no other process decides about the tenant's runs: a short Redis lease,
@@ -15,16 +14,20 @@ export async function withTenantMutex<T>(
   tenant: string,
   critical: () => Promise<T>,
 ): Promise<T> {
-  const key = keys.triggerMutex(tenant);
-  const token = randomUUID();
-  const deadline = Date.now() + WAIT_MS;
-  while ((await redis.set(key, token, 'PX', HOLD_MS, 'NX')) !== 'OK') {
-    if (Date.now() > deadline) throw new Error(`tenant ${tenant} is busy: could not decide about its runs`);
-    await new Promise((wake) => setTimeout(wake, 20));
-  }
+  const lease = await waitForLease(redis, tenant);
   try {
     return await critical();
   } finally {
-    await redis.eval(RELEASE, 1, key, token);
+    await lease.release();
+  }
+}
+
+async function waitForLease(redis: Redis, tenant: string): Promise<Lease> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const lease = await Lease.take(redis, keys.triggerMutex(tenant), 'trigger', HOLD_MS);
+    if (lease) return lease;
+    if (Date.now() > deadline) throw new Error(`tenant ${tenant} is busy: could not decide about its runs`);
+    await new Promise((wake) => setTimeout(wake, 20));
   }
 }
