@@ -49,6 +49,8 @@ export interface PipelineDependencies {
   readonly now?: () => Date;
   /** How often the run looks at its ops' progress. */
   readonly pollMs?: number;
+  /** Aborted when the run's tenant lease is lost (see TenantLock): the run stops at its next step. */
+  readonly leaseLost?: AbortSignal;
 }
 
 interface HeldRun {
@@ -101,6 +103,7 @@ export async function executeRun(request: RunRequest, deps: PipelineDependencies
         // Awaited (and so reported) in planRun; only an import that failed first leaves it unawaited.
       });
       const imported = await importSource(source, request.mode, previous);
+      nextStep(deps);
       mode = imported.mode;
       fallbackReason = imported.fallbackReason;
       await stores.runs.update(tenant, request.runId, {
@@ -112,6 +115,7 @@ export async function executeRun(request: RunRequest, deps: PipelineDependencies
       if (fallbackReason) logger.info({ fallbackReason }, 'incremental run falls back to full');
 
       const plan = await planRun(deps, platform, imported, previous, platformRead);
+      nextStep(deps);
       const checkpoint: SourceCheckpoint = {
         snapshot: imported.snapshot,
         committedAt: started.toISOString(),
@@ -156,6 +160,14 @@ export async function executeRun(request: RunRequest, deps: PipelineDependencies
     await stores.runs.addFailure(tenant, request.runId, { objectType: 'run', reason });
     return finish(deps, request, started, counter, phases, { error: reason });
   }
+}
+
+/**
+ * Between steps a run makes sure it still holds its tenant's lease: once lost, another run may be
+ * under way, so this one stops (its record says why) and commits no checkpoint.
+ */
+function nextStep(deps: PipelineDependencies): void {
+  deps.leaseLost?.throwIfAborted();
 }
 
 interface ImportedSource {
@@ -313,6 +325,7 @@ async function enqueue(
   // The first chunk is two jobs' worth, so that workers start on it while the rest is enqueued:
   // the platform is not left waiting for the whole plan to reach Redis.
   for (let start = 0, size = 2 * perJob; start < ops.length; start += size, size = ENQUEUE_CHUNK) {
+    nextStep(deps);
     const chunk = ops.slice(start, start + size).map((op) => ({ op, id: opId(op) }));
     const pending = anyPending
       ? await deps.stores.pendingOps.pending(
@@ -384,6 +397,7 @@ export async function applyPlan(
     createdFirst.length > 0 ? without(plan.groupOps, new Set(createdFirst)) : plan.groupOps,
     priority,
   );
+  nextStep(deps);
   await options.onEnqueued?.();
   await awaitOps(deps, runId, groupJobs);
 }
@@ -418,6 +432,7 @@ async function awaitOps(deps: PipelineDependencies, runId: string, enqueued: Enq
   let added = [...enqueued.added];
   let finishedBefore = -1;
   for (;;) {
+    nextStep(deps);
     if (elsewhere.length > 0) elsewhere = [...(await deps.stores.pendingOps.pending(tenant, elsewhere))];
     if (elsewhere.length === 0) {
       const finished = await deps.stores.runs.finishedOps(tenant, runId);
