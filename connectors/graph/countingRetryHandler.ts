@@ -1,22 +1,20 @@
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { isTransientNetworkError } from '../../src/http/networkErrors.js';
+import { backoffMs, type RetryPolicy, throttleWaitMs } from '../../src/http/retryPolicy.js';
 import type { CallCounter } from '../../src/model/source.js';
-import { retryAfterMs } from '../shared/retryAfter.js';
 
 /**
  * Counts every request sent to Graph and waits out throttling, in place of the client's own
- * RetryHandler (which gives up after 3 tries and counts nothing). 429, 503 and 504 are retried up to
- * `maxRetries` times, honouring Retry-After (capped), else with exponential backoff; so are
- * requests that got no answer because the connection failed.
+ * RetryHandler (which gives up after 3 tries and counts nothing). 429, 503 and 504 are retried
+ * under the retry policy every client shares, honouring Retry-After (capped), else with
+ * exponential backoff; so are requests that got no answer because the connection failed.
  */
-export interface RetryPolicy {
-  readonly maxRetries: number;
-  /** A Retry-After longer than this is cut to it, so one answer cannot park a run for hours. */
-  readonly maxWaitMs: number;
-  readonly backoffBaseMs: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 10, maxWaitMs: 300_000, backoffBaseMs: 500 };
+export const GRAPH_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 11,
+  maxNetworkRetries: 10,
+  baseDelayMs: 500,
+  maxDelayMs: 300_000,
+};
 
 const RETRIED_STATUSES = new Set([429, 503, 504]);
 
@@ -25,31 +23,34 @@ export class CountingRetryHandler implements Middleware {
 
   constructor(
     private readonly counter: CallCounter,
-    private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+    private readonly policy: RetryPolicy = GRAPH_RETRY_POLICY,
   ) {}
 
   async execute(context: Context): Promise<void> {
     const next = this.#next;
     if (next === undefined) throw new Error('CountingRetryHandler needs a next middleware');
-    for (let attempt = 0; ; attempt++) {
+    let networkRetries = 0;
+    for (let attempt = 1; ; attempt++) {
       this.counter.call('source');
       try {
         await next.execute(context);
       } catch (error) {
         // A kept-alive connection the server had closed, or a network blip: no answer came.
-        if (!isTransientNetworkError(error) || attempt >= this.policy.maxRetries) throw error;
-        await new Promise((wake) => setTimeout(wake, throttleWaitMs(null, attempt, this.policy)));
+        if (!isTransientNetworkError(error) || networkRetries >= this.policy.maxNetworkRetries) throw error;
+        networkRetries++;
+        await new Promise((wake) => setTimeout(wake, backoffMs(networkRetries, this.policy, Math.random())));
         continue;
       }
       const response = context.response;
       if (
         response === undefined ||
         !RETRIED_STATUSES.has(response.status) ||
-        attempt >= this.policy.maxRetries
+        attempt >= this.policy.maxAttempts
       ) {
         return;
       }
-      const waitMs = throttleWaitMs(response.headers.get('retry-after'), attempt, this.policy);
+      const retryAfter = response.headers.get('retry-after');
+      const waitMs = throttleWaitMs(retryAfter, attempt, this.policy, Date.now(), Math.random());
       this.counter.throttled('source', waitMs);
       await response.body?.cancel();
       await new Promise((wake) => setTimeout(wake, waitMs));
@@ -59,11 +60,4 @@ export class CountingRetryHandler implements Middleware {
   setNext(next: Middleware): void {
     this.#next = next;
   }
-}
-
-/** Retry-After when the server gave one, else exponential backoff with jitter; never above the cap. */
-export function throttleWaitMs(retryAfter: string | null, attempt: number, policy: RetryPolicy): number {
-  const asked = retryAfterMs(retryAfter);
-  const wait = asked ?? policy.backoffBaseMs * 2 ** attempt * (1 + Math.random() / 2);
-  return Math.min(Math.round(wait), policy.maxWaitMs);
 }

@@ -5,8 +5,8 @@ import {
   type TokenCredential,
 } from '@azure/identity';
 import type { GraphSourceConfig } from '../../src/config/load.js';
+import { retryAfterMs } from '../../src/http/retryAfter.js';
 import type { CallCounter } from '../../src/model/source.js';
-import { retryAfterMs } from '../shared/retryAfter.js';
 
 /**
  * The app-only credential (client secret or certificate) against `config.authorityHost`. Instance

@@ -5,9 +5,10 @@ import {
   type Middleware,
   TelemetryHandler,
 } from '@microsoft/microsoft-graph-client';
+import type { RetryPolicy } from '../../src/http/retryPolicy.js';
 import type { CallCounter } from '../../src/model/source.js';
 import { AccessTokenCache } from './accessTokenCache.js';
-import { CountingRetryHandler, type RetryPolicy } from './countingRetryHandler.js';
+import { CountingRetryHandler } from './countingRetryHandler.js';
 import { type GraphRequestError, toGraphRequestError } from './graphRequestError.js';
 import { HttpsTransport } from './httpsTransport.js';
 

@@ -1,8 +1,13 @@
 import { RequestExecutor } from '@okta/okta-sdk-nodejs';
+import {
+  DEFAULT_RETRY_POLICY,
+  isThrottled,
+  type RetryPolicy,
+  throttleWaitMs,
+} from '../../src/http/retryPolicy.js';
 import type { CallCounter } from '../../src/model/source.js';
 import type { Logger } from '../../src/observability/logger.js';
 import { RateLimitPacer, type RateWindow } from '../shared/rateLimitPacer.js';
-import { retryAfterMs } from '../shared/retryAfter.js';
 
 type RequestOptions = Parameters<RequestExecutor['fetch']>[0];
 
@@ -40,10 +45,11 @@ export interface PacedRequestExecutorOptions {
   readonly now?: () => number;
 }
 
-/** A refused call is retried for at least ten windows before the run is failed. */
-const MAX_THROTTLED_ATTEMPTS = 10;
-const DEFAULT_RATE_WINDOW_MS = 60_000;
-const DEFAULT_UNAVAILABLE_WAIT_MS = 5_000;
+/**
+ * The retry policy every client shares; a refused call is tried ten times, so one whose bucket
+ * keeps running dry waits out ten windows before the run is failed.
+ */
+const OKTA_RETRY_POLICY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, maxAttempts: 10 };
 /** Date and X-Rate-Limit-Reset have one-second resolution. */
 const CLOCK_RESOLUTION_MS = 1_000;
 
@@ -82,8 +88,8 @@ export class PacedRequestExecutor extends RequestExecutor {
       }
       const window = this.#rateWindow(response);
       this.#pacer.release(bucket, window);
-      const throttledFor = this.#throttledFor(response, window);
-      if (throttledFor === undefined || attempt >= MAX_THROTTLED_ATTEMPTS) {
+      const throttledFor = this.#throttledFor(response, window, attempt);
+      if (throttledFor === undefined || attempt >= OKTA_RETRY_POLICY.maxAttempts) {
         if (bucket === TOKEN_BUCKET && response.status >= 400) await throwTokenRefusal(response);
         return response;
       }
@@ -118,15 +124,16 @@ export class PacedRequestExecutor extends RequestExecutor {
     };
   }
 
-  #throttledFor(response: FetchResponse, window: { resetAt: number } | undefined): number | undefined {
-    if (response.status === 429) {
-      return window
-        ? window.resetAt - this.#now()
-        : (retryAfterMs(response.headers.get('retry-after')) ?? DEFAULT_RATE_WINDOW_MS);
-    }
-    if (response.status === 503)
-      return retryAfterMs(response.headers.get('retry-after')) ?? DEFAULT_UNAVAILABLE_WAIT_MS;
-    return undefined;
+  /** A 429 with rate-limit headers waits for its window's reset; any other throttling, as the policy says. */
+  #throttledFor(
+    response: FetchResponse,
+    window: { resetAt: number } | undefined,
+    attempt: number,
+  ): number | undefined {
+    if (!isThrottled(response.status)) return undefined;
+    if (response.status === 429 && window) return window.resetAt - this.#now();
+    const retryAfter = response.headers.get('retry-after');
+    return throttleWaitMs(retryAfter, attempt, OKTA_RETRY_POLICY, this.#now(), Math.random());
   }
 }
 

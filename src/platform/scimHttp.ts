@@ -4,17 +4,17 @@ import type { Secret } from '../config/secret.js';
 import { KeepAlivePool } from '../http/keepAlivePool.js';
 import { isTransientNetworkError } from '../http/networkErrors.js';
 import { httpsOrigin } from '../http/origin.js';
+import {
+  backoffMs,
+  DEFAULT_RETRY_POLICY,
+  isThrottled,
+  type RetryPolicy,
+  throttleWaitMs,
+} from '../http/retryPolicy.js';
 import { PlatformError } from '../model/platform.js';
 import type { CallCounter } from '../model/source.js';
 import { jsonOrText } from '../util/jsonOrText.js';
 import { isJsonObject } from './json.js';
-import {
-  backoffMs,
-  DEFAULT_RETRY_SETTINGS,
-  isThrottled,
-  type RetrySettings,
-  throttleWaitMs,
-} from './retryPolicy.js';
 import { SCIM_CONTENT_TYPE } from './scimSchemas.js';
 
 /** The one logging call the client makes; a pino Logger fits. */
@@ -31,7 +31,7 @@ export interface ScimHttpOptions {
   readonly concurrency: number;
   readonly counter?: CallCounter;
   readonly logger?: WarnLogger;
-  readonly retry?: Partial<RetrySettings>;
+  readonly retry?: Partial<RetryPolicy>;
   readonly timeoutMs?: number;
 }
 
@@ -61,12 +61,12 @@ export class ScimHttp {
   readonly #pool: KeepAlivePool;
   /** The base URL's path, parsed once: a URL per request was a measurable share of a sync. */
   readonly #basePath: string;
-  readonly #retry: RetrySettings;
+  readonly #retry: RetryPolicy;
 
   constructor(private readonly options: ScimHttpOptions) {
     const origin = httpsOrigin(options.baseUrl);
     this.#basePath = origin.basePath;
-    this.#retry = { ...DEFAULT_RETRY_SETTINGS, ...options.retry };
+    this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.#pool = new KeepAlivePool({
       hostname: origin.hostname,
       port: origin.port,
