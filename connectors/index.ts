@@ -26,7 +26,7 @@ export async function createSource(config: SourceConfig, deps: SourceDependencie
   }
 }
 
-/** SPEC §5's default attribute mapping for a source type: SCIM path → source attribute name. */
+/** The default attribute mapping for a source type (README, "Default mapping"): SCIM path → source attribute name. */
 export function defaultUserMapping(type: SourceConfig['type']): Readonly<Record<ScimPath, string>> {
   switch (type) {
     case 'file':

@@ -1,6 +1,6 @@
 import { ENTERPRISE_USER_URN, type ScimPath } from '../../src/model/scim.js';
 
-/** SPEC §5, file column: SCIM attribute path → the export's field name. */
+/** README "Default mapping", file column: SCIM attribute path → the export's field name. */
 export const fileUserMapping: Readonly<Record<ScimPath, string>> = {
   userName: 'userName',
   'name.givenName': 'givenName',

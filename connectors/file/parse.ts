@@ -8,7 +8,7 @@ import type {
 import { parseCsv } from './csv.js';
 
 /**
- * A directory export (SPEC §5). Anything that does not parse fails the whole read: a file read
+ * A directory export (README, "What each source needs"). Anything that does not parse fails the whole read: a file read
  * half-way must never look like a directory whose users left.
  */
 export class DirectoryFileError extends Error {

@@ -1,7 +1,7 @@
 import type { AttributeValue, DirectoryGroup, DirectoryUser } from '../../src/model/directory.js';
 import { ENTERPRISE_USER_URN, type ScimPath } from '../../src/model/scim.js';
 
-/** SPEC §5: SCIM attribute path → Microsoft Graph user property. */
+/** README "Default mapping", Graph column: SCIM attribute path → Microsoft Graph user property. */
 export const graphUserMapping: Readonly<Record<ScimPath, string>> = {
   userName: 'userPrincipalName',
   'name.givenName': 'givenName',

@@ -1,7 +1,7 @@
 import type { AttributeValue, DirectoryGroup, DirectoryUser } from '../../src/model/directory.js';
 import { ENTERPRISE_USER_URN, type ScimPath } from '../../src/model/scim.js';
 
-/** SPEC §5: SCIM attribute path → Okta attribute, as the connector names them in `attributes` (externalId is always the object id). */
+/** README "Default mapping", Okta column: SCIM attribute path → Okta attribute, as the connector names them in `attributes` (externalId is always the object id). */
 export const oktaUserMapping: Readonly<Record<ScimPath, string>> = {
   userName: 'profile.login',
   'name.givenName': 'profile.firstName',
@@ -82,7 +82,7 @@ export function toDirectoryGroupAttributes(group: OktaGroupRecord): Omit<Directo
   return { id: group.id, displayName, attributes };
 }
 
-/** Empty values are absent (SPEC §5); dates become ISO text; lists and objects are not attributes. */
+/** Empty values are absent; dates become ISO text; lists and objects are not attributes. */
 function attributeValue(value: unknown): AttributeValue | undefined {
   if (typeof value === 'string') return value === '' ? undefined : value;
   if (typeof value === 'number' || typeof value === 'boolean') return value;

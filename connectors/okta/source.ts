@@ -21,7 +21,7 @@ export interface OktaSourceDeps {
   readonly clock?: SourceClock;
 }
 
-/** The Okta directory of one tenant, read through the official SDK (SPEC §5–6). */
+/** The Okta directory of one tenant, read through the official SDK. */
 export function createOktaSource(config: OktaSourceConfig, deps: OktaSourceDeps): Source {
   const logger = deps.logger.child({ source: 'okta' });
   const executor = new PacedRequestExecutor({

@@ -15,7 +15,7 @@ import { DashboardSessions } from './sessions.js';
 export type { ApiDependencies } from './dependencies.js';
 
 /**
- * The admin API of SPEC §8, ready to `listen` or to `inject` in tests. Each route states the access
+ * The admin API (README, "Admin API"), ready to `listen` or to `inject` in tests. Each route states the access
  * it needs in its config; one hook enforces it before anything else runs.
  */
 export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> {

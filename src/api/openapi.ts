@@ -16,7 +16,7 @@ interface Operation {
 
 const tenantRuns = '/v1/tenants/{tenant}/runs';
 
-/** Every route of SPEC §8 that this service serves, described once: the OpenAPI document is built from it. */
+/** Every route of the admin API (README, "Admin API"), described once: the OpenAPI document is built from it. */
 const OPERATIONS: readonly Operation[] = [
   { method: 'get', path: '/healthz', summary: 'Liveness', success: { status: 200, description: 'alive' } },
   {
@@ -136,7 +136,7 @@ export function openApiDocument(): JsonObject {
     info: {
       title: 'dirsync admin API',
       version: '1',
-      description: 'SPEC §8. JSON; errors are { error, message, field? }.',
+      description: 'JSON; errors are { error, message, field? }.',
     },
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     paths,

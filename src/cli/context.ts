@@ -10,7 +10,7 @@ import { executeHere } from '../service/executeHere.js';
 import { connectRedis } from '../service/redis.js';
 import { UsageError } from './errors.js';
 
-/** Options every command takes (SPEC §4). */
+/** Options every command takes (README, "CLI"). */
 export interface GlobalOptions {
   readonly config?: string;
   readonly json?: boolean;

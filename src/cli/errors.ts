@@ -1,4 +1,4 @@
-/** Bad usage: exits 2 like a bad configuration (SPEC §4). */
+/** Bad usage: exits 2 like a bad configuration. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }

@@ -27,7 +27,7 @@ const program = new Command('dirsync')
   .option('--config <file>', 'configuration file (default $DIRSYNC_CONFIG, else config/dirsync.yaml)')
   .option('--json', 'machine output on stdout; logs stay on stderr')
   .exitOverride((error) => {
-    // Bad usage exits 2 (SPEC §4); --help and --version exit 0.
+    // Bad usage exits 2 (README, "CLI"); --help and --version exit 0.
     process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
   });
 

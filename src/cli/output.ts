@@ -10,7 +10,7 @@ export function printText(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
-/** SPEC §4: 1 when the work ran but something failed — a held run applied nothing, so it counts too. */
+/** Exit code 1 when the work ran but something failed — a held run applied nothing, so it counts too. */
 export function exitCodeFor(record: RunRecord): number {
   return record.status === 'succeeded' ? EXIT.ok : EXIT.failed;
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ATTRIBUTE_FILTER_OPS, type AttributeFilter } from '../model/attributeFilter.js';
 
 /**
- * The configuration file's shape (SPEC §5). Secret fields hold references (`env:NAME`,
+ * The configuration file's shape (README, "Configuration"). Secret fields hold references (`env:NAME`,
  * `file:PATH`) here; `load.ts` resolves them into `Secret`s after validation.
  */
 const secretReference = z

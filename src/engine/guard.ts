@@ -29,7 +29,7 @@ export function countDeprovisions(plan: Plan): number {
 }
 
 /**
- * GUARD (SPEC §6.6): holds a plan that would take away too many accounts, or that comes from a
+ * GUARD (README, "Safety"): holds a plan that would take away too many accounts, or that comes from a
  * source that suddenly returned nothing or far less than before — the classic mass-deletion bug.
  */
 export function guardPlan(plan: Plan, limits: GuardLimits, counts: SourceCounts): GuardVerdict {

@@ -103,7 +103,7 @@ function inScopeIds(ranks: Int32Array, inScope: Uint8Array, users: IdRanking): s
   return listOfRanks(ranks.subarray(0, count), users.ids);
 }
 
-/** SCOPE (SPEC §6.2): which users are provisioned, and which groups are pushed with which members. */
+/** SCOPE (README, "How a run works"): which users are provisioned, and which groups are pushed with which members. */
 export function computeScope(snapshot: DirectorySnapshot, settings: EngineSettings): ScopeResult {
   const { decisions, ...groups } = decideScope(snapshot, settings);
   const users = new Map<string, ScopeDecision>();

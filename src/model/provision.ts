@@ -1,4 +1,4 @@
-/** The answer to on-demand provisioning (SPEC §7): one trace per subject, Entra-style. */
+/** The answer to on-demand provisioning (README, "On demand"): one trace per subject, Entra-style. */
 export type StepStatus = 'success' | 'failure' | 'skipped';
 
 export interface ProvisionStep {

@@ -25,7 +25,7 @@ export interface ProvisionDependencies extends PipelineDependencies {
 }
 
 /**
- * Provision on demand (SPEC §7): the run pipeline narrowed to named subjects — a lookup instead of
+ * Provision on demand (README, "On demand"): the run pipeline narrowed to named subjects — a lookup instead of
  * a read, a plan focused on them, ops ahead of scheduled work — answered with a trace per subject.
  * It takes no tenant lock and commits no cursor: it reads no change feed, and its ops converge
  * objects the same way a concurrent run's would. No safety guard: an operator named each subject.

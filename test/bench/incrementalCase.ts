@@ -5,7 +5,7 @@ import { startGraphTenant, timedRun } from './graphTenant.js';
 
 const DIRECTORY = { users: 20_000, groups: 1_000, nestedDepth: 2, seed: 11 } as const;
 const CHANGES = 10;
-/** SPEC §9: an incremental run costs O(changes): a handful of change-feed reads, one write per change. */
+/** An incremental run costs O(changes): a handful of change-feed reads, one write per change. */
 const MAX_SOURCE_CALLS = 10;
 
 /** Child process: sync a 20,000-user tenant, change 10 objects in Entra, measure the incremental run. */

@@ -6,7 +6,7 @@ import { ensureDevCertificates } from '../../src/tls/devCertificates.js';
 import { BENCH_TLS_DIR, emitFigure, type Figure, progress } from './figure.js';
 
 /**
- * `npm run bench [-- NAME...]`: runs the benchmarks of SPEC §9 and prints one JSON figure per line.
+ * `npm run bench [-- NAME...]`: runs the benchmarks (README, "Development") and prints one JSON figure per line.
  * Each case runs in a child process, so peak RSS is its own and the SDKs trust the dev CA
  * (NODE_EXTRA_CA_CERTS is read only when a process starts).
  */

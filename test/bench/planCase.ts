@@ -4,7 +4,7 @@ import { emitFigure, megabytes, progress, runCase } from './figure.js';
 import { startRssSampler } from './rssSampler.js';
 import { syntheticWorld } from './syntheticWorld.js';
 
-/** SPEC §9: planning 100k users stays in seconds and hundreds of MB. */
+/** Planning 100k users stays in seconds and hundreds of MB. */
 const PLAN_TARGET = { ms: 3_000, rssMb: 600 } as const;
 /** Only the 100k case is held to the target; smaller ones are measured for the linearity ratio. */
 const TARGETED_USERS = 100_000;

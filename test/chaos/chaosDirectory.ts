@@ -2,7 +2,7 @@ import type { GroupView, UserView } from '../support/scimState.js';
 
 /**
  * The directory of the chaos suite on two days, as a file-source export, and what the platform
- * must hold after both have been synced — derived from the directory and SPEC §6 alone, never
+ * must hold after both have been synced — derived from the directory and the README's "How a run works" alone, never
  * from the engine. Changes are picked by index arithmetic, so every run sees the same world.
  */
 export interface ChaosUser {

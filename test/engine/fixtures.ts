@@ -6,7 +6,7 @@ import { ENTERPRISE_USER_URN, type PlatformGroup, type PlatformUser } from '../.
 export const EMAIL = 'emails[type eq "work"].value';
 export const DEPARTMENT = `${ENTERPRISE_USER_URN}:department`;
 
-/** The file connector's default mapping (SPEC §5), as the shell would merge it. */
+/** The file connector's default mapping (README, "Default mapping"), as the shell would merge it. */
 export const FILE_MAPPING: Readonly<Record<string, string>> = {
   externalId: 'id',
   userName: 'userName',

@@ -63,7 +63,7 @@ async function cli(...args: string[]): Promise<number | null> {
   return result.code;
 }
 
-/** Every route answers well within this, provisioning of one user included (SPEC §7: about a second). */
+/** Every route answers well within this, provisioning of one user included (README, "On demand": well under a second). */
 const ANSWER_TIMEOUT_MS = 30_000;
 
 async function call(method: string, path: string, token: string | undefined, body?: unknown) {

@@ -55,7 +55,7 @@ describe('Okta full read of a generated org', () => {
     expect(app.userIds.length).toBeGreaterThan(50);
   });
 
-  it('maps profiles per SPEC §5, computing displayName from first and last name when absent', async () => {
+  it('maps profiles per the default mapping, computing displayName from first and last name when absent', async () => {
     const { source } = oktaSource(emulator);
     const { snapshot } = await source.readFull();
     const seeded = directory.users.find((user) => user.profile.displayName === undefined)!;

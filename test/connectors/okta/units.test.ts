@@ -6,7 +6,7 @@ import { isActiveStatus, oktaUserMapping, toDirectoryUser } from '../../../conne
 import { RateLimitPacer } from '../../../connectors/shared/rateLimitPacer.js';
 
 describe('Okta mapping', () => {
-  it('maps statuses to active per SPEC §6 and the pending-users rule', () => {
+  it('maps statuses to active per the status mapping and the pending-users rule', () => {
     for (const status of ['ACTIVE', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'RECOVERY']) {
       expect(isActiveStatus(status, 'inactive')).toBe(true);
     }

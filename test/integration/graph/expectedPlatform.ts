@@ -3,7 +3,7 @@ import type { GroupView, UserView } from '../../support/scimState.js';
 
 /**
  * A small reference model of what the platform must hold for a Graph tenant in `assigned` scope,
- * written from SPEC §5–6 without the engine: it is what the tests hold the pipeline to.
+ * written from the README ("Default mapping", "How a run works") without the engine: it is what the tests hold the pipeline to.
  */
 export type GraphUser = { readonly id: string; readonly userPrincipalName: string } & Readonly<
   Record<string, unknown>
@@ -28,7 +28,7 @@ export const EMPTY_PLATFORM: PlatformState = { users: [], groups: [] };
 
 /**
  * The platform after a converged run over `source`, given the platform before it: in-scope users
- * mapped per SPEC §5 (inactive ones only if they already had an account), users that left scope or
+ * mapped per the README's "Default mapping" (inactive ones only if they already had an account), users that left scope or
  * the directory kept but inactive, and the assigned groups with their transitive in-scope members.
  */
 export function expectedPlatform(
@@ -86,7 +86,7 @@ export function expectedPlatform(
   };
 }
 
-/** SPEC §5's default Graph mapping; empty and absent values are left out. */
+/** The default Graph mapping (README, "Default mapping"); empty and absent values are left out. */
 function userView(user: GraphUser): UserView {
   const view: Record<string, unknown> = {
     userName: user.userPrincipalName,

@@ -3,14 +3,14 @@ import type { platformView, UserView } from '../../support/scimState.js';
 
 /**
  * The reference the pipeline is checked against: what the platform must hold for an Okta
- * directory in `app` scope, written straight from SPEC §5 and §6 without any of dirsync's code.
+ * directory in `app` scope, written straight from the README ("Default mapping", "How a run works") without any of dirsync's code.
  * Okta groups do not nest, so a group's members are its direct members.
  */
 export type PlatformView = ReturnType<typeof platformView>;
 
 const EMPTY_PLATFORM: PlatformView = { users: [], groups: [] };
 
-/** SPEC §6.2: these may sign in; SUSPENDED, DEPROVISIONED and (by the default rule) STAGED, PROVISIONED may not. */
+/** These may sign in (README, "What each source needs"); SUSPENDED, DEPROVISIONED and (by the default rule) STAGED, PROVISIONED may not. */
 const ACTIVE_STATUSES: ReadonlySet<string> = new Set([
   'ACTIVE',
   'PASSWORD_EXPIRED',
@@ -18,7 +18,7 @@ const ACTIVE_STATUSES: ReadonlySet<string> = new Set([
   'RECOVERY',
 ]);
 
-/** Users assigned to the app directly or through an assigned group (SPEC §6.2, `app`). */
+/** Users assigned to the app directly or through an assigned group (`app` scope). */
 export function usersInAppScope(directory: OktaDirectory, appId: string): Set<string> {
   const app = directory.apps.find((candidate) => candidate.id === appId);
   if (!app) throw new Error(`the directory has no app ${appId}`);
@@ -68,7 +68,7 @@ export function expectedPlatform(
   };
 }
 
-/** SPEC §5, Okta column; an empty or absent attribute is left out. */
+/** README "Default mapping", Okta column; an empty or absent attribute is left out. */
 function mappedUser(user: SeedUser, active: boolean): UserView {
   const profile = user.profile;
   const fullName = [profile.firstName, profile.lastName].filter(Boolean).join(' ');
