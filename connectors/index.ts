@@ -9,6 +9,11 @@ import { oktaUserMapping } from './okta/mapping.js';
 export interface SourceDependencies {
   readonly counter: CallCounter;
   readonly logger: Logger;
+  /**
+   * The source attributes the tenant's user mapping reads, overrides included: a source that
+   * reads only the properties it names (Graph's `$select`) must name these too.
+   */
+  readonly mappedAttributes?: readonly string[];
 }
 
 /**
@@ -20,7 +25,11 @@ export async function createSource(config: SourceConfig, deps: SourceDependencie
     case 'file':
       return (await import('./file/source.js')).createFileSource(config);
     case 'graph':
-      return (await import('./graph/source.js')).createGraphSource(config, deps);
+      return (await import('./graph/source.js')).createGraphSource(config, {
+        counter: deps.counter,
+        logger: deps.logger,
+        extraUserProperties: deps.mappedAttributes ?? [],
+      });
     case 'okta':
       return (await import('./okta/source.js')).createOktaSource(config, deps);
   }

@@ -57,7 +57,12 @@ export function createTenantRuntime(config: TenantConfig, logger: Logger): Tenan
     config,
     settings,
     mappedPaths: Object.keys(settings.userMapping),
-    source: (counter) => createSource(config.source, { counter, logger: tenantLogger }),
+    source: (counter) =>
+      createSource(config.source, {
+        counter,
+        logger: tenantLogger,
+        mappedAttributes: Object.values(settings.userMapping),
+      }),
     platform: (counter) => {
       sharedPlatform ??= new ScimPlatform({
         baseUrl: config.target.url,
