@@ -20,6 +20,11 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 10, maxWaitMs: 30
 
 const RETRIED_STATUSES = new Set([429, 503, 504]);
 
+/** Throttled or briefly unavailable: worth the same request again after a wait. */
+export function isRetriedStatus(status: number): boolean {
+  return RETRIED_STATUSES.has(status);
+}
+
 export class CountingRetryHandler implements Middleware {
   #next: Middleware | undefined;
 
@@ -44,7 +49,7 @@ export class CountingRetryHandler implements Middleware {
       const response = context.response;
       if (
         response === undefined ||
-        !RETRIED_STATUSES.has(response.status) ||
+        !isRetriedStatus(response.status) ||
         attempt >= this.policy.maxRetries
       ) {
         return;
