@@ -47,11 +47,7 @@ export class CountingRetryHandler implements Middleware {
         continue;
       }
       const response = context.response;
-      if (
-        response === undefined ||
-        !isRetriedStatus(response.status) ||
-        attempt >= this.policy.maxRetries
-      ) {
+      if (response === undefined || !isRetriedStatus(response.status) || attempt >= this.policy.maxRetries) {
         return;
       }
       const waitMs = throttleWaitMs(response.headers.get('retry-after'), attempt, this.policy);

@@ -44,12 +44,18 @@ export async function readDeltaChanges(
       ],
       membershipsAdded: [
         ...merge.changes.membershipsAdded,
-        ...read.groups.flatMap((group) => group.memberIds.map((memberId) => ({ groupId: group.id, memberId }))),
+        ...read.groups.flatMap((group) =>
+          group.memberIds.map((memberId) => ({ groupId: group.id, memberId })),
+        ),
       ],
     };
     return {
       changes: assignments ? { ...changes, assignmentsReplaced: assignments.assignments } : changes,
-      cursor: encodeDeltaCursor({ users: users.deltaLink, groups: groups.deltaLink, userSelect: cursor.userSelect }),
+      cursor: encodeDeltaCursor({
+        users: users.deltaLink,
+        groups: groups.deltaLink,
+        userSelect: cursor.userSelect,
+      }),
     };
   } catch (error) {
     if (error instanceof GraphRequestError && error.isCursorExpired) {

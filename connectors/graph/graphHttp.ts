@@ -116,7 +116,8 @@ export class GraphHttp {
         for (const index of pending) {
           const response = answered.get(String(index));
           const path = paths[index] ?? '';
-          if (response === undefined) throw batchItemError(path, 0, { message: 'the $batch answer left it out' });
+          if (response === undefined)
+            throw batchItemError(path, 0, { message: 'the $batch answer left it out' });
           if (response.status >= 200 && response.status < 300) results[index] = response.body as T;
           else if (response.status === 404) results[index] = undefined;
           else if (isRetriedStatus(response.status) && attempt < this.#retryPolicy.maxRetries) {
@@ -135,7 +136,9 @@ export class GraphHttp {
     return results;
   }
 
-  async #batch(requests: readonly { id: string; method: string; url: string | undefined }[]): Promise<BatchAnswer> {
+  async #batch(
+    requests: readonly { id: string; method: string; url: string | undefined }[],
+  ): Promise<BatchAnswer> {
     try {
       return (await this.#client.api('/$batch').post({ requests })) as BatchAnswer;
     } catch (error) {
@@ -185,10 +188,7 @@ export class GraphHttp {
   }
 }
 
-function headerValue(
-  headers: Readonly<Record<string, string>> | undefined,
-  name: string,
-): string | null {
+function headerValue(headers: Readonly<Record<string, string>> | undefined, name: string): string | null {
   const found = Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name);
   return found?.[1] ?? null;
 }

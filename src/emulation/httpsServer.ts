@@ -106,7 +106,6 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
     send(outgoing, response, compression && acceptsGzip(incoming.headers['accept-encoding']));
   }
 
-
   await new Promise<void>((resolveListen) =>
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolveListen),
   );

@@ -6,8 +6,8 @@ import {
   type FaultSettings,
   startEmulatorServer,
 } from '../../../src/emulation/httpsServer.js';
-import { seededRandom } from '../../../src/util/seededRandom.js';
 import type { DevCertificates } from '../../../src/tls/devCertificates.js';
+import { seededRandom } from '../../../src/util/seededRandom.js';
 import { BatchItemFaults, batchRoute } from './batch.js';
 import { DeltaFeed } from './deltaFeed.js';
 import { type DirectoryData, GraphDirectory } from './directory.js';

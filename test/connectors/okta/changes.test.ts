@@ -130,6 +130,8 @@ describe('Okta incremental read', () => {
 
   it('refuses a cursor older than the System Log retention so that the run falls back to full', async () => {
     emulator.clock.advance(91 * 24 * 60 * 60_000);
-    await expect(source.readChanges!(cursor, { users: [], groups: [] })).rejects.toBeInstanceOf(CursorExpiredError);
+    await expect(source.readChanges!(cursor, { users: [], groups: [] })).rejects.toBeInstanceOf(
+      CursorExpiredError,
+    );
   });
 });

@@ -91,7 +91,7 @@ describe('incremental Graph runs with partial delta items', () => {
       .find((id) => (directory.group(id)?.members.size ?? 0) > 2);
     if (groupId === undefined) throw new Error('the generated tenant has no assigned group with members');
     const before = await stored('Groups', groupId);
-    expect((before?.members as unknown[]).length).toBeGreaterThan(0);
+    expect(((before?.members ?? []) as unknown[]).length).toBeGreaterThan(0);
     directory.renameGroup(groupId, 'Renamed in Entra');
     await incremental();
     expect(await stored('Groups', groupId)).toEqual({ ...before, displayName: 'Renamed in Entra' });
