@@ -198,6 +198,45 @@ describe('Graph incremental read', () => {
     onlyDeltaPagesWereRead();
   });
 
+  it('reads a group created since the cursor whole by id, with every member, in all scope', async () => {
+    const memberIds = userIds.slice(10, 14);
+    let created = '';
+    const changes = await changesAfter(() => {
+      created = directory.addGroup({ displayName: 'Created later' }).id;
+      for (const id of memberIds) directory.addMember(created, id);
+    });
+    expect(changes.upsertedGroups).toEqual([
+      { id: created, displayName: 'Created later', attributes: { displayName: 'Created later' } },
+    ]);
+    expect(
+      changes.membershipsAdded
+        .filter((m) => m.groupId === created)
+        .map((m) => m.memberId)
+        .sort(),
+    ).toEqual([...memberIds].sort());
+    expect(servedPaths(emulator)).toContain('/v1.0/$batch');
+  });
+
+  it('reads a group whole when it is assigned, and leaves out a group outside the scope, in assigned scope', async () => {
+    const assigned = testSource(emulator, {
+      scope: { mode: 'assigned', servicePrincipalId: SERVICE_PRINCIPAL_ID },
+    });
+    let inScope = '';
+    let outside = '';
+    const changes = await changesAfter(() => {
+      inScope = directory.addGroup({ displayName: 'Assigned later' }).id;
+      outside = directory.addGroup({ displayName: 'Never assigned' }).id;
+      for (const id of userIds.slice(20, 23)) {
+        directory.addMember(inScope, id);
+        directory.addMember(outside, id);
+      }
+      directory.assign(inScope);
+    }, assigned);
+    expect(changes.upsertedGroups.map((group) => group.id)).toEqual([inScope]);
+    expect(changes.membershipsAdded.map((m) => m.groupId)).not.toContain(outside);
+    expect(changes.membershipsAdded.filter((m) => m.groupId === inScope)).toHaveLength(3);
+  });
+
   it('returns the assignment list as it is now for assigned scope', async () => {
     const assigned = testSource(emulator, {
       scope: { mode: 'assigned', servicePrincipalId: SERVICE_PRINCIPAL_ID },
