@@ -18,6 +18,11 @@ export const GRAPH_RETRY_POLICY: RetryPolicy = {
 
 const RETRIED_STATUSES = new Set([429, 503, 504]);
 
+/** Throttled or briefly unavailable: worth the same request again after a wait. */
+export function isRetriedStatus(status: number): boolean {
+  return RETRIED_STATUSES.has(status);
+}
+
 export class CountingRetryHandler implements Middleware {
   #next: Middleware | undefined;
 
@@ -42,11 +47,7 @@ export class CountingRetryHandler implements Middleware {
         continue;
       }
       const response = context.response;
-      if (
-        response === undefined ||
-        !RETRIED_STATUSES.has(response.status) ||
-        attempt >= this.policy.maxAttempts
-      ) {
+      if (response === undefined || !isRetriedStatus(response.status) || attempt >= this.policy.maxAttempts) {
         return;
       }
       const retryAfter = response.headers.get('retry-after');

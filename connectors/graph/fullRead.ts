@@ -24,7 +24,7 @@ export async function readFullSnapshot(context: GraphReadContext): Promise<FullR
     http.deltaRound(graphPath(userDeltaPath, { $deltatoken: 'latest', $select: userSelect.join(',') })),
     http.deltaRound(graphPath(groupDeltaPath, { $deltatoken: 'latest', $select: 'displayName,members' })),
   ]);
-  const cursor = encodeDeltaCursor({ users: users.deltaLink, groups: groups.deltaLink });
+  const cursor = encodeDeltaCursor({ users: users.deltaLink, groups: groups.deltaLink, userSelect });
 
   const [userObjects, scoped] = await Promise.all([
     http.listAll(graphPath('/users', { $select: userSelect.join(','), $top: PAGE_SIZE })),

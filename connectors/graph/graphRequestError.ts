@@ -31,17 +31,35 @@ export class GraphRequestError extends Error {
   }
 }
 
-export function toGraphRequestError(error: unknown, path: string): GraphRequestError {
-  const resource = path.replace(/^https:\/\/[^/]+/, '').split('?')[0] ?? path;
+export function toGraphRequestError(error: unknown, path: string, method = 'GET'): GraphRequestError {
+  const resource = resourceOf(path);
   if (error instanceof GraphError && error.statusCode > 0) {
     const code = error.code ?? undefined;
     const status = code === undefined ? `${error.statusCode}` : `${error.statusCode} ${code}`;
     return new GraphRequestError(
-      `Graph GET ${resource} failed: ${status}: ${error.message}`,
+      `Graph ${method} ${resource} failed: ${status}: ${error.message}`,
       error.statusCode,
       code,
     );
   }
   const cause = error instanceof Error ? error.message : String(error);
-  return new GraphRequestError(`Graph GET ${resource} failed: ${cause}`, 0, undefined);
+  return new GraphRequestError(`Graph ${method} ${resource} failed: ${cause}`, 0, undefined);
+}
+
+/** A GET inside a `$batch` that failed on its own; `body` is its answer (Graph's error envelope). */
+export function batchItemError(path: string, status: number, body: unknown): GraphRequestError {
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error ?? body;
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const named = typeof code === 'string' ? code : undefined;
+  const label = [status > 0 ? String(status) : undefined, named].filter(Boolean).join(' ');
+  const detail = typeof message === 'string' ? message : 'no reason given';
+  return new GraphRequestError(
+    `Graph GET ${resourceOf(path)} (in $batch) failed: ${label ? `${label}: ` : ''}${detail}`,
+    status,
+    named,
+  );
+}
+
+function resourceOf(path: string): string {
+  return path.replace(/^https:\/\/[^/]+/, '').split('?')[0] ?? path;
 }

@@ -30,12 +30,23 @@ export function userProperties(extra: readonly string[] = []): string[] {
 export function toDirectoryUser(user: Readonly<Record<string, unknown>>): DirectoryUser {
   const id = user.id;
   if (typeof id !== 'string' || id === '') throw new Error('Graph returned a user without an id');
-  const attributes: Record<string, AttributeValue> = {};
-  for (const [name, value] of Object.entries(user)) {
-    if (name === 'id' || name.startsWith('@odata.')) continue;
+  return mergeUserItem({ id, active: true, attributes: {} }, user);
+}
+
+/**
+ * A user's record with a delta item applied onto it. An item carries only some properties: one it
+ * leaves out is unchanged, one it gives as `null` (or empty) is cleared, and a complex one
+ * (`onPremisesExtensionAttributes`) comes whole, replacing every part of it.
+ */
+export function mergeUserItem(record: DirectoryUser, item: Readonly<Record<string, unknown>>): DirectoryUser {
+  const attributes: Record<string, AttributeValue> = { ...record.attributes };
+  for (const [name, value] of Object.entries(item)) {
+    if (name === 'id' || name.startsWith('@')) continue;
+    delete attributes[name];
+    for (const key of Object.keys(attributes)) if (key.startsWith(`${name}.`)) delete attributes[key];
     addAttribute(attributes, name, value);
   }
-  return { id, active: user.accountEnabled !== false, attributes };
+  return { id: record.id, active: attributes.accountEnabled !== false, attributes };
 }
 
 export function toDirectoryGroup(

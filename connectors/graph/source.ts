@@ -35,7 +35,7 @@ export function createGraphSource(config: GraphSourceConfig, deps: GraphSourceDe
   };
   return {
     readFull: () => readFullSnapshot(context),
-    readChanges: (cursor) => readDeltaChanges(context, cursor),
+    readChanges: (cursor, records) => readDeltaChanges(context, cursor, records),
     lookup: (subjects) => lookupSubjects(context, subjects),
     testConnection: () => testGraphConnection(context, credential, scope),
   };

@@ -79,7 +79,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
   let faults: FaultSettings = {};
   let compression = false;
   const random = options.random ?? Math.random;
-  const compiled = options.routes.map((route) => ({ ...route, segments: splitPath(route.pattern) }));
+  const route = createRouter(options.routes, options.notFound);
 
   const server = createServer(
     { cert: options.certificates.certPem, key: options.certificates.keyPem, keepAlive: true },
@@ -106,23 +106,6 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
     send(outgoing, response, compression && acceptsGzip(incoming.headers['accept-encoding']));
   }
 
-  async function route(
-    method: string,
-    url: URL,
-    headers: IncomingMessage['headers'],
-    rawBody: string,
-  ): Promise<EmulatedResponse> {
-    const segments = splitPath(url.pathname);
-    for (const candidate of compiled) {
-      if (candidate.method !== method) continue;
-      const params = matchSegments(candidate.segments, segments);
-      if (params)
-        return candidate.handler({ method, url, headers, params, body: jsonOrText(rawBody), rawBody });
-    }
-    const request = { method, url, headers, params: {}, body: jsonOrText(rawBody), rawBody };
-    return options.notFound?.(request) ?? { status: 404, body: { error: 'not found' } };
-  }
-
   await new Promise<void>((resolveListen) =>
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolveListen),
   );
@@ -145,6 +128,33 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
         server.close(() => resolveClose());
         server.closeAllConnections();
       }),
+  };
+}
+
+/** A request as the routes see it, dispatched to the first route that takes it. */
+export type Router = (
+  method: string,
+  url: URL,
+  headers: IncomingMessage['headers'],
+  rawBody: string,
+) => Promise<EmulatedResponse>;
+
+/** Routes requests; an emulator that nests requests in one (JSON batching) routes each through it too. */
+export function createRouter(
+  routes: readonly Route[],
+  notFound?: (request: EmulatedRequest) => EmulatedResponse,
+): Router {
+  const compiled = routes.map((route) => ({ ...route, segments: splitPath(route.pattern) }));
+  return async (method, url, headers, rawBody) => {
+    const segments = splitPath(url.pathname);
+    for (const candidate of compiled) {
+      if (candidate.method !== method) continue;
+      const params = matchSegments(candidate.segments, segments);
+      if (params)
+        return candidate.handler({ method, url, headers, params, body: jsonOrText(rawBody), rawBody });
+    }
+    const request = { method, url, headers, params: {}, body: jsonOrText(rawBody), rawBody };
+    return notFound?.(request) ?? { status: 404, body: { error: 'not found' } };
   };
 }
 

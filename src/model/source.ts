@@ -36,8 +36,12 @@ export class CursorExpiredError extends Error {
  */
 export interface Source {
   readFull(): Promise<FullRead>;
-  /** Absent for sources that have no change feed (files): every run is then full. */
-  readChanges?(cursor: string): Promise<IncrementalRead>;
+  /**
+   * Absent for sources that have no change feed (files): every run is then full. `records` is the
+   * snapshot committed with `cursor`: the last-read state of each object, onto which a source whose
+   * feed carries only what changed merges its items (the changes it returns name whole objects).
+   */
+  readChanges?(cursor: string, records: DirectorySnapshot): Promise<IncrementalRead>;
   /**
    * A narrow read for on-demand provisioning. Users are named by object id, userName
    * (UPN / login) or email, groups by object id or display name. The snapshot holds the named

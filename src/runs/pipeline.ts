@@ -102,7 +102,8 @@ export async function executeRun(request: RunRequest, deps: PipelineDependencies
       platformRead?.catch(() => {
         // Awaited (and so reported) in planRun; only an import that failed first leaves it unawaited.
       });
-      const imported = await importSource(source, request.mode, previous);
+      const cursorWithoutRecords = previous ? undefined : await stores.state.cursorCommittedAt(tenant);
+      const imported = await importSource(source, request.mode, previous, cursorWithoutRecords);
       nextStep(deps);
       mode = imported.mode;
       fallbackReason = imported.fallbackReason;
@@ -177,18 +178,25 @@ interface ImportedSource {
   readonly fallbackReason?: string;
 }
 
+/**
+ * `cursorWithoutRecords` is when a cursor was committed whose source records (the checkpoint's
+ * snapshot) are missing: it cannot be continued alone, since changes are merged onto those records.
+ */
 async function importSource(
   source: Source,
   requested: 'full' | 'incremental',
   previous: SourceCheckpoint | undefined,
+  cursorWithoutRecords: string | undefined,
 ): Promise<ImportedSource> {
   let fallbackReason: string | undefined;
   if (requested === 'incremental') {
     if (!source.readChanges) fallbackReason = 'this source has no change feed';
-    else if (!previous?.cursor) fallbackReason = 'no cursor yet (first run, or reset)';
+    else if (cursorWithoutRecords) {
+      fallbackReason = `the cursor committed at ${cursorWithoutRecords} has no source records beside it; a full read rebuilds them`;
+    } else if (!previous?.cursor) fallbackReason = 'no cursor yet (first run, or reset)';
     else {
       try {
-        const read = await source.readChanges(previous.cursor);
+        const read = await source.readChanges(previous.cursor, previous.snapshot);
         const snapshot = applyChanges(previous.snapshot, read.changes);
         const unknown = unknownGroupReferences(snapshot, read.changes);
         if (read.changes.needsFullRun) fallbackReason = read.changes.needsFullRun;

@@ -2,12 +2,19 @@ import type { EmulatedRequest, EmulatedResponse } from '../../../src/emulation/h
 import type { GraphDirectory } from './directory.js';
 import { graphError } from './graphErrors.js';
 import { parseSelect } from './odataQuery.js';
-import { ODATA_TYPE, renderGroup, renderUser } from './representation.js';
+import { ODATA_TYPE, renderGroup, renderUser, withoutNulls } from './representation.js';
 
 /**
  * `/users/delta` and `/groups/delta`. Tokens are opaque to clients but encode a change window
  * (since, upTo] of the directory's log and a position in it; a round's object list is fixed when
  * the round starts, and each object is rendered in its state at the time its page is read.
+ *
+ * As Graph documents it: the initial round gives whole objects without their null-valued
+ * properties; a later round gives an object created (or restored) in its window whole, and an
+ * updated one as its id with the properties that changed. With `Prefer: return=minimal` those are
+ * exactly the changed ones, a cleared one as explicit `null`; without it, the changed ones that
+ * have a value plus an arbitrary (seeded) few of the others. A group item carries `members@delta`
+ * only for membership changes, so a rename carries no members.
  */
 export type DeltaKind = 'users' | 'groups';
 
@@ -22,14 +29,17 @@ interface DeltaToken {
   readonly sel?: readonly string[];
 }
 
-interface GroupWindowEntry {
-  attributes: boolean;
+/** What a window changed of one object: some properties, or the whole object. */
+type ChangedProperties = Set<string> | 'whole';
+
+interface WindowEntry {
+  properties?: ChangedProperties;
   readonly members: Set<string>;
 }
 
 interface Window {
   readonly ids: readonly string[];
-  readonly groups?: ReadonlyMap<string, GroupWindowEntry>;
+  readonly entries: ReadonlyMap<string, WindowEntry>;
 }
 
 export interface DeltaFeedOptions {
@@ -37,6 +47,8 @@ export interface DeltaFeedOptions {
   /** Start every round with an empty page that still has a next link, as Graph sometimes does. */
   readonly emptyFirstPage: boolean;
   readonly graphBaseUrl: () => string;
+  /** Draws which unchanged properties an item without `return=minimal` carries too. */
+  readonly random: () => number;
 }
 
 export class DeltaFeed {
@@ -82,9 +94,14 @@ export class DeltaFeed {
     if (roundStart && this.options.emptyFirstPage) return this.#page(kind, [], position);
     const window = this.#window(kind, position.s, position.u);
     const end = position.o + this.options.pageSize;
+    const minimal = prefersMinimal(request.headers.prefer);
     const items = window.ids
       .slice(position.o, end)
-      .map((id) => (kind === 'users' ? this.#userItem(id, position) : this.#groupItem(id, window, position)))
+      .map((id) =>
+        kind === 'users'
+          ? this.#userItem(id, window, position, minimal)
+          : this.#groupItem(id, window, position, minimal),
+      )
       .filter((item) => item !== undefined);
     const next = end < window.ids.length ? { ...position, o: end } : undefined;
     const done: DeltaToken = {
@@ -129,22 +146,35 @@ export class DeltaFeed {
     );
   }
 
-  #userItem(id: string, position: DeltaToken): Record<string, unknown> | undefined {
+  #userItem(
+    id: string,
+    window: Window,
+    position: DeltaToken,
+    minimal: boolean,
+  ): Record<string, unknown> | undefined {
     const user = this.directory.userIncludingDeleted(id);
-    if (user && !user.softDeleted) return renderUser(this.directory, id, position.sel);
-    if (position.s === 0) return undefined;
-    return { id, '@removed': { reason: user ? 'changed' : 'deleted' } };
+    if (!user || user.softDeleted) {
+      return position.s === 0 ? undefined : { id, '@removed': { reason: user ? 'changed' : 'deleted' } };
+    }
+    const whole = renderUser(this.directory, id, position.sel);
+    const changed = position.s === 0 ? 'whole' : window.entries.get(id)?.properties;
+    return this.#changedPart(whole, changed, minimal);
   }
 
-  #groupItem(id: string, window: Window, position: DeltaToken): Record<string, unknown> | undefined {
+  #groupItem(
+    id: string,
+    window: Window,
+    position: DeltaToken,
+    minimal: boolean,
+  ): Record<string, unknown> | undefined {
     const group = this.directory.group(id);
     if (!group) return position.s === 0 ? undefined : { id, '@removed': { reason: 'deleted' } };
     const initial = position.s === 0;
-    const entry = window.groups?.get(id);
+    const entry = window.entries.get(id);
     const select = position.sel?.filter((name) => name !== 'members');
     const withMembers = position.sel === undefined || position.sel.includes('members');
-    const item: Record<string, unknown> =
-      initial || entry?.attributes ? renderGroup(this.directory, id, select) : { id };
+    const whole = renderGroup(this.directory, id, select);
+    const item = this.#changedPart(whole, initial ? 'whole' : entry?.properties, minimal) ?? { id };
     const memberIds = initial ? [...group.members].sort() : [...(entry?.members ?? [])].sort();
     if (withMembers && memberIds.length > 0) {
       item['members@delta'] = memberIds.map((memberId) => {
@@ -156,37 +186,66 @@ export class DeltaFeed {
     return item;
   }
 
+  /**
+   * The item for an object whose selected properties are `whole`: all of them but the null ones for
+   * an object new to the window, else the changed ones (undefined when none of them is selected).
+   */
+  #changedPart(
+    whole: Record<string, unknown>,
+    changed: ChangedProperties | undefined,
+    minimal: boolean,
+  ): Record<string, unknown> | undefined {
+    if (changed === 'whole') return withoutNulls(whole);
+    const names = Object.keys(whole).filter((name) => name !== 'id');
+    if (!names.some((name) => changed?.has(name))) return undefined;
+    const item: Record<string, unknown> = { id: whole.id };
+    for (const name of names) {
+      const value = whole[name];
+      if (changed?.has(name)) {
+        if (minimal || value !== null) item[name] = value;
+      } else if (!minimal && value !== null && this.options.random() < 0.5) item[name] = value;
+    }
+    return item;
+  }
+
   /** The objects touched in (since, upTo], computed once per window: the log below upTo never changes. */
   #window(kind: DeltaKind, since: number, upTo: number): Window {
     const key = `${kind}:${since}:${upTo}`;
     const cached = this.#windows.get(key);
     if (cached) return cached;
-    const entries = this.directory.changesBetween(since, upTo);
-    let window: Window;
-    if (kind === 'users') {
-      const ids = new Set<string>();
-      for (const entry of entries) if (entry.kind === 'user') ids.add(entry.id);
-      window = { ids: [...ids].sort() };
-    } else {
-      const groups = new Map<string, GroupWindowEntry>();
-      const entryFor = (id: string): GroupWindowEntry => {
-        let found = groups.get(id);
-        if (!found) {
-          found = { attributes: false, members: new Set() };
-          groups.set(id, found);
-        }
-        return found;
-      };
-      for (const entry of entries) {
-        if (entry.kind === 'group') entryFor(entry.id).attributes = true;
-        else if (entry.kind === 'member') entryFor(entry.groupId).members.add(entry.memberId);
+    const entries = new Map<string, WindowEntry>();
+    const entryFor = (id: string): WindowEntry => {
+      let found = entries.get(id);
+      if (!found) {
+        found = { members: new Set() };
+        entries.set(id, found);
       }
-      window = { ids: [...groups.keys()].sort(), groups };
+      return found;
+    };
+    const wanted = kind === 'users' ? 'user' : 'group';
+    for (const change of this.directory.changesBetween(since, upTo)) {
+      if (change.kind === 'member') {
+        if (kind === 'groups') entryFor(change.groupId).members.add(change.memberId);
+        continue;
+      }
+      if (change.kind !== wanted) continue;
+      const entry = entryFor(change.id);
+      if (change.properties === undefined || entry.properties === 'whole') entry.properties = 'whole';
+      else entry.properties = new Set([...(entry.properties ?? []), ...change.properties]);
     }
+    const window: Window = { ids: [...entries.keys()].sort(), entries };
     if (this.#windows.size > 32) this.#windows.clear();
     this.#windows.set(key, window);
     return window;
   }
+}
+
+/** `Prefer` may list several preferences: `return=minimal, odata.maxpagesize=100`. */
+function prefersMinimal(header: string | string[] | undefined): boolean {
+  const values = Array.isArray(header) ? header : [header ?? ''];
+  return values.some((value) =>
+    value.split(',').some((preference) => preference.trim().toLowerCase() === 'return=minimal'),
+  );
 }
 
 function decodeToken(text: string): DeltaToken | undefined {

@@ -41,9 +41,12 @@ export interface ServicePrincipal {
   readonly displayName: string;
 }
 
+/**
+ * One logged change. `properties` names what an update set (a cleared property included); without
+ * it the whole object changed: created, restored or deleted.
+ */
 export type ChangeEntry =
-  | { readonly kind: 'user'; readonly id: string }
-  | { readonly kind: 'group'; readonly id: string }
+  | { readonly kind: 'user' | 'group'; readonly id: string; readonly properties?: readonly string[] }
   | { readonly kind: 'member'; readonly groupId: string; readonly memberId: string };
 
 /** How expired delta tokens are refused: Graph's `syncStateNotFound` error, or `410 Gone`. */
@@ -111,7 +114,7 @@ export class GraphDirectory {
   updateUser(id: string, changes: GraphProperties): StoredUser {
     const user = this.#requireUser(id);
     Object.assign(user.properties, changes);
-    this.#log.push({ kind: 'user', id });
+    this.#log.push({ kind: 'user', id, properties: Object.keys(changes) });
     return user;
   }
 
@@ -158,7 +161,7 @@ export class GraphDirectory {
   renameGroup(id: string, displayName: string): void {
     const group = this.#requireGroup(id);
     group.properties.displayName = displayName;
-    this.#log.push({ kind: 'group', id });
+    this.#log.push({ kind: 'group', id, properties: ['displayName'] });
   }
 
   deleteGroup(id: string): void {

@@ -9,7 +9,7 @@ import type { GraphDirectory, GraphProperties } from './directory.js';
 import { graphError, notFound } from './graphErrors.js';
 import type { AccessTokens } from './login.js';
 import { matchesFilter, parseListQuery, parseSelect } from './odataQuery.js';
-import { renderDirectoryObject, renderGroup, renderUser } from './representation.js';
+import { renderDirectoryObject, renderGroup, renderUser, withoutNulls } from './representation.js';
 
 /** Application permissions, each route needing one of a set (the broader Directory.* ones included). */
 const DIRECTORY = ['Directory.Read.All', 'Directory.ReadWrite.All'];
@@ -122,8 +122,9 @@ export function graphRoutes(context: GraphRouteContext): Route[] {
   }
 }
 
-function refusal(
-  context: GraphRouteContext,
+/** Why a request may not be served: no valid access token, or (for `needs`) a missing permission. */
+export function refusal(
+  context: Pick<GraphRouteContext, 'tokens' | 'grantedPermissions'>,
   request: EmulatedRequest,
   needs: readonly (readonly string[])[],
 ): EmulatedResponse | undefined {
@@ -170,7 +171,7 @@ function list(
     status: 200,
     body: {
       ...(more ? { '@odata.nextLink': nextLink(request.url, last) } : {}),
-      value: page.map((id) => render(id, query.select)),
+      value: page.map((id) => withoutNulls(render(id, query.select))),
     },
   };
 }

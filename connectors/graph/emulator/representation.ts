@@ -53,3 +53,11 @@ export function renderDirectoryObject(
   const body = kind === 'user' ? renderUser(directory, id, select) : renderGroup(directory, id, select);
   return { '@odata.type': ODATA_TYPE[kind], ...body };
 }
+
+/**
+ * Graph leaves null-valued properties out of list pages and delta items (a single object read by
+ * id shows them as `null`): an absent property there says nothing about whether it has a value.
+ */
+export function withoutNulls(object: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== null));
+}

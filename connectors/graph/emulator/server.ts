@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import {
+  createRouter,
+  type EmulatedRequest,
   type EmulatorServer,
   type FaultSettings,
   startEmulatorServer,
 } from '../../../src/emulation/httpsServer.js';
 import type { DevCertificates } from '../../../src/tls/devCertificates.js';
+import { seededRandom } from '../../../src/util/seededRandom.js';
+import { BatchItemFaults, batchRoute } from './batch.js';
 import { DeltaFeed } from './deltaFeed.js';
 import { type DirectoryData, GraphDirectory } from './directory.js';
 import { graphError, throttled } from './graphErrors.js';
-import { DEFAULT_GRANTED_PERMISSIONS, graphRoutes } from './graphRoutes.js';
+import { DEFAULT_GRANTED_PERMISSIONS, graphRoutes, refusal } from './graphRoutes.js';
 import { AccessTokens, loginRoutes } from './login.js';
 
 /**
@@ -33,6 +37,8 @@ export interface GraphEmulatorOptions {
   readonly deltaPageSize?: number;
   /** Start each delta round with an empty page that has a next link. */
   readonly emptyFirstDeltaPage?: boolean;
+  /** Seeds which unchanged properties delta items carry when the client did not ask for `return=minimal`. */
+  readonly deltaSeed?: number;
   readonly directory?: DirectoryData;
 }
 
@@ -50,6 +56,8 @@ export interface GraphEmulator {
   readonly server: EmulatorServer;
   /** Token-expiry injection: access tokens issued so far are refused with 401. */
   expireAccessTokens(): void;
+  /** The next `count` requests inside `$batch` requests are answered 429 (the batch itself 200). */
+  throttleBatchItems(count: number, retryAfterSeconds?: number): void;
   close(): Promise<void>;
 }
 
@@ -67,7 +75,13 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     pageSize: options.deltaPageSize ?? 100,
     emptyFirstPage: options.emptyFirstDeltaPage ?? false,
     graphBaseUrl: () => `${origin}/v1.0`,
+    random: seededRandom(options.deltaSeed ?? 1),
   });
+  const grantedPermissions = new Set(options.grantedPermissions ?? DEFAULT_GRANTED_PERMISSIONS);
+  const routes = graphRoutes({ directory, delta, tokens, grantedPermissions });
+  const notFound = (request: EmulatedRequest) =>
+    graphError(400, 'BadRequest', `Resource not found for the segment '${request.url.pathname}'.`);
+  const batchFaults = new BatchItemFaults();
   const server = await startEmulatorServer({
     certificates: options.certificates,
     ...(options.port !== undefined ? { port: options.port } : {}),
@@ -86,15 +100,14 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
         },
         tokens,
       ),
-      ...graphRoutes({
-        directory,
-        delta,
-        tokens,
-        grantedPermissions: new Set(options.grantedPermissions ?? DEFAULT_GRANTED_PERMISSIONS),
+      ...routes,
+      batchRoute({
+        route: createRouter(routes, notFound),
+        refuse: (request) => refusal({ tokens, grantedPermissions }, request, []),
+        faults: batchFaults,
       }),
     ],
-    notFound: (request) =>
-      graphError(400, 'BadRequest', `Resource not found for the segment '${request.url.pathname}'.`),
+    notFound,
   });
   origin = server.url;
   const withGraphThrottling: EmulatorServer = {
@@ -122,6 +135,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     directory,
     server: withGraphThrottling,
     expireAccessTokens: () => tokens.expireAll(),
+    throttleBatchItems: (count, retryAfterSeconds = 0) => batchFaults.throttle(count, retryAfterSeconds),
     close: () => server.close(),
   };
 }

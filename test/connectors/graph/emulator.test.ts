@@ -20,10 +20,32 @@ async function accessToken(): Promise<string> {
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
-async function get(url: string, token: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+async function get(
+  url: string,
+  token: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}`, ...headers } });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
+
+/** Every item of one delta round from `link`, following next links. */
+async function deltaItems(
+  link: string,
+  token: string,
+  headers: Record<string, string> = {},
+): Promise<{ items: Record<string, unknown>[]; deltaLink: string }> {
+  const items: Record<string, unknown>[] = [];
+  for (let url = link; ; ) {
+    const page = await get(url, token, headers);
+    items.push(...(page.body.value as Record<string, unknown>[]));
+    if (typeof page.body['@odata.nextLink'] === 'string') url = page.body['@odata.nextLink'];
+    else return { items, deltaLink: String(page.body['@odata.deltaLink']) };
+  }
+}
+
+const SELECT = 'id,accountEnabled,displayName,jobTitle,department,mail';
+const MINIMAL = { prefer: 'return=minimal' };
 
 describe('Graph emulator', () => {
   it('refuses $top above 999 as Graph does', async () => {
@@ -51,5 +73,104 @@ describe('Graph emulator', () => {
     await source.readFull();
     emulator.expireAccessTokens();
     await expect(source.readFull()).rejects.toThrow(/401 InvalidAuthenticationToken/);
+  });
+
+  it('gives an updated user as its id and exactly the changed properties, a cleared one as null, with return=minimal', async () => {
+    const token = await accessToken();
+    const id = directory.sortedUsers()[1] ?? '';
+    directory.updateUser(id, { jobTitle: 'Before', department: 'Sales', mail: 'before@contoso.example' });
+    const { deltaLink } = await deltaItems(
+      `${emulator.graphBaseUrl}/users/delta?$deltatoken=latest&$select=${SELECT}`,
+      token,
+    );
+    directory.updateUser(id, { jobTitle: 'After', department: null });
+    const { items } = await deltaItems(deltaLink, token, MINIMAL);
+    expect(items).toEqual([{ id, jobTitle: 'After', department: null }]);
+  });
+
+  it('without return=minimal gives the changed properties that have a value and some unchanged ones, never a null', async () => {
+    const token = await accessToken();
+    const ids = directory.sortedUsers();
+    for (const id of ids)
+      directory.updateUser(id, { displayName: `Name of ${id}`, mail: `${id}@contoso.example` });
+    const { deltaLink } = await deltaItems(
+      `${emulator.graphBaseUrl}/users/delta?$deltatoken=latest&$select=${SELECT}`,
+      token,
+    );
+    for (const id of ids) directory.updateUser(id, { jobTitle: 'Changed', mail: null });
+    const { items } = await deltaItems(deltaLink, token);
+    expect(items).toHaveLength(ids.length);
+    for (const item of items) {
+      expect(item).toMatchObject({ jobTitle: 'Changed' });
+      expect(Object.values(item)).not.toContain(null);
+      expect(item).not.toHaveProperty('mail');
+      if ('displayName' in item) expect(item.displayName).toBe(`Name of ${String(item.id)}`);
+    }
+    const carried = items.map((item) => Object.keys(item).length);
+    expect(new Set(carried).size, 'which unchanged properties come along varies').toBeGreaterThan(1);
+  });
+
+  it('leaves null-valued properties out of an initial delta round and list pages, not out of a read by id', async () => {
+    const token = await accessToken();
+    const id = directory.sortedUsers()[2] ?? '';
+    directory.updateUser(id, { jobTitle: null });
+    const { items } = await deltaItems(`${emulator.graphBaseUrl}/users/delta?$select=${SELECT}`, token);
+    const list = await get(`${emulator.graphBaseUrl}/users?$select=${SELECT}`, token);
+    for (const item of [...items, ...(list.body.value as Record<string, unknown>[])])
+      expect(Object.values(item)).not.toContain(null);
+    const byId = await get(`${emulator.graphBaseUrl}/users/${id}?$select=${SELECT}`, token);
+    expect(byId.body).toMatchObject({ id, jobTitle: null });
+  });
+
+  it('gives a renamed group as its id and name, without members', async () => {
+    const token = await accessToken();
+    const group = directory.addGroup({ displayName: 'Before rename' });
+    for (const id of directory.sortedUsers()) directory.addMember(group.id, id);
+    const { deltaLink } = await deltaItems(
+      `${emulator.graphBaseUrl}/groups/delta?$deltatoken=latest&$select=displayName,members`,
+      token,
+    );
+    directory.renameGroup(group.id, 'After rename');
+    const { items } = await deltaItems(deltaLink, token, MINIMAL);
+    expect(items).toEqual([{ id: group.id, displayName: 'After rename' }]);
+  });
+
+  it('answers a JSON batch request by request, and refuses more than 20', async () => {
+    const token = await accessToken();
+    const id = directory.sortedUsers()[0] ?? '';
+    const batch = (requests: unknown[]) =>
+      fetch(`${emulator.graphBaseUrl}/$batch`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ requests }),
+      });
+    const answer = await batch([
+      { id: 'a', method: 'GET', url: `/users/${id}?$select=id,userPrincipalName` },
+      { id: 'b', method: 'GET', url: '/users/00000000-0000-0000-0000-000000000000' },
+    ]);
+    expect(answer.status).toBe(200);
+    const { responses } = (await answer.json()) as { responses: Record<string, unknown>[] };
+    expect(responses).toEqual([
+      {
+        id: 'a',
+        status: 200,
+        headers: expect.objectContaining({ 'Content-Type': 'application/json' }),
+        body: { id, userPrincipalName: expect.any(String) },
+      },
+      expect.objectContaining({
+        id: 'b',
+        status: 404,
+        body: { error: expect.objectContaining({ code: 'Request_ResourceNotFound' }) },
+      }),
+    ]);
+    const tooMany = Array.from({ length: 21 }, (_unused, index) => ({
+      id: String(index),
+      method: 'GET',
+      url: `/users/${id}`,
+    }));
+    const refused = await batch(tooMany);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { code: 'BadRequest' } });
+    expect((await batch(tooMany.slice(0, 20))).status).toBe(200);
   });
 });

@@ -80,7 +80,7 @@ describe('Graph full read', () => {
     expect(read?.displayName).toBe(parent?.displayName);
     expect([...(read?.memberIds ?? [])].sort()).toEqual([...(parent?.memberIds ?? [])].sort());
 
-    expect(Object.keys(JSON.parse(cursor ?? '{}'))).toEqual(['v', 'users', 'groups']);
+    expect(Object.keys(JSON.parse(cursor ?? '{}'))).toEqual(['v', 'users', 'groups', 'userSelect']);
   });
 
   it('reads only the assigned groups and the groups nested in them for assigned scope', async () => {

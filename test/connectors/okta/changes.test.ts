@@ -26,7 +26,7 @@ describe('Okta incremental read', () => {
 
   const activeUser = () =>
     directory.users.find((user) => emulator.org.users.get(user.id)?.status === 'ACTIVE')!.id;
-  const readChanges = async () => (await source.readChanges!(cursor)).changes;
+  const readChanges = async () => (await source.readChanges!(cursor, { users: [], groups: [] })).changes;
 
   it('returns a profile edit as the whole user as it is now', async () => {
     const userId = activeUser();
@@ -105,7 +105,7 @@ describe('Okta incremental read', () => {
     emulator.org.assignUser(app.id, userId);
     expect((await readChanges()).assignmentsAdded).toEqual({ userIds: [userId], groupIds: [] });
 
-    cursor = (await source.readChanges!(cursor)).cursor;
+    cursor = (await source.readChanges!(cursor, { users: [], groups: [] })).cursor;
     emulator.clock.advance(10 * 60_000);
     emulator.org.unassignUser(app.id, userId);
     expect((await readChanges()).assignmentsRemoved).toEqual({ userIds: [userId], groupIds: [] });
@@ -130,6 +130,8 @@ describe('Okta incremental read', () => {
 
   it('refuses a cursor older than the System Log retention so that the run falls back to full', async () => {
     emulator.clock.advance(91 * 24 * 60 * 60_000);
-    await expect(source.readChanges!(cursor)).rejects.toBeInstanceOf(CursorExpiredError);
+    await expect(source.readChanges!(cursor, { users: [], groups: [] })).rejects.toBeInstanceOf(
+      CursorExpiredError,
+    );
   });
 });

@@ -14,7 +14,7 @@ describe('Okta pages that are empty but still have a next link', () => {
     const { source } = oktaSource(emulator);
     const cursor = (await source.readFull()).cursor!;
     emulator.server.resetCalls();
-    const { changes } = await source.readChanges!(cursor);
+    const { changes } = await source.readChanges!(cursor, { users: [], groups: [] });
     expect(changes.membershipsAdded).toEqual([]);
     expect(emulator.server.calls.filter((call) => call.path === '/api/v1/logs')).toHaveLength(1);
   });
@@ -28,7 +28,7 @@ describe('Okta pages that are empty but still have a next link', () => {
     );
     for (const user of users) emulator.org.addMember(group.id, user.id);
     emulator.server.resetCalls();
-    const { changes } = await source.readChanges!(cursor);
+    const { changes } = await source.readChanges!(cursor, { users: [], groups: [] });
     expect(changes.membershipsAdded).toHaveLength(1_100);
     expect(changes.upsertedUsers).toHaveLength(1_100);
     // 1,101 events asked for (membership adds and the group's creation) at 1,000 a page, then
