@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CSV_DELIMITERS } from '../../connectors/file/delimiters.js';
 
 /**
  * The configuration file's shape (SPEC §5). Secret fields hold references (`env:NAME`,
@@ -91,6 +92,8 @@ const fileSource = z.strictObject({
   type: z.literal('file'),
   path: z.string().min(1),
   format: z.enum(['json', 'csv']).optional(),
+  /** CSV only; detected from the header line when absent. */
+  delimiter: z.enum(CSV_DELIMITERS, { error: 'must be one of ",", ";" or "\\t" (tab)' }).optional(),
   scope: z.discriminatedUnion('mode', [allScope, groupsScope]).default({ mode: 'all' }),
   filters: z.array(attributeFilterSchema).default([]),
 });
