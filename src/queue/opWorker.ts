@@ -4,12 +4,14 @@ import type { Op, OpKind } from '../model/plan.js';
 import { PlatformError } from '../model/platform.js';
 import type { ProvisioningEvent } from '../model/run.js';
 import type { Logger } from '../observability/logger.js';
+import { OpDurations } from '../observability/opDurations.js';
 import type { Batch } from '../runs/batch.js';
 import { RunCallCounter } from '../runs/callCounter.js';
 import { describeError } from '../runs/errors.js';
 import { keys } from '../runs/keys.js';
 import { OwnershipChanges } from '../runs/ownershipChanges.js';
 import type { Stores, TenantRuntime } from '../runs/runtime.js';
+import { serviceKeys } from '../service/keys.js';
 import { ConcurrencyLimiter } from '../util/concurrencyLimiter.js';
 import { type ApplyResult, applyOp, memberExternalIdsOf, TerminalOpError } from './applyOp.js';
 import { type OpBatchJobData, opBatchJobSchema } from './jobs.js';
@@ -70,10 +72,12 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
       const ownership = new OwnershipChanges();
       const members = reread ? [] : memberExternalIdsOf(ops);
       const knownUserLinks = members.length > 0 ? await stores.state.userLinks(tenant, members) : undefined;
+      const durations = new OpDurations();
       const outcomes = await Promise.all(
         ops.map((op, index) =>
           platformSlots.run(async (): Promise<Outcome> => {
             const id = opIds[index]!;
+            const started = performance.now();
             try {
               const result = await applyOp(op, {
                 tenant,
@@ -89,6 +93,8 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
               const reason = describeError(error);
               const final = isTerminal(error) || attempt + 1 >= OP_ATTEMPTS;
               return { op, id, ended: final ? 'failure' : 'retry', reason };
+            } finally {
+              durations.observe(op.kind, (performance.now() - started) / 1000);
             }
           }),
         ),
@@ -144,6 +150,8 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
         { target: counter.calls.target, throttledTarget: counter.throttles.target },
         batch,
       );
+      for (const [field, increment] of durations.increments())
+        batch.hincrbyfloat(serviceKeys.tally(tenant), field, increment);
       batch.set(recordedKey, '1', 'EX', RECORDED_MARK_SECONDS);
       await batch.exec();
       stores.progress.recorded(tenant);
