@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -198,6 +198,17 @@ describe('dirsync start, as separate processes', () => {
     ])
       expect(text).toMatch(new RegExp(`^${series} [\\d.e+-]+$`, 'm'));
     expect(text).toContain('# TYPE nodejs_gc_duration_seconds histogram');
+    // The Grafana dashboard shipped in docker/ charts only series this endpoint serves.
+    const dashboard = readFileSync(join('docker', 'grafana', 'dashboards', 'dirsync.json'), 'utf8');
+    const charted = new Set(dashboard.match(/\b(?:dirsync|process|nodejs)_[a-z0-9_]+/g));
+    expect(charted.size).toBeGreaterThan(10);
+    for (const name of charted) {
+      const histogram = name.replace(/_(bucket|sum|count)$/, '');
+      expect(
+        text.includes(`# TYPE ${name} `) || text.includes(`# TYPE ${histogram} histogram`),
+        `${name} is charted but not served`,
+      ).toBe(true);
+    }
     const status = await read<TenantStatus>(call('GET', '/v1/tenants/hr', TOKENS.viewer));
     expect(status.schedules.full?.pattern).toBe('*/5 * * * * *');
     expect(Date.parse(status.nextRunAt ?? '')).toBeGreaterThan(Date.now() - TICK_MS);
