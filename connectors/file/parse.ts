@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import type { CsvDelimiter } from '../../src/model/csvDelimiters.js';
 import type {
   AttributeValue,
   DirectoryGroup,
   DirectorySnapshot,
   DirectoryUser,
 } from '../../src/model/directory.js';
-import { parseCsv } from './csv.js';
+import { type CsvRow, CsvSyntaxError, parseCsv } from './csv.js';
 
 /**
  * A directory export (README, "What each source needs"). Anything that does not parse fails the whole read: a file read
@@ -70,30 +71,32 @@ export function parseDirectoryJson(text: string): DirectorySnapshot {
   return { users, groups };
 }
 
-/** One user per row; a `groups` column of `;`-separated group display names (the name is the group's id). */
-export function parseDirectoryCsv(text: string): DirectorySnapshot {
-  let rows: string[][];
+/**
+ * One user per row; a `groups` column of `;`-separated group display names (the name is the group's
+ * id). Errors name the line of the file, as an editor shows it.
+ */
+export function parseDirectoryCsv(text: string, delimiter?: CsvDelimiter): DirectorySnapshot {
+  let rows: CsvRow[];
   try {
-    rows = parseCsv(text);
+    rows = parseCsv(text, delimiter);
   } catch (error) {
-    throw new DirectoryFileError(`not valid CSV: ${(error as Error).message}`);
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    throw new DirectoryFileError(`not valid CSV: ${error.message}`);
   }
   const [header, ...records] = rows;
   if (!header) throw new DirectoryFileError('the CSV file is empty: expected a header row');
-  const columns = header.map((name) => name.trim());
+  const columns = header.cells.map((name) => name.trim());
   for (const required of ['id', 'userName']) {
     if (!columns.includes(required))
       throw new DirectoryFileError(`the CSV header has no "${required}" column`);
   }
   const members = new Map<string, string[]>();
-  const users = records.map((cells, index) => {
+  const users = records.map(({ line, cells }) => {
     if (cells.length !== columns.length) {
-      throw new DirectoryFileError(
-        `row ${index + 2}: ${cells.length} cells, the header has ${columns.length}`,
-      );
+      throw new DirectoryFileError(`line ${line}: ${cells.length} cells, the header has ${columns.length}`);
     }
     const record = Object.fromEntries(columns.map((column, at) => [column, cells[at]!.trim()]));
-    if (!record.id) throw new DirectoryFileError(`row ${index + 2}: the id is empty`);
+    if (!record.id) throw new DirectoryFileError(`line ${line}: the id is empty`);
     for (const name of (record.groups ?? '').split(';').map((value) => value.trim())) {
       if (name === '') continue;
       const list = members.get(name) ?? [];

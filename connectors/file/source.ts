@@ -20,7 +20,7 @@ export function createFileSource(config: FileSourceConfig): Source {
 
   async function read(): Promise<DirectorySnapshot> {
     const text = await readFile(config.path, 'utf8');
-    return format === 'csv' ? parseDirectoryCsv(text) : parseDirectoryJson(text);
+    return format === 'csv' ? parseDirectoryCsv(text, config.delimiter) : parseDirectoryJson(text);
   }
 
   return {

@@ -118,7 +118,10 @@ export class GraphHttp {
           else if (isRetriedStatus(response.status) && attempt < this.#retryPolicy.maxAttempts) {
             again.push(index);
             const retryAfter = headerValue(response.headers, 'retry-after');
-            waitMs = Math.max(waitMs, throttleWaitMs(retryAfter, attempt, this.#retryPolicy, Date.now(), Math.random()));
+            waitMs = Math.max(
+              waitMs,
+              throttleWaitMs(retryAfter, attempt, this.#retryPolicy, Date.now(), Math.random()),
+            );
           } else throw batchItemError(path, response.status, response.body);
         }
         if (again.length > 0) {

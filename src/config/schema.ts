@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ATTRIBUTE_FILTER_OPS, type AttributeFilter } from '../model/attributeFilter.js';
+import { CSV_DELIMITERS } from '../model/csvDelimiters.js';
 
 /**
  * The configuration file's shape (README, "Configuration"). Secret fields hold references (`env:NAME`,
@@ -91,6 +92,8 @@ const fileSource = z.strictObject({
   type: z.literal('file'),
   path: z.string().min(1),
   format: z.enum(['json', 'csv']).optional(),
+  /** CSV only; detected from the header line when absent. */
+  delimiter: z.enum(CSV_DELIMITERS, { error: 'must be one of ",", ";" or "\\t" (tab)' }).optional(),
   scope: z.discriminatedUnion('mode', [allScope, groupsScope]).default({ mode: 'all' }),
   filters: z.array(attributeFilterSchema).default([]),
 });

@@ -1,9 +1,30 @@
-import { Counter, Gauge, Histogram, type HistogramConfiguration, Registry } from 'prom-client';
+import {
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  type HistogramConfiguration,
+  Registry,
+} from 'prom-client';
 
 /** Upper bounds of the run-duration buckets, in seconds. */
 export const RUN_DURATION_BUCKETS_SECONDS = [1, 5, 15, 60, 300, 900, 3600, 10_800] as const;
+/** Upper bounds of the op-duration buckets, in seconds: one op is one to a few SCIM requests. */
+export const OP_DURATION_BUCKETS_SECONDS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] as const;
+
+/** The index of the first bucket that holds `seconds`; `bounds.length` for the open-ended last one. */
+export function bucketIndex(bounds: readonly number[], seconds: number): number {
+  const index = bounds.findIndex((bound) => seconds <= bound);
+  return index === -1 ? bounds.length : index;
+}
 
 export type Side = 'source' | 'target';
+
+/** Observations per bucket (one more than the bounds: the last is for anything above) and their sum. */
+export interface StoredHistogram {
+  readonly buckets: readonly number[];
+  readonly sumSeconds: number;
+}
 
 /** Counters of one tenant's finished runs, as totals since the deployment's Redis began. */
 export interface TenantTotals {
@@ -12,11 +33,16 @@ export interface TenantTotals {
   readonly ops: readonly { readonly kind: string; readonly outcome: string; readonly count: number }[];
   readonly apiCalls: Readonly<Record<Side, number>>;
   readonly throttled: Readonly<Record<Side, number>>;
-  /** Runs per bucket of RUN_DURATION_BUCKETS_SECONDS, plus one last bucket for longer runs. */
-  readonly durationBuckets: readonly number[];
-  readonly durationSumSeconds: number;
+  /** Over RUN_DURATION_BUCKETS_SECONDS. */
+  readonly duration: StoredHistogram;
+  /** Per op kind, over OP_DURATION_BUCKETS_SECONDS. */
+  readonly opDurations: readonly (StoredHistogram & { readonly kind: string })[];
   readonly quarantined: boolean;
   readonly skippedTriggers: number;
+  /** Since the end of the last run that applied its plan; null before the first. */
+  readonly lastSuccessAgeSeconds: number | null;
+  /** Platform users this tenant owns. */
+  readonly managedUsers: number;
 }
 
 /** Everything /metrics shows, read from Redis at scrape time so that every process sees the same. */
@@ -28,9 +54,13 @@ export interface MetricsSnapshot {
 /**
  * prom-client metrics fed from a snapshot: the counters live in Redis (written by whichever worker
  * finished a run), so the process that serves /metrics sets them from there before each scrape.
+ * Next to them, the Node.js process metrics (CPU, memory, event-loop lag, GC) of that process.
  */
 export class DirsyncMetrics {
-  readonly registry = new Registry();
+  /** Only dirsync's own metrics: reset before each scrape, unlike the process metrics. */
+  readonly #own = new Registry();
+  readonly #process = new Registry();
+  readonly registry: Registry;
   readonly #runs = this.#counter('dirsync_runs_total', 'Finished runs by mode and outcome', [
     'tenant',
     'mode',
@@ -55,32 +85,47 @@ export class DirsyncMetrics {
     'Scheduled runs skipped while the tenant was quarantined',
     ['tenant'],
   );
-  readonly #quarantined = new Gauge({
-    name: 'dirsync_tenant_quarantined',
-    help: '1 while the tenant is quarantined',
-    labelNames: ['tenant'],
-    registers: [this.registry],
-  });
-  readonly #queueDepth = new Gauge({
-    name: 'dirsync_queue_jobs',
-    help: 'Jobs in each BullMQ queue by state',
-    labelNames: ['queue', 'state'],
-    registers: [this.registry],
-  });
+  readonly #quarantined = this.#gauge('dirsync_tenant_quarantined', '1 while the tenant is quarantined', [
+    'tenant',
+  ]);
+  readonly #lastSuccessAge = this.#gauge(
+    'dirsync_tenant_last_success_age_seconds',
+    'Seconds since the last run of the tenant that applied its plan (succeeded, or completed with failed objects)',
+    ['tenant'],
+  );
+  readonly #managedUsers = this.#gauge('dirsync_tenant_managed_users', 'Platform users the tenant owns', [
+    'tenant',
+  ]);
+  readonly #queueDepth = this.#gauge('dirsync_queue_jobs', 'Jobs in each BullMQ queue by state', [
+    'queue',
+    'state',
+  ]);
   readonly #duration = new SnapshotHistogram({
     name: 'dirsync_run_duration_seconds',
     help: 'Duration of finished runs',
     labelNames: ['tenant'],
     buckets: [...RUN_DURATION_BUCKETS_SECONDS],
-    registers: [this.registry],
+    registers: [this.#own],
   });
+  readonly #opDuration = new SnapshotHistogram({
+    name: 'dirsync_op_duration_seconds',
+    help: 'Time to apply one op on the platform, by kind, retries within the op included',
+    labelNames: ['tenant', 'kind'],
+    buckets: [...OP_DURATION_BUCKETS_SECONDS],
+    registers: [this.#own],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.#process });
+    this.registry = Registry.merge([this.#own, this.#process]);
+  }
 
   get contentType(): string {
     return this.registry.contentType;
   }
 
   async render(snapshot: MetricsSnapshot): Promise<string> {
-    this.registry.resetMetrics();
+    this.#own.resetMetrics();
     for (const totals of snapshot.tenants) {
       const tenant = totals.tenant;
       for (const run of totals.runs)
@@ -92,46 +137,64 @@ export class DirsyncMetrics {
       }
       this.#skipped.inc({ tenant }, totals.skippedTriggers);
       this.#quarantined.set({ tenant }, totals.quarantined ? 1 : 0);
+      this.#managedUsers.set({ tenant }, totals.managedUsers);
+      if (totals.lastSuccessAgeSeconds !== null)
+        this.#lastSuccessAge.set({ tenant }, totals.lastSuccessAgeSeconds);
     }
     for (const depth of snapshot.queues)
       this.#queueDepth.set({ queue: depth.queue, state: depth.state }, depth.count);
-    this.#duration.show(snapshot.tenants);
+    this.#duration.show(
+      snapshot.tenants.map(({ tenant, duration }) => ({ labels: { tenant }, ...duration })),
+    );
+    this.#opDuration.show(
+      snapshot.tenants.flatMap(({ tenant, opDurations }) =>
+        opDurations.map(({ kind, ...histogram }) => ({ labels: { tenant, kind }, ...histogram })),
+      ),
+    );
     return this.registry.metrics();
   }
 
   #counter<T extends string>(name: string, help: string, labelNames: T[]): Counter<T> {
-    return new Counter({ name, help, labelNames, registers: [this.registry] });
+    return new Counter({ name, help, labelNames, registers: [this.#own] });
+  }
+
+  #gauge<T extends string>(name: string, help: string, labelNames: T[]): Gauge<T> {
+    return new Gauge({ name, help, labelNames, registers: [this.#own] });
   }
 }
 
-/** A histogram whose buckets come from stored counts rather than from observations in this process. */
-class SnapshotHistogram extends Histogram<'tenant'> {
-  #tenants: readonly TenantTotals[] = [];
-  /** An unregistered twin that never observes: the metric's description, without its values. */
-  readonly #shape: Histogram<'tenant'>;
+type Labels<T extends string> = Record<T, string>;
 
-  constructor(configuration: HistogramConfiguration<'tenant'>) {
+/** A histogram whose buckets come from stored counts rather than from observations in this process. */
+class SnapshotHistogram<T extends string> extends Histogram<T> {
+  #series: readonly (StoredHistogram & { readonly labels: Labels<T> })[] = [];
+  readonly #bounds: readonly number[];
+  /** An unregistered twin that never observes: the metric's description, without its values. */
+  readonly #shape: Histogram<T>;
+
+  constructor(configuration: HistogramConfiguration<T> & { readonly buckets: number[] }) {
     super(configuration);
+    this.#bounds = configuration.buckets;
     this.#shape = new Histogram({ ...configuration, registers: [] });
   }
 
-  show(tenants: readonly TenantTotals[]): void {
-    this.#tenants = tenants;
+  show(series: readonly (StoredHistogram & { readonly labels: Labels<T> })[]): void {
+    this.#series = series;
   }
 
   override async get() {
     const base = await this.#shape.get();
     const name = base.name;
-    const values = this.#tenants.flatMap(({ tenant, durationBuckets, durationSumSeconds }) => {
+    const values = this.#series.flatMap(({ labels, buckets, sumSeconds }) => {
       let cumulative = 0;
-      const buckets = [...RUN_DURATION_BUCKETS_SECONDS, '+Inf' as const].map((le, index) => {
-        cumulative += durationBuckets[index] ?? 0;
-        return { labels: { tenant, le }, value: cumulative, metricName: `${name}_bucket` };
+      const counts = [...this.#bounds, '+Inf' as const].map((le, index) => {
+        cumulative += buckets[index] ?? 0;
+        return { labels: { ...labels, le }, value: cumulative, metricName: `${name}_bucket` };
       });
       return [
-        ...buckets,
-        { labels: { tenant }, value: durationSumSeconds, metricName: `${name}_sum` },
-        { labels: { tenant }, value: cumulative, metricName: `${name}_count` },
+        ...counts,
+        { labels, value: sumSeconds, metricName: `${name}_sum` },
+        { labels, value: cumulative, metricName: `${name}_count` },
       ];
     });
     return { ...base, values };

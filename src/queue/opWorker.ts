@@ -4,6 +4,7 @@ import type { Op, OpKind } from '../model/plan.js';
 import { PlatformError } from '../model/platform.js';
 import type { ProvisioningEvent } from '../model/run.js';
 import type { Logger } from '../observability/logger.js';
+import { OpDurations } from '../observability/opDurations.js';
 import type { Batch } from '../runs/batch.js';
 import { RunCallCounter } from '../runs/callCounter.js';
 import { describeError } from '../runs/errors.js';
@@ -71,10 +72,12 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
       const ownership = new OwnershipChanges();
       const members = reread ? [] : memberExternalIdsOf(ops);
       const knownUserLinks = members.length > 0 ? await stores.state.userLinks(tenant, members) : undefined;
+      const durations = new OpDurations();
       const outcomes = await Promise.all(
         ops.map((op, index) =>
           platformSlots.run(async (): Promise<Outcome> => {
             const id = opIds[index]!;
+            const started = performance.now();
             try {
               const result = await applyOp(op, {
                 tenant,
@@ -90,6 +93,8 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
               const reason = describeError(error);
               const final = isTerminal(error) || attempt + 1 >= OP_ATTEMPTS;
               return { op, id, ended: final ? 'failure' : 'retry', reason };
+            } finally {
+              durations.observe(op.kind, (performance.now() - started) / 1000);
             }
           }),
         ),
@@ -145,6 +150,8 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
         { target: counter.calls.target, throttledTarget: counter.throttles.target },
         batch,
       );
+      for (const [field, increment] of durations.increments())
+        batch.hincrbyfloat(keys.tally(tenant), field, increment);
       batch.set(recordedKey, '1', 'EX', RECORDED_MARK_SECONDS);
       await batch.exec();
       stores.progress.recorded(tenant);

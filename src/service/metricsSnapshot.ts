@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
-import type { MetricsSnapshot } from '../observability/metrics.js';
+import type { MetricsSnapshot, TenantTotals } from '../observability/metrics.js';
 import type { QueueSet } from '../queue/queues.js';
+import { keys } from '../runs/keys.js';
 import type { Stores } from '../runs/runtime.js';
 import { readQuarantine, readSkippedTriggers } from './quarantineStatus.js';
 import { readTotals, tallyFinishedRuns } from './runTally.js';
@@ -15,16 +16,27 @@ export interface SnapshotDependencies {
 }
 
 /** Reads what /metrics shows from Redis, first counting runs that ended without being tallied. */
-export async function readMetricsSnapshot(deps: SnapshotDependencies): Promise<MetricsSnapshot> {
+export async function readMetricsSnapshot(
+  deps: SnapshotDependencies,
+  now: Date = new Date(),
+): Promise<MetricsSnapshot> {
   const tenants = await Promise.all(
-    deps.tenants.map(async (tenant) => {
+    deps.tenants.map(async (tenant): Promise<TenantTotals> => {
       await tallyFinishedRuns(deps.stores, tenant);
-      const [totals, quarantine, skipped] = await Promise.all([
+      const [{ lastSuccessAt, ...totals }, quarantine, skipped, managedUsers] = await Promise.all([
         readTotals(deps.stores.redis, tenant),
         readQuarantine(deps.stores, tenant),
         readSkippedTriggers(deps.stores, tenant),
+        deps.stores.redis.scard(keys.ownedUsers(tenant)),
       ]);
-      return { ...totals, quarantined: quarantine.quarantined, skippedTriggers: skipped.count };
+      return {
+        ...totals,
+        quarantined: quarantine.quarantined,
+        skippedTriggers: skipped.count,
+        managedUsers,
+        lastSuccessAgeSeconds:
+          lastSuccessAt === null ? null : Math.max(0, (now.getTime() - lastSuccessAt) / 1000),
+      };
     }),
   );
   const queues = [

@@ -242,6 +242,14 @@ export const HOSTILE_CONFIGS: readonly HostileConfig[] = [
     reason: /must be one of graph, okta, file/,
   },
   {
+    name: 'CSV delimiter no export uses',
+    text: edited((config) => {
+      section(config, 0, 'source').delimiter = '|';
+    }),
+    path: 'tenants[0].source.delimiter',
+    reason: /must be one of/,
+  },
+  {
     name: 'graph source without credentials',
     text: edited((config) => {
       delete section(config, 1, 'source').clientSecret;

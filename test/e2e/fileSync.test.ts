@@ -264,4 +264,46 @@ describe('dirsync sync --inline from a file source into the SCIM emulator', () =
     expect(broken.stdout).toMatch(/not valid JSON/);
     expect(writesIn(emulator.server.calls)).toBe(0);
   });
+
+  test('a ;-delimited CSV export syncs; a malformed one fails the run with its line and changes nothing', async () => {
+    const csvConfig = join(directory, 'csv.yaml');
+    writeFileSync(
+      csvConfig,
+      [
+        'tenants:',
+        '  - id: hr-csv',
+        '    source: { type: file, path: ./directory.csv }',
+        `    target: { url: "${emulator.url}", token: "env:SCIM_TOKEN" }`,
+      ].join('\n'),
+    );
+    const syncCsv = () => runCli(['--config', csvConfig, 'sync', 'hr-csv', '--inline', '--json'], env());
+    const csvFile = join(directory, 'directory.csv');
+    writeFileSync(
+      csvFile,
+      '\uFEFFid;userName;displayName;groups\r\nc1;csv-ada@example.com;"Lovelace; Ada";"Analysts;Engines"\r\n',
+    );
+    const good = await syncCsv();
+    expect(good.code, good.stdout + good.stderr).toBe(0);
+    expect(platformView(emulator).users).toContainEqual({
+      userName: 'csv-ada@example.com',
+      externalId: 'c1',
+      active: true,
+      displayName: 'Lovelace; Ada',
+    });
+
+    writeFileSync(
+      csvFile,
+      'id;userName;displayName\r\nc1;csv-ada@example.com;Ada\r\nc2;csv-bob@example.com;"Bob"by\r\n',
+    );
+    emulator.server.resetCalls();
+    const broken = await syncCsv();
+    expect(broken.code).toBe(1);
+    const record = JSON.parse(broken.stdout) as { id: string; status: string; error?: string };
+    expect(record.status).toBe('failed');
+    expect(record.error).toMatch(/not valid CSV: line 3: text after the closing quote/);
+    expect(writesIn(emulator.server.calls)).toBe(0);
+    // The stored run record says the same to whoever looks later.
+    const stored = await runCli(['--config', csvConfig, 'run', 'hr-csv', record.id, '--json'], env());
+    expect(JSON.parse(stored.stdout)).toMatchObject({ status: 'failed', error: record.error });
+  });
 });

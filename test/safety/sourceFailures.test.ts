@@ -81,7 +81,7 @@ describe('a source read that fails or is cut short deprovisions nothing and fail
       csv.writeText('id,userName,groups\nu1,ada@example.com,Staff\nu2,grace@example.com,Staff\n');
       expect(await csv.harness.run('full')).toMatchObject({ status: 'succeeded' });
       csv.writeText('id,userName,groups\nu1,ada@example.com,Staff\nu2,grace@exam');
-      await expectFailedWithoutWrites(csv, /row 3: 2 cells, the header has 3/);
+      await expectFailedWithoutWrites(csv, /line 3: 2 cells, the header has 3/);
       csv.writeText('id,groups\nu1,Staff\n');
       await expectFailedWithoutWrites(csv, /no "userName" column/);
     } finally {

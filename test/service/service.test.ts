@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,6 +180,35 @@ describe('dirsync start, as separate processes', () => {
     expect(text).toMatch(/dirsync_ops_total\{tenant="desk",kind="createUser",outcome="succeeded"\} 4/);
     expect(text).toMatch(/dirsync_api_calls_total\{tenant="desk",side="target"\} [1-9]/);
     expect(text).toMatch(/dirsync_run_duration_seconds_count\{tenant="desk"\} 2/);
+    // Per tenant: what it owns, how long since it last synced, whether it is quarantined.
+    expect(text).toContain('dirsync_tenant_managed_users{tenant="desk"} 4');
+    expect(text).toContain('dirsync_tenant_quarantined{tenant="desk"} 0');
+    const age = /dirsync_tenant_last_success_age_seconds\{tenant="desk"\} ([\d.e+-]+)/.exec(text);
+    expect(Number(age?.[1])).toBeGreaterThanOrEqual(0);
+    expect(Number(age?.[1])).toBeLessThan(300);
+    // Each of the four creates timed by the worker that applied it, whichever of the two.
+    expect(text).toContain('dirsync_op_duration_seconds_count{tenant="desk",kind="createUser"} 4');
+    expect(text).toContain('dirsync_op_duration_seconds_bucket{tenant="desk",kind="createUser",le="+Inf"} 4');
+    // The api process's own Node.js metrics.
+    for (const series of [
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_p99_seconds',
+      'nodejs_heap_size_used_bytes',
+    ])
+      expect(text).toMatch(new RegExp(`^${series} [\\d.e+-]+$`, 'm'));
+    expect(text).toContain('# TYPE nodejs_gc_duration_seconds histogram');
+    // The Grafana dashboard shipped in docker/ charts only series this endpoint serves.
+    const dashboard = readFileSync(join('docker', 'grafana', 'dashboards', 'dirsync.json'), 'utf8');
+    const charted = new Set(dashboard.match(/\b(?:dirsync|process|nodejs)_[a-z0-9_]+/g));
+    expect(charted.size).toBeGreaterThan(10);
+    for (const name of charted) {
+      const histogram = name.replace(/_(bucket|sum|count)$/, '');
+      expect(
+        text.includes(`# TYPE ${name} `) || text.includes(`# TYPE ${histogram} histogram`),
+        `${name} is charted but not served`,
+      ).toBe(true);
+    }
     const status = await read<TenantStatus>(call('GET', '/v1/tenants/hr', TOKENS.viewer));
     expect(status.schedules.full?.pattern).toBe('*/5 * * * * *');
     expect(Date.parse(status.nextRunAt ?? '')).toBeGreaterThan(Date.now() - TICK_MS);

@@ -17,7 +17,7 @@ function graphHttp(counter = recordingCounter()): GraphHttp {
     credential: createGraphCredential(config, counter),
     scope: graphTokenScope(config),
     counter,
-    retryPolicy: { maxRetries: 2, maxWaitMs: 50, backoffBaseMs: 10 },
+    retryPolicy: { maxAttempts: 3, maxNetworkRetries: 2, baseDelayMs: 10, maxDelayMs: 50 },
   });
 }
 
