@@ -17,7 +17,7 @@ function stream(socket: TLSSocket, total: number, chunked: boolean): Promise<num
         sent += piece.length;
         if (!socket.write(frame)) return;
       }
-      if (!socket.destroyed) socket.end(chunked ? '0\r\n\r\n' : undefined);
+      if (!socket.destroyed) socket.end(chunked ? '0\r\n\r\n' : '');
       done(sent);
     };
     socket.on('drain', pump);

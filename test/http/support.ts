@@ -77,7 +77,10 @@ export async function startServer(answer: Answer): Promise<TestServer> {
 }
 
 /** A pool to the test server, trusting its CA, closed after the test. */
-export function poolFor(server: TestServer, options: Partial<KeepAlivePoolOptions> = {}): KeepAlivePool {
+export function poolFor(
+  server: Pick<TestServer, 'port'>,
+  options: Partial<KeepAlivePoolOptions> = {},
+): KeepAlivePool {
   const pool = new KeepAlivePool({
     hostname: 'localhost',
     port: server.port,
