@@ -9,6 +9,8 @@ import { createStores, createTenantRuntime, type Stores, type TenantRuntime } fr
 import { executeHere } from '../service/executeHere.js';
 import { connectRedis } from '../service/redis.js';
 import { UsageError } from './errors.js';
+import { readableLogStream } from './logLines.js';
+import { colorOn, isTerminal } from './terminal.js';
 
 /** Options every command takes (SPEC §4). */
 export interface GlobalOptions {
@@ -35,7 +37,9 @@ export function requireTenant(config: Config, tenantId: string): TenantConfig {
 
 export function cliLogger(): Logger {
   // Logs always go to stderr: stdout is for the command's answer (and `--json`).
-  return createLogger({ destination: 2, level: process.env.DIRSYNC_LOG_LEVEL ?? 'warn' });
+  const level = process.env.DIRSYNC_LOG_LEVEL ?? 'warn';
+  if (!isTerminal(process.stderr)) return createLogger({ destination: 2, level });
+  return createLogger({ level, stream: readableLogStream(process.stderr, colorOn(process.stderr)) });
 }
 
 /** A connection to Redis with the stores and queues, for commands that talk to a deployment. */
@@ -84,13 +88,16 @@ export async function runInline(
   const record = await recordRun(backend.stores, { ...order, tenant: tenant.id });
   const following = followRun(backend, record, onProgress);
   try {
-    return await executeHere(requestOf(record), {
+    const finished = await executeHere(requestOf(record), {
       stores: backend.stores,
       queues: backend.queues,
       runtime,
       logger,
       workerConnection,
     });
+    // The last reading: a run shorter than one poll shows its end too.
+    onProgress?.(finished);
+    return finished;
   } finally {
     following.stop();
     runtime.close();
@@ -99,9 +106,9 @@ export async function runInline(
 }
 
 /** Calls `onProgress` with the run record every so often until stopped. */
-function followRun(
+export function followRun(
   backend: Backend,
-  record: RunRecord,
+  record: Pick<RunRecord, 'tenant' | 'id'>,
   onProgress?: (record: RunRecord) => void,
 ): { stop(): void } {
   if (!onProgress) return { stop() {} };
