@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { type Config, findTenant, loadConfigFile, type TenantConfig } from '../config/load.js';
 import type { RunRecord } from '../model/run.js';
-import { createLogger, type Logger } from '../observability/logger.js';
+import type { Logger } from '../observability/logger.js';
 import { startOpWorker } from '../queue/opWorker.js';
 import { QueueSet } from '../queue/queues.js';
 import { type RunOrder, recordRun, requestOf } from '../runs/requestRun.js';
@@ -9,8 +9,6 @@ import { createStores, createTenantRuntime, type Stores, type TenantRuntime } fr
 import { executeHere } from '../service/executeHere.js';
 import { connectRedis } from '../service/redis.js';
 import { UsageError } from './errors.js';
-import { readableLogStream } from './logLines.js';
-import { colorOn, isTerminal } from './terminal.js';
 
 /** Options every command takes (SPEC §4). */
 export interface GlobalOptions {
@@ -33,13 +31,6 @@ export function requireTenant(config: Config, tenantId: string): TenantConfig {
     throw new UsageError(`unknown tenant "${tenantId}" (configured: ${known})`);
   }
   return tenant;
-}
-
-export function cliLogger(): Logger {
-  // Logs always go to stderr: stdout is for the command's answer (and `--json`).
-  const level = process.env.DIRSYNC_LOG_LEVEL ?? 'warn';
-  if (!isTerminal(process.stderr)) return createLogger({ destination: 2, level });
-  return createLogger({ level, stream: readableLogStream(process.stderr, colorOn(process.stderr)) });
 }
 
 /** A connection to Redis with the stores and queues, for commands that talk to a deployment. */

@@ -65,7 +65,7 @@ export class StatusLine {
   draw(text: string): void {
     if (!this.#on) return;
     // A line longer than the terminal wraps, and the next redraw would leave its first half behind.
-    const room = (this.#stream.columns ?? 80) - 1;
+    const room = (this.#stream.columns || 80) - 1;
     const shown = text.length > room ? `${text.slice(0, room - 1)}…` : text;
     this.#stream.write(`\r\x1b[2K${shown}`);
     this.#drawn = true;

@@ -6,7 +6,8 @@ import { type ApprovalOutcome, approveHeldRun, approveThroughQueue } from '../..
 import { executeHere } from '../../service/executeHere.js';
 import { connectRedis } from '../../service/redis.js';
 import { action } from '../action.js';
-import { cliLogger, followRun, redisUrl, withTenantBackend } from '../context.js';
+import { cliLogger } from '../cliLogger.js';
+import { followRun, redisUrl, withTenantBackend } from '../context.js';
 import { EXIT } from '../errors.js';
 import { exitCodeFor, printJson, printText } from '../output.js';
 import { RunProgress } from '../progress.js';

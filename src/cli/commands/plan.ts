@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { action } from '../action.js';
-import { cliLogger, runInline, withTenantBackend } from '../context.js';
+import { cliLogger } from '../cliLogger.js';
+import { runInline, withTenantBackend } from '../context.js';
 import { EXIT } from '../errors.js';
 import { printJson, printText } from '../output.js';
 import { RunProgress } from '../progress.js';

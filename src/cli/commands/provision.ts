@@ -4,14 +4,8 @@ import { ProvisionLimitError, provisionOnDemand } from '../../runs/provision.js'
 import { requestRun } from '../../runs/requestRun.js';
 import { createTenantRuntime } from '../../runs/runtime.js';
 import { action } from '../action.js';
-import {
-  cliLogger,
-  loadConfig,
-  openBackend,
-  requireTenant,
-  runInline,
-  startOpWorkerHere,
-} from '../context.js';
+import { cliLogger } from '../cliLogger.js';
+import { loadConfig, openBackend, requireTenant, runInline, startOpWorkerHere } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { printJson, printText } from '../output.js';
 import { activity } from '../progress.js';
