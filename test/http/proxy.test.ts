@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isExempt, parseProxyUrl, proxyFor } from '../../src/http/proxy.js';
+import { startTestEmulator as startGraphEmulator, testSource } from '../connectors/graph/support.js';
 import { clientFor, startTestEmulator } from '../platform/support.js';
 import { ok, poolFor, startServer } from './support.js';
 
@@ -221,6 +222,28 @@ describe('SCIM requests and HTTPS_PROXY', () => {
       process.env.NO_PROXY = 'example.org,localhost';
       await clientFor(emulator).capabilities();
       expect(proxy.connects).toHaveLength(1);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
+describe('Graph and the Entra sign-in and HTTPS_PROXY', () => {
+  it('both go through the proxy HTTPS_PROXY names', async () => {
+    const emulator = await startGraphEmulator({
+      directory: {
+        users: [{ id: 'u1', userPrincipalName: 'ada@contoso.example', displayName: 'Ada' }],
+        groups: [],
+      },
+    });
+    try {
+      const proxy = await startProxy({ user: 'svc', password: 'secret' });
+      process.env.HTTPS_PROXY = proxy.url;
+      const { snapshot } = await testSource(emulator).readFull();
+      expect(snapshot.users).toHaveLength(1);
+      // The sign-in's own connection (Azure's pipeline) and the Graph pool's tunnel, both to the emulator.
+      expect(proxy.connects.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(proxy.connects)).toEqual(new Set([new URL(emulator.graphBaseUrl).host]));
     } finally {
       await emulator.close();
     }
