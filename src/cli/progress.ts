@@ -133,10 +133,12 @@ export function activity(label: string): { stop(): void } {
   const started = Date.now();
   const draw = () => line.draw(`${label} · ${clock(Date.now() - started)}`);
   draw();
-  const timer = setInterval(draw, 250);
+  let timer: NodeJS.Timeout | undefined = setInterval(draw, 250);
   return {
     stop() {
+      if (timer === undefined) return;
       clearInterval(timer);
+      timer = undefined;
       // Nothing worth keeping on screen: the answer follows.
       process.stderr.write('\r\x1b[2K');
     },
