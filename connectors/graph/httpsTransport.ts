@@ -4,6 +4,7 @@ import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { KeepAlivePool } from '../../src/http/keepAlivePool.js';
 import { httpsOrigin } from '../../src/http/origin.js';
+import { proxyFor } from '../../src/http/proxy.js';
 
 /** A Graph answer that has not moved in this long is abandoned (and retried by the caller). */
 const TIMEOUT_MS = 120_000;
@@ -28,7 +29,8 @@ const CONNECTIONS_PER_HOST = 256;
 const pools = new Map<string, KeepAlivePool>();
 
 function poolFor(url: URL): KeepAlivePool {
-  const { hostname, port } = httpsOrigin(url);
+  const origin = httpsOrigin(url);
+  const { hostname, port } = origin;
   const key = `${hostname}:${port}`;
   let pool = pools.get(key);
   if (!pool) {
@@ -37,6 +39,7 @@ function poolFor(url: URL): KeepAlivePool {
       port,
       maxConnections: CONNECTIONS_PER_HOST,
       answerTimeoutMs: TIMEOUT_MS,
+      proxy: proxyFor(origin),
     });
     pools.set(key, pool);
   }

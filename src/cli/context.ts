@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { type Config, findTenant, loadConfigFile, type TenantConfig } from '../config/load.js';
 import type { RunRecord } from '../model/run.js';
-import { createLogger, type Logger } from '../observability/logger.js';
+import type { Logger } from '../observability/logger.js';
 import { startOpWorker } from '../queue/opWorker.js';
 import { QueueSet } from '../queue/queues.js';
 import { type RunOrder, recordRun, requestOf } from '../runs/requestRun.js';
@@ -31,11 +31,6 @@ export function requireTenant(config: Config, tenantId: string): TenantConfig {
     throw new UsageError(`unknown tenant "${tenantId}" (configured: ${known})`);
   }
   return tenant;
-}
-
-export function cliLogger(): Logger {
-  // Logs always go to stderr: stdout is for the command's answer (and `--json`).
-  return createLogger({ destination: 2, level: process.env.DIRSYNC_LOG_LEVEL ?? 'warn' });
 }
 
 /** A connection to Redis with the stores and queues, for commands that talk to a deployment. */
@@ -84,13 +79,16 @@ export async function runInline(
   const record = await recordRun(backend.stores, { ...order, tenant: tenant.id });
   const following = followRun(backend, record, onProgress);
   try {
-    return await executeHere(requestOf(record), {
+    const finished = await executeHere(requestOf(record), {
       stores: backend.stores,
       queues: backend.queues,
       runtime,
       logger,
       workerConnection,
     });
+    // The last reading: a run shorter than one poll shows its end too.
+    onProgress?.(finished);
+    return finished;
   } finally {
     following.stop();
     runtime.close();
@@ -99,9 +97,9 @@ export async function runInline(
 }
 
 /** Calls `onProgress` with the run record every so often until stopped. */
-function followRun(
+export function followRun(
   backend: Backend,
-  record: RunRecord,
+  record: Pick<RunRecord, 'tenant' | 'id'>,
   onProgress?: (record: RunRecord) => void,
 ): { stop(): void } {
   if (!onProgress) return { stop() {} };

@@ -1,5 +1,6 @@
 import type { Op, OpKind } from '../model/plan.js';
-import { opTotals, type RunRecord } from '../model/run.js';
+import type { RunRecord } from '../model/run.js';
+import { renderTable } from './table.js';
 
 /** Plain-text renderings for people; `--json` prints the records themselves. */
 
@@ -27,13 +28,33 @@ function describeChange(change: { path: string; from?: unknown; to?: unknown }):
   return `${change.path} ${show(change.from)} → ${show(change.to)}`;
 }
 
-export function countsTable(counts: RunRecord['counts']): string {
-  const rows = (Object.entries(counts) as [OpKind, { planned: number; succeeded: number; failed: number }][])
-    .filter(([, count]) => count.planned + count.succeeded + count.failed > 0)
-    .map(
-      ([kind, count]) =>
-        `  ${kind.padEnd(15)} planned ${pad(count.planned)} succeeded ${pad(count.succeeded)} failed ${pad(count.failed)}`,
+type Counts = Readonly<Partial<Record<OpKind, { planned: number; succeeded: number; failed: number }>>>;
+
+/** Op counts per kind: aligned lines, or a table with a header (`tables`, for a terminal). */
+export function countsTable(counts: Counts, tables = false): string {
+  const kinds = (
+    Object.entries(counts) as [OpKind, { planned: number; succeeded: number; failed: number }][]
+  ).filter(([, count]) => count.planned + count.succeeded + count.failed > 0);
+  if (tables && kinds.length > 0)
+    return renderTable(
+      [
+        { title: 'op' },
+        { title: 'planned', align: 'right' },
+        { title: 'succeeded', align: 'right' },
+        { title: 'failed', align: 'right' },
+      ],
+      kinds.map(([kind, count]) => [
+        kind,
+        String(count.planned),
+        String(count.succeeded),
+        String(count.failed),
+      ]),
+      '  ',
     );
+  const rows = kinds.map(
+    ([kind, count]) =>
+      `  ${kind.padEnd(15)} planned ${pad(count.planned)} succeeded ${pad(count.succeeded)} failed ${pad(count.failed)}`,
+  );
   return rows.length > 0 ? rows.join('\n') : '  no changes';
 }
 
@@ -51,7 +72,8 @@ function pad(value: number): string {
   return String(value).padStart(6);
 }
 
-export function runSummary(record: RunRecord): string {
+/** A run for people: what it was, where its time went, its counts and failures (`tables` at a terminal). */
+export function runSummary(record: RunRecord, tables = false): string {
   const lines = [
     `run ${record.id} of ${record.tenant}: ${record.status}${record.dryRun ? ' (dry run)' : ''}`,
     `  mode ${record.mode}${record.mode !== record.requestedMode ? ` (asked ${record.requestedMode}: ${record.fallbackReason})` : ''}, trigger ${record.trigger}`,
@@ -67,25 +89,35 @@ export function runSummary(record: RunRecord): string {
       `  approve with: dirsync approve ${record.tenant} ${record.id}`,
     );
   if (record.error) lines.push(`  error: ${record.error}`);
-  lines.push(countsTable(record.counts));
+  lines.push(countsTable(record.counts, tables));
   if (record.failureCount > 0) {
     lines.push(`  ${record.failureCount} failure(s):`);
-    for (const failure of record.failures.slice(0, 50)) {
+    if (tables)
       lines.push(
-        `    ${failure.objectType} ${failure.externalId ?? ''} ${failure.op ?? ''}: ${failure.reason}`.replace(
-          / +/g,
-          ' ',
+        renderTable(
+          [{ title: 'object' }, { title: 'external id' }, { title: 'op' }, { title: 'reason' }],
+          record.failures
+            .slice(0, 50)
+            .map((failure) => [
+              failure.objectType,
+              failure.externalId ?? '',
+              failure.op ?? '',
+              failure.reason,
+            ]),
+          '    ',
         ),
       );
-    }
+    else
+      for (const failure of record.failures.slice(0, 50)) {
+        lines.push(
+          `    ${failure.objectType} ${failure.externalId ?? ''} ${failure.op ?? ''}: ${failure.reason}`.replace(
+            / +/g,
+            ' ',
+          ),
+        );
+      }
     if (record.failureCount > 50)
       lines.push(`    … ${record.failureCount - 50} more (dirsync run ${record.tenant} ${record.id} --json)`);
   }
   return lines.join('\n');
-}
-
-export function progressLine(record: RunRecord): string {
-  const { planned, finished, failed } = opTotals(record.counts);
-  const phase = record.phase ?? record.status;
-  return `[${record.tenant}] ${record.status} ${phase}: ${finished}/${planned} ops done, ${failed} failed, ${record.apiCalls.source + record.apiCalls.target} API calls`;
 }

@@ -1,4 +1,5 @@
 import { type ConnectionOptions, connect, type TLSSocket } from 'node:tls';
+import { idleTimeoutMs } from './keepAliveHint.js';
 import { type ParsedResponse, ResponseParser } from './responseParser.js';
 
 /** An exchange that failed on the wire; `code` says how (see isTransientNetworkError). */
@@ -12,23 +13,36 @@ interface InFlight {
   readonly reject: (error: Error) => void;
 }
 
+export interface ConnectionLimits {
+  /** An exchange that hears nothing for this long fails with `ETIMEDOUT`. */
+  readonly answerMs: number;
+  /** How long an idle connection is kept, unless the server's `Keep-Alive: timeout` asks for less. */
+  readonly idleMs: number;
+  /** A response body larger than this fails its exchange (ResponseTooLargeError). */
+  readonly maxBodyBytes: number;
+}
+
 /**
  * One TLS connection carrying one HTTP/1.1 exchange at a time. It is open until the server closes
  * it, an exchange fails, a response says so, or its owner closes it; `onClosed` tells the owner.
+ * `options.socket` carries it over an existing socket (a proxy tunnel) instead of its own.
  */
 export class Connection {
   readonly #socket: TLSSocket;
   #inFlight: InFlight | undefined;
   #open = true;
+  /** The idle time the server's last answer allows. */
+  #idleMs: number;
 
   constructor(
     options: ConnectionOptions,
-    private readonly timeouts: { readonly answerMs: number; readonly idleMs: number },
+    private readonly limits: ConnectionLimits,
     private readonly onClosed: (connection: Connection) => void,
   ) {
+    this.#idleMs = limits.idleMs;
     this.#socket = connect(options);
     this.#socket.setNoDelay(true);
-    this.#socket.setTimeout(timeouts.answerMs);
+    this.#socket.setTimeout(limits.answerMs);
     this.#socket.on('data', (chunk: Buffer) => this.#received(chunk));
     this.#socket.on('end', () => this.#ended());
     // Silence while an exchange waits fails it; silence while idle just retires the connection.
@@ -46,7 +60,7 @@ export class Connection {
     if (!this.#open) return Promise.reject(wireError('connection closed', 'ECONNRESET'));
     if (this.#inFlight) throw new Error('one exchange at a time per connection');
     return new Promise((resolve, reject) => {
-      this.#inFlight = { parser: new ResponseParser(bodyless), resolve, reject };
+      this.#inFlight = { parser: new ResponseParser(bodyless, this.limits.maxBodyBytes), resolve, reject };
       this.#socket.write(request);
     });
   }
@@ -55,7 +69,7 @@ export class Connection {
   idle(idle: boolean): void {
     if (idle) this.#socket.unref();
     else this.#socket.ref();
-    this.#socket.setTimeout(idle ? this.timeouts.idleMs : this.timeouts.answerMs);
+    this.#socket.setTimeout(idle ? this.#idleMs : this.limits.answerMs);
   }
 
   close(): void {
@@ -78,7 +92,9 @@ export class Connection {
     }
     if (response === undefined) return;
     this.#inFlight = undefined;
-    if (!response.reusable) this.close();
+    const keepAlive = response.headers['keep-alive'];
+    if (typeof keepAlive === 'string') this.#idleMs = idleTimeoutMs(keepAlive, this.limits.idleMs);
+    if (!response.reusable || this.#idleMs <= 0) this.close();
     inFlight.resolve(response);
   }
 

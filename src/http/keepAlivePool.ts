@@ -1,7 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
 import { ConcurrencyLimiter } from '../util/concurrencyLimiter.js';
-import { Connection } from './connection.js';
+import { Connection, type ConnectionLimits } from './connection.js';
+import type { HttpProxy } from './proxy.js';
+import { openTunnel } from './tunnel.js';
 
 export interface KeepAlivePoolOptions {
   readonly hostname: string;
@@ -15,6 +17,10 @@ export interface KeepAlivePoolOptions {
   readonly answerTimeoutMs: number;
   /** Sent with every request (credentials, media types): checked and written out once. */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Connections go through this proxy's CONNECT tunnels (see proxyFor); absent, straight to the origin. */
+  readonly proxy?: HttpProxy | undefined;
+  /** A response body larger than this fails its request; 64 MiB when absent. */
+  readonly maxResponseBytes?: number;
 }
 
 export interface PoolRequest {
@@ -40,6 +46,8 @@ export interface PoolResponse {
  * so a request seldom lands on a socket the server is closing.
  */
 const IDLE_TIMEOUT_MS = 4_000;
+/** Far above any SCIM or Graph page, far below what would hurt the process to hold. */
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Visible ASCII only: a path arrives percent-encoded, and a space or line break would end the request line. */
 const PATH = /^\/[\x21-\x7e]*$/;
@@ -69,8 +77,8 @@ class PoolClosedError extends Error {
  * the request and response objects, agent bookkeeping and stream events of Node's client cost
  * about twice the CPU of the TLS and the exchange itself (measured: `npm run bench -- sync`). This
  * client writes a request in one piece and reads its answer with a small parser; it speaks only
- * what a JSON API needs (no upgrades, no pipelining, no proxies, which Node's client does not
- * bring either).
+ * what a JSON API needs (no upgrades, no pipelining), through an HTTP proxy's CONNECT tunnel
+ * when given one.
  */
 export class KeepAlivePool {
   readonly #idle: Connection[] = [];
@@ -84,10 +92,16 @@ export class KeepAlivePool {
   readonly #commonHead: string;
   /** Header objects a caller sends again and again (a constant), checked and written out once. */
   readonly #linesOf = new WeakMap<object, string>();
+  readonly #limits: ConnectionLimits;
   #closed = false;
 
   constructor(private readonly options: KeepAlivePoolOptions) {
     this.#slots = new ConcurrencyLimiter(options.maxConnections);
+    this.#limits = {
+      answerMs: options.answerTimeoutMs,
+      idleMs: IDLE_TIMEOUT_MS,
+      maxBodyBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    };
     const host = isIP(options.hostname) === 6 ? `[${options.hostname}]` : options.hostname;
     this.#commonHead = headerLines({
       host: options.port === '' ? host : `${host}:${options.port}`,
@@ -98,7 +112,7 @@ export class KeepAlivePool {
   async request(request: PoolRequest): Promise<PoolResponse> {
     const wire = this.#serialize(request);
     return this.#slots.run(async () => {
-      const connection = this.#connection();
+      const connection = this.#idleConnection() ?? (await this.#connect());
       try {
         const response = await connection.exchange(wire, request.method === 'HEAD');
         return {
@@ -141,15 +155,18 @@ export class KeepAlivePool {
     return lines;
   }
 
-  /** For a request holding a slot: every open connection not held by another is idle. */
-  #connection(): Connection {
+  /**
+   * For a request holding a slot: every open connection not held by another is idle, and when
+   * none is, there is room for a new one.
+   */
+  #idleConnection(): Connection | undefined {
     if (this.#closed) throw new PoolClosedError('connection pool closed');
     for (let connection = this.#idle.pop(); connection !== undefined; connection = this.#idle.pop()) {
       if (!connection.open) continue;
       connection.idle(false);
       return connection;
     }
-    return this.#connect();
+    return undefined;
   }
 
   #release(connection: Connection): void {
@@ -158,18 +175,27 @@ export class KeepAlivePool {
     this.#idle.push(connection);
   }
 
-  #connect(): Connection {
-    const { hostname, port, ca } = this.options;
+  async #connect(): Promise<Connection> {
+    const { hostname, ca, proxy } = this.options;
+    const port = this.options.port === '' ? 443 : Number(this.options.port);
+    const tunnel =
+      proxy === undefined ? undefined : await openTunnel(proxy, hostname, port, this.options.answerTimeoutMs);
+    if (this.#closed) {
+      tunnel?.destroy();
+      throw new PoolClosedError('connection pool closed');
+    }
     const connection = new Connection(
       {
+        // Through a tunnel, host names the origin for the certificate check only.
         host: hostname,
-        port: port === '' ? 443 : Number(port),
+        port,
+        ...(tunnel !== undefined && { socket: tunnel }),
         // SNI takes host names only.
         ...(isIP(hostname) === 0 && { servername: hostname }),
         ALPNProtocols: ['http/1.1'],
         ...(ca !== undefined && { ca: [...ca] }),
       },
-      { answerMs: this.options.answerTimeoutMs, idleMs: IDLE_TIMEOUT_MS },
+      this.#limits,
       (closed) => this.#retired(closed),
     );
     this.#all.add(connection);

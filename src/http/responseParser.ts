@@ -17,6 +17,11 @@ export class HttpProtocolError extends Error {
   readonly code = 'HPE_INVALID';
 }
 
+/** The answer is larger than the caller accepts; the connection is given up mid-body. */
+export class ResponseTooLargeError extends Error {
+  override readonly name = 'ResponseTooLargeError';
+}
+
 /** A header block larger than this is refused rather than buffered without end (Node allows 16 KiB). */
 const MAX_HEAD_BYTES = 64 * 1024;
 const CRLF = Buffer.from('\r\n');
@@ -46,9 +51,16 @@ export class ResponseParser {
   #head: Head | undefined;
   #body: BodyMode | undefined;
   readonly #bodyChunks: Buffer[] = [];
+  #bodyBytes = 0;
 
-  /** `bodyless`: the request was a HEAD, whose answer has headers only. */
-  constructor(private readonly bodyless = false) {}
+  /**
+   * `bodyless`: the request was a HEAD, whose answer has headers only. `maxBodyBytes`: a body
+   * announced or found to be larger fails with ResponseTooLargeError as soon as that is known.
+   */
+  constructor(
+    private readonly bodyless = false,
+    private readonly maxBodyBytes = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** Takes the next bytes; returns the response once it is complete. */
   push(chunk: Buffer): ParsedResponse | undefined {
@@ -68,6 +80,7 @@ export class ResponseParser {
         if (head.status >= 100 && head.status < 200) continue;
         this.#head = head;
         this.#body = this.bodyless ? { kind: 'none' } : bodyModeOf(head);
+        if (this.#body.kind === 'length' && this.#body.remaining > this.maxBodyBytes) this.#tooLarge();
       }
       const leftover = this.#consumeBody(input);
       if (leftover === undefined) return undefined;
@@ -93,11 +106,11 @@ export class ResponseParser {
       case 'none':
         return input;
       case 'until-close':
-        if (input.length > 0) this.#bodyChunks.push(input);
+        if (input.length > 0) this.#keep(input);
         return undefined;
       case 'length': {
         const taken = Math.min(mode.remaining, input.length);
-        if (taken > 0) this.#bodyChunks.push(input.subarray(0, taken));
+        if (taken > 0) this.#keep(input.subarray(0, taken));
         mode.remaining -= taken;
         return mode.remaining === 0 ? input.subarray(taken) : undefined;
       }
@@ -111,7 +124,7 @@ export class ResponseParser {
     while (at < input.length || mode.stage === 'data') {
       if (mode.stage === 'data') {
         const taken = Math.min(mode.remaining, input.length - at);
-        if (taken > 0) this.#bodyChunks.push(input.subarray(at, at + taken));
+        if (taken > 0) this.#keep(input.subarray(at, at + taken));
         at += taken;
         mode.remaining -= taken;
         if (mode.remaining > 0) return undefined;
@@ -144,6 +157,18 @@ export class ResponseParser {
       }
     }
     return undefined;
+  }
+
+  #keep(bytes: Buffer): void {
+    this.#bodyBytes += bytes.length;
+    if (this.#bodyBytes > this.maxBodyBytes) this.#tooLarge();
+    this.#bodyChunks.push(bytes);
+  }
+
+  #tooLarge(): never {
+    throw new ResponseTooLargeError(
+      `response body larger than ${formatBytes(this.maxBodyBytes)}, the most this client accepts`,
+    );
   }
 
   #complete(nothingLeftOver: boolean): ParsedResponse {
@@ -194,6 +219,12 @@ function parseHead(text: string): Head {
     keepAlive:
       statusLine.charCodeAt(7) === 0x30 ? connection.includes('keep-alive') : !connection.includes('close'),
   };
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
 }
 
 function lineEnd(text: string, from: number): number {

@@ -1,4 +1,4 @@
-import { type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 
 export type { Logger };
 
@@ -32,6 +32,8 @@ export interface LoggerOptions {
   readonly level?: string;
   /** Logs go to stderr when stdout carries machine output (`--json`). */
   readonly destination?: 1 | 2;
+  /** In place of `destination`: where the JSON lines go, e.g. a formatter for a terminal. */
+  readonly stream?: DestinationStream;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -41,7 +43,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       base: { service: 'dirsync' },
     },
-    pino.destination({ fd: options.destination ?? 2, sync: false }),
+    options.stream ?? pino.destination({ fd: options.destination ?? 2, sync: false }),
   );
 }
 

@@ -4,6 +4,7 @@ import type { Secret } from '../config/secret.js';
 import { KeepAlivePool } from '../http/keepAlivePool.js';
 import { isTransientNetworkError } from '../http/networkErrors.js';
 import { httpsOrigin } from '../http/origin.js';
+import { proxyFor } from '../http/proxy.js';
 import {
   backoffMs,
   DEFAULT_RETRY_POLICY,
@@ -72,6 +73,7 @@ export class ScimHttp {
       port: origin.port,
       maxConnections: options.concurrency,
       answerTimeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      proxy: proxyFor(origin),
       headers: {
         authorization: `Bearer ${options.token.reveal()}`,
         accept: `${SCIM_CONTENT_TYPE}, application/json`,

@@ -1,90 +1,30 @@
-import type { AddressInfo } from 'node:net';
-import { createServer, type Server, type TLSSocket } from 'node:tls';
-import { afterEach, describe, expect, it } from 'vitest';
-import { KeepAlivePool } from '../../src/http/keepAlivePool.js';
-import { testCertificates } from '../platform/support.js';
+import type { TLSSocket } from 'node:tls';
+import { describe, expect, it } from 'vitest';
+import { ok, poolFor, startServer } from './support.js';
 
-/** What the test server does with one request it read whole: the bytes it answers, or nothing. */
-type Answer = (request: string, socket: TLSSocket) => string | undefined;
+const MiB = 1024 * 1024;
 
-interface TestServer {
-  readonly port: string;
-  readonly requests: string[];
-  /** Connections the server accepted. */
-  connections: number;
-  /** Most connections open at the same time. */
-  mostOpen: number;
-  close(): Promise<void>;
-}
-
-const servers: TestServer[] = [];
-const pools: KeepAlivePool[] = [];
-
-afterEach(async () => {
-  for (const pool of pools.splice(0)) pool.close();
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-/** A TLS server speaking just enough HTTP/1.1 by hand: requests end at the blank line (bodies are small). */
-async function startServer(answer: Answer): Promise<TestServer> {
-  const certificates = testCertificates();
-  const sockets = new Set<TLSSocket>();
-  const state = { connections: 0, mostOpen: 0, requests: [] as string[] };
-  const server: Server = createServer({ key: certificates.keyPem, cert: certificates.certPem }, (socket) => {
-    state.connections++;
-    sockets.add(socket);
-    state.mostOpen = Math.max(state.mostOpen, sockets.size);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    let buffered = '';
-    socket.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('latin1');
-      const headEnd = buffered.indexOf('\r\n\r\n');
-      if (headEnd < 0) return;
-      const length = Number(/content-length: (\d+)/i.exec(buffered.slice(0, headEnd))?.[1] ?? 0);
-      if (buffered.length < headEnd + 4 + length) return;
-      const request = buffered.slice(0, headEnd + 4 + length);
-      buffered = buffered.slice(request.length);
-      state.requests.push(request);
-      const reply = answer(request, socket);
-      if (reply !== undefined) socket.write(reply);
-    });
+/** Writes `total` bytes of body as fast as the client reads them, framed or not; resolves with what went out. */
+function stream(socket: TLSSocket, total: number, chunked: boolean): Promise<number> {
+  const piece = Buffer.alloc(64 * 1024, 'x');
+  const frame = chunked
+    ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')])
+    : piece;
+  return new Promise((done) => {
+    let sent = 0;
+    const pump = () => {
+      while (sent < total && !socket.destroyed) {
+        sent += piece.length;
+        if (!socket.write(frame)) return;
+      }
+      if (!socket.destroyed) socket.end(chunked ? '0\r\n\r\n' : '');
+      done(sent);
+    };
+    socket.on('drain', pump);
+    socket.on('close', () => done(sent));
+    pump();
   });
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  const testServer: TestServer = {
-    port: String((server.address() as AddressInfo).port),
-    requests: state.requests,
-    get connections() {
-      return state.connections;
-    },
-    get mostOpen() {
-      return state.mostOpen;
-    },
-    close: () =>
-      new Promise((closed) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => closed());
-      }),
-  } as TestServer;
-  servers.push(testServer);
-  return testServer;
 }
-
-function poolFor(server: TestServer, options: { maxConnections?: number; answerTimeoutMs?: number } = {}) {
-  const pool = new KeepAlivePool({
-    hostname: 'localhost',
-    port: server.port,
-    ca: [testCertificates().caPem],
-    maxConnections: options.maxConnections ?? 4,
-    answerTimeoutMs: options.answerTimeoutMs ?? 5_000,
-    headers: { authorization: 'Bearer test-token' },
-  });
-  pools.push(pool);
-  return pool;
-}
-
-const ok = (body: string, extra = '') =>
-  `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
 
 describe('KeepAlivePool', () => {
   it('sends one well-formed request, with its own and the pool headers, and reads the answer', async () => {
@@ -181,14 +121,7 @@ describe('KeepAlivePool', () => {
 
   it('refuses a server whose certificate it does not trust', async () => {
     const server = await startServer(() => ok('{}'));
-    const pool = new KeepAlivePool({
-      hostname: 'localhost',
-      port: server.port,
-      ca: [],
-      maxConnections: 1,
-      answerTimeoutMs: 5_000,
-    });
-    pools.push(pool);
+    const pool = poolFor(server, { ca: [], maxConnections: 1 });
     await expect(pool.request({ method: 'GET', path: '/' })).rejects.toMatchObject({
       code: expect.stringMatching(/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/),
     });
@@ -203,4 +136,57 @@ describe('KeepAlivePool', () => {
     await expect(first).rejects.toMatchObject({ code: 'ECONNRESET' });
     await expect(second).rejects.toThrow(/closed/);
   });
+
+  it("closes an idle connection before the server's Keep-Alive timeout, and opens a new one after", async () => {
+    const server = await startServer(() => ok('{}', 'keep-alive: timeout=1, max=100\r\n'));
+    const pool = poolFor(server);
+    await pool.request({ method: 'GET', path: '/a' });
+    const answeredAt = Date.now();
+    await new Promise((wait) => setTimeout(wait, 200));
+    expect(server.closedAt).toEqual([]);
+    await new Promise((wait) => setTimeout(wait, 700));
+    // The server would close at 1 s; the pool let go half a second after the answer.
+    expect(server.closedAt).toHaveLength(1);
+    expect(server.closedAt[0]! - answeredAt).toBeGreaterThanOrEqual(400);
+    expect(server.closedAt[0]! - answeredAt).toBeLessThan(900);
+    await pool.request({ method: 'GET', path: '/b' });
+    expect(server.connections).toBe(2);
+  });
+
+  it('refuses an answer announced larger than its cap before reading the body, and goes on with the next', async () => {
+    let huge = true;
+    const server = await startServer((_request, socket) => {
+      if (!huge) return ok('{}');
+      socket.write(`HTTP/1.1 200 OK\r\ncontent-length: ${1024 * MiB}\r\n\r\n`);
+      return undefined;
+    });
+    const pool = poolFor(server, { maxResponseBytes: MiB });
+    await expect(pool.request({ method: 'GET', path: '/Users' })).rejects.toMatchObject({
+      name: 'ResponseTooLargeError',
+      message: 'response body larger than 1 MiB, the most this client accepts',
+    });
+    huge = false;
+    expect((await pool.request({ method: 'GET', path: '/Users' })).status).toBe(200);
+  });
+
+  for (const chunked of [true, false]) {
+    it(`aborts a ${chunked ? 'chunked' : 'close-delimited'} answer once it passes the cap, without reading the rest`, async () => {
+      let sent: Promise<number> | undefined;
+      const server = await startServer((_request, socket) => {
+        if (sent !== undefined) return ok('{}');
+        socket.write(
+          `HTTP/1.1 200 OK\r\n${chunked ? 'transfer-encoding: chunked\r\n' : 'connection: close\r\n'}\r\n`,
+        );
+        sent = stream(socket, 40 * MiB, chunked);
+        return undefined;
+      });
+      const pool = poolFor(server, { maxResponseBytes: 2 * MiB });
+      await expect(pool.request({ method: 'GET', path: '/Groups' })).rejects.toThrow(
+        'response body larger than 2 MiB, the most this client accepts',
+      );
+      // The client hung up: the server got to write a few socket buffers past the cap, not 40 MiB.
+      expect(await sent).toBeLessThan(20 * MiB);
+      expect((await pool.request({ method: 'GET', path: '/Groups' })).status).toBe(200);
+    });
+  }
 });

@@ -6,10 +6,13 @@ import { type ApprovalOutcome, approveHeldRun, approveThroughQueue } from '../..
 import { executeHere } from '../../service/executeHere.js';
 import { connectRedis } from '../../service/redis.js';
 import { action } from '../action.js';
-import { cliLogger, redisUrl, withTenantBackend } from '../context.js';
+import { cliLogger } from '../cliLogger.js';
+import { followRun, redisUrl, withTenantBackend } from '../context.js';
 import { EXIT } from '../errors.js';
 import { exitCodeFor, printJson, printText } from '../output.js';
+import { RunProgress } from '../progress.js';
 import { runSummary } from '../render.js';
+import { tablesWanted } from '../terminal.js';
 
 export function registerApprove(program: Command): void {
   program
@@ -24,6 +27,8 @@ export function registerApprove(program: Command): void {
           if (options.inline) {
             const workerConnection = connectRedis(redisUrl(config));
             const logger = cliLogger();
+            const progress = new RunProgress();
+            const following = followRun(backend, { tenant: tenant.id, id: runId }, progress.update);
             try {
               outcome = await approveHeldRun(backend.stores, tenant.id, runId, async (run) => {
                 const deps = {
@@ -34,7 +39,10 @@ export function registerApprove(program: Command): void {
                 };
                 applied = await executeHere({ ...requestOf(run), trigger: 'approve' }, deps);
               });
+              if (applied) progress.update(applied);
             } finally {
+              following.stop();
+              progress.end();
               workerConnection.disconnect();
             }
           } else {
@@ -47,7 +55,7 @@ export function registerApprove(program: Command): void {
           }
           if (applied) {
             if (options.json) printJson(applied);
-            else printText(runSummary(applied));
+            else printText(runSummary(applied, tablesWanted(options)));
             return exitCodeFor(applied);
           }
           if (options.json) printJson({ ok: true, runId, status: outcome.run.status });

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createLogger } from '../../observability/logger.js';
 import { ensureDevCertificates } from '../../tls/devCertificates.js';
 import { action } from '../action.js';
+import { cliLogger } from '../cliLogger.js';
 
 export function registerDemo(program: Command): void {
   program
@@ -22,7 +22,7 @@ export function registerDemo(program: Command): void {
         return runDemo({
           once: Boolean(options.once),
           certificates,
-          logger: createLogger({ destination: 2, level: process.env.DIRSYNC_LOG_LEVEL ?? 'warn' }),
+          logger: cliLogger(),
           print: (line) => process.stdout.write(`${line}\n`),
         });
       }),

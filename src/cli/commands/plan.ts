@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
 import { action } from '../action.js';
-import { cliLogger, runInline, withTenantBackend } from '../context.js';
+import { cliLogger } from '../cliLogger.js';
+import { runInline, withTenantBackend } from '../context.js';
 import { EXIT } from '../errors.js';
 import { printJson, printText } from '../output.js';
+import { RunProgress } from '../progress.js';
 import { countsTable, describeOp, runSummary } from '../render.js';
+import { tablesWanted } from '../terminal.js';
 
 export function registerPlan(program: Command): void {
   program
@@ -14,13 +17,17 @@ export function registerPlan(program: Command): void {
       action(async (options, tenantId: string) => {
         return withTenantBackend(options, tenantId, async ({ config, tenant, backend }) => {
           const mode = options.full ? 'full' : 'incremental';
+          const progress = new RunProgress();
           const record = await runInline(
             backend,
             config,
             tenant,
             { mode, dryRun: true, trigger: 'cli' },
             cliLogger(),
+            progress.update,
           );
+          progress.end();
+          const tables = tablesWanted(options);
           const ops = record.plan?.ops ?? [];
           const counts: Record<string, { planned: number; succeeded: number; failed: number }> = {};
           for (const op of ops) {
@@ -40,12 +47,12 @@ export function registerPlan(program: Command): void {
               error: record.error ?? null,
             });
           } else if (record.error) {
-            printText(runSummary(record));
+            printText(runSummary(record, tables));
           } else {
             printText(
               `plan for ${tenant.id} (${record.mode}${record.fallbackReason ? `: ${record.fallbackReason}` : ''}): ${ops.length} op(s)`,
             );
-            printText(countsTable(counts));
+            printText(countsTable(counts, tables));
             for (const op of ops) printText(`  ${describeOp(op)}`);
             for (const problem of record.plan?.problems ?? [])
               printText(`  problem: ${problem.objectType} ${problem.externalId}: ${problem.reason}`);

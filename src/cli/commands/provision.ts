@@ -4,16 +4,13 @@ import { ProvisionLimitError, provisionOnDemand } from '../../runs/provision.js'
 import { requestRun } from '../../runs/requestRun.js';
 import { createTenantRuntime } from '../../runs/runtime.js';
 import { action } from '../action.js';
-import {
-  cliLogger,
-  loadConfig,
-  openBackend,
-  requireTenant,
-  runInline,
-  startOpWorkerHere,
-} from '../context.js';
+import { cliLogger } from '../cliLogger.js';
+import { loadConfig, openBackend, requireTenant, runInline, startOpWorkerHere } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { printJson, printText } from '../output.js';
+import { activity } from '../progress.js';
+import { renderTable } from '../table.js';
+import { tablesWanted } from '../terminal.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -36,6 +33,7 @@ export function registerProvision(program: Command): void {
         const logger = cliLogger();
         const runtime = createTenantRuntime(tenant, logger);
         const worker = options.inline ? await startOpWorkerHere(backend, config, runtime, logger) : undefined;
+        const working = activity(`[${tenant.id}] provisioning ${subjects(users, groups)}`);
         try {
           const answer = await provisionOnDemand(
             { users, groups },
@@ -57,13 +55,15 @@ export function registerProvision(program: Command): void {
                     ).id,
             },
           );
+          working.stop();
           if (options.json) printJson(answer);
-          else printText(renderAnswer(answer));
+          else printText(tablesWanted(options) ? answerTables(answer) : renderAnswer(answer));
           return answer.results.some((result) => result.status === 'failure') ? EXIT.failed : EXIT.ok;
         } catch (error) {
           if (error instanceof ProvisionLimitError) throw new UsageError(error.message);
           throw error;
         } finally {
+          working.stop();
           await worker?.close();
           runtime.close();
           await backend.close();
@@ -72,16 +72,44 @@ export function registerProvision(program: Command): void {
     );
 }
 
+function subjects(users: readonly string[], groups: readonly string[]): string {
+  const named = [
+    users.length > 0 ? `${users.length} user${users.length === 1 ? '' : 's'}` : '',
+    groups.length > 0 ? `${groups.length} group${groups.length === 1 ? '' : 's'}` : '',
+  ];
+  return named.filter(Boolean).join(', ') || 'nothing';
+}
+
+function stepDetails(details: Readonly<Record<string, unknown>>): string {
+  return Object.entries(details)
+    .filter(([key]) => key !== 'attributes')
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(' ');
+}
+
+/** At a terminal: one table per subject, its steps as rows. */
+function answerTables(answer: ProvisionAnswer): string {
+  const blocks = [`provisioning run ${answer.runId}`];
+  for (const result of answer.results) {
+    blocks.push(
+      `\n${result.kind} ${result.subject}: ${result.status.toUpperCase()}`,
+      renderTable(
+        [{ title: 'step' }, { title: 'status' }, { title: 'details' }],
+        result.steps.map((step) => [step.step, step.status, stepDetails(step.details)]),
+        '  ',
+      ),
+    );
+  }
+  if (answer.note) blocks.push(`\n${answer.note}`);
+  return blocks.join('\n');
+}
+
 function renderAnswer(answer: ProvisionAnswer): string {
   const lines = [`provisioning run ${answer.runId}`];
   for (const result of answer.results) {
     lines.push(`${result.kind} ${result.subject}: ${result.status.toUpperCase()}`);
     for (const step of result.steps) {
-      const details = Object.entries(step.details)
-        .filter(([key]) => key !== 'attributes')
-        .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
-        .join(' ');
-      lines.push(`  ${step.step.padEnd(7)} ${step.status.padEnd(8)} ${details}`);
+      lines.push(`  ${step.step.padEnd(7)} ${step.status.padEnd(8)} ${stepDetails(step.details)}`);
     }
   }
   if (answer.note) lines.push(answer.note);

@@ -3,10 +3,13 @@ import type { RunRecord } from '../../model/run.js';
 import { waitForRun } from '../../runs/requestRun.js';
 import { triggerRun } from '../../service/runTrigger.js';
 import { action } from '../action.js';
-import { cliLogger, runInline, withTenantBackend } from '../context.js';
+import { cliLogger } from '../cliLogger.js';
+import { runInline, withTenantBackend } from '../context.js';
 import { EXIT } from '../errors.js';
-import { endProgress, exitCodeFor, printJson, printText, progressReporter } from '../output.js';
+import { exitCodeFor, printJson, printText } from '../output.js';
+import { RunProgress } from '../progress.js';
 import { runSummary } from '../render.js';
+import { tablesWanted } from '../terminal.js';
 
 export function registerSync(program: Command): void {
   program
@@ -23,10 +26,10 @@ export function registerSync(program: Command): void {
             dryRun: false,
             trigger: 'cli',
           } as const;
-          const progress = options.json ? undefined : progressReporter();
+          const progress = new RunProgress();
           let record: RunRecord;
           if (options.inline) {
-            record = await runInline(backend, config, tenant, order, cliLogger(), progress);
+            record = await runInline(backend, config, tenant, order, cliLogger(), progress.update);
           } else {
             const triggered = await triggerRun(backend, { ...order, tenant: tenant.id });
             record = triggered.run;
@@ -39,11 +42,11 @@ export function registerSync(program: Command): void {
                 printText(`run ${record.id} queued; follow it with: dirsync run ${tenant.id} ${record.id}`);
               return EXIT.ok;
             }
-            record = await waitForRun(backend.stores, tenant.id, record.id, progress);
+            record = await waitForRun(backend.stores, tenant.id, record.id, progress.update);
           }
-          if (progress) endProgress();
+          progress.end();
           if (options.json) printJson(record);
-          else printText(runSummary(record));
+          else printText(runSummary(record, tablesWanted(options)));
           return exitCodeFor(record);
         });
       }),

@@ -2,9 +2,12 @@ import type { Command } from 'commander';
 import { createTenantRuntime } from '../../runs/runtime.js';
 import { testTenantConnection } from '../../service/connectionTest.js';
 import { action } from '../action.js';
-import { cliLogger, loadConfig, requireTenant } from '../context.js';
+import { cliLogger } from '../cliLogger.js';
+import { loadConfig, requireTenant } from '../context.js';
 import { EXIT } from '../errors.js';
 import { printJson, printText } from '../output.js';
+import { renderTable } from '../table.js';
+import { tablesWanted } from '../terminal.js';
 
 export function registerTestConnection(program: Command): void {
   program
@@ -16,7 +19,15 @@ export function registerTestConnection(program: Command): void {
         const tenant = requireTenant(config, tenantId);
         const report = await testTenantConnection(createTenantRuntime(tenant, cliLogger()));
         if (options.json) printJson(report);
-        else {
+        else if (tablesWanted(options)) {
+          printText(
+            renderTable(
+              [{ title: 'result' }, { title: 'side' }, { title: 'check' }, { title: 'detail' }],
+              report.checks.map((check) => [check.ok ? 'ok' : 'FAIL', check.side, check.name, check.message]),
+            ),
+          );
+          printText(report.ok ? `${tenant.id}: every check passed` : `${tenant.id}: some checks failed`);
+        } else {
           for (const check of report.checks) {
             printText(`${check.ok ? 'ok  ' : 'FAIL'} ${check.side} · ${check.name}: ${check.message}`);
           }

@@ -1,0 +1,108 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type ScimEmulator, startScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
+import { ensureDevCertificates } from '../../src/tls/devCertificates.js';
+import { runCli } from '../support/cli.js';
+
+const SCIM_TOKEN = 'scim-token-terminal-41c2';
+const CLI = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
+/** util-linux `script` gives the CLI a pseudo-terminal for stdout and stderr, as a shell would. */
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+/** Runs the CLI on a pseudo-terminal; what the terminal showed, stdout and stderr together. */
+function runAtTerminal(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; screen: string }> {
+  const quoted = [process.execPath, CLI, ...args]
+    .map((word) => `'${word.replaceAll("'", "'\\''")}'`)
+    .join(' ');
+  return new Promise((resolveRun, reject) => {
+    const child = spawn('script', ['-qefc', quoted, '/dev/null'], {
+      env: { ...process.env, DIRSYNC_LOG_LEVEL: 'warn', TERM: 'xterm-256color', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let screen = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      screen += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      screen += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolveRun({ code, screen }));
+  });
+}
+
+describe('dirsync output at a terminal and piped', () => {
+  /** One platform per tenant: each starts empty. */
+  const emulators: ScimEmulator[] = [];
+  let configFile: string;
+  const env = () => ({ SCIM_TOKEN, REDIS_URL: process.env.REDIS_URL ?? '' });
+
+  beforeAll(async () => {
+    for (let i = 0; i < 2; i++)
+      emulators.push(
+        await startScimEmulator({
+          certificates: ensureDevCertificates(process.env.DIRSYNC_TEST_TLS_DIR!),
+          token: SCIM_TOKEN,
+        }),
+      );
+    const directory = mkdtempSync(join(tmpdir(), 'dirsync-terminal-'));
+    configFile = join(directory, 'dirsync.yaml');
+    const users = Array.from({ length: 40 }, (_, i) => ({ id: `u${i}`, userName: `user${i}@example.com` }));
+    writeFileSync(
+      join(directory, 'directory.json'),
+      JSON.stringify({
+        users,
+        groups: [{ id: 'g1', displayName: 'Everyone', members: users.map((user) => user.id) }],
+      }),
+    );
+    writeFileSync(
+      configFile,
+      [
+        'tenants:',
+        ...['tty', 'piped'].flatMap((id, at) => [
+          `  - id: ${id}`,
+          '    source: { type: file, path: ./directory.json }',
+          `    target: { url: "${emulators[at]!.url}", token: "env:SCIM_TOKEN" }`,
+        ]),
+      ].join('\n'),
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all(emulators.map((emulator) => emulator.close()));
+  });
+
+  test.skipIf(!hasScript)('a terminal gets a progress line on stderr and tables on stdout', async () => {
+    const sync = await runAtTerminal(['--config', configFile, 'sync', 'tty', '--inline', '--full'], env());
+    expect(sync.code, sync.screen).toBe(0);
+    // The progress line is drawn in place: done/total of the run's ops.
+    expect(sync.screen).toMatch(/\r\x1b\[2K\[tty\] (running|succeeded)[^\r\n]* · 41\/41 ops 100%/);
+    expect(sync.screen).toMatch(/\n {2}op +planned +succeeded +failed\r?\n {2}─+ +─+/);
+    expect(sync.screen).toMatch(/\n {2}createUser +40 +40 +0\r?\n/);
+
+    const runs = await runAtTerminal(['--config', configFile, 'runs', 'tty'], env());
+    expect(runs.screen).toMatch(/run +created +status +mode +applied +failed +took\r?\n─+/);
+    expect(runs.screen).toMatch(/succeeded +full +41 +0 +[\d.]+ s/);
+  });
+
+  test('piped, the output has no progress and no terminal codes, and reads as before', async () => {
+    const sync = await runCli(['--config', configFile, 'sync', 'piped', '--inline', '--full'], env());
+    expect(sync.code, sync.stderr).toBe(0);
+    expect(sync.stdout).toContain('  createUser      planned     40 succeeded     40 failed      0');
+    expect(sync.stderr).toBe('');
+    expect(sync.stdout).not.toMatch(/\x1b|\r|ops\/s|ETA/);
+
+    const json = await runCli(
+      ['--config', configFile, '--json', 'sync', 'piped', '--inline', '--full'],
+      env(),
+    );
+    expect(json.stderr).toBe('');
+    expect(JSON.parse(json.stdout)).toMatchObject({ tenant: 'piped', status: 'succeeded' });
+  });
+});
