@@ -82,6 +82,7 @@ describe('dirsync output at a terminal and piped', () => {
     const sync = await runAtTerminal(['--config', configFile, 'sync', 'tty', '--inline', '--full'], env());
     expect(sync.code, sync.screen).toBe(0);
     // The progress line is drawn in place: done/total of the run's ops.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape codes are what is tested
     expect(sync.screen).toMatch(/\r\x1b\[2K\[tty\] (running|succeeded)[^\r\n]* · 41\/41 ops 100%/);
     expect(sync.screen).toMatch(/\n {2}op +planned +succeeded +failed\r?\n {2}─+ +─+/);
     expect(sync.screen).toMatch(/\n {2}createUser +40 +40 +0\r?\n/);
@@ -96,6 +97,7 @@ describe('dirsync output at a terminal and piped', () => {
     expect(sync.code, sync.stderr).toBe(0);
     expect(sync.stdout).toContain('  createUser      planned     40 succeeded     40 failed      0');
     expect(sync.stderr).toBe('');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: no terminal escape code may reach a pipe
     expect(sync.stdout).not.toMatch(/\x1b|\r|ops\/s|ETA/);
 
     const json = await runCli(
