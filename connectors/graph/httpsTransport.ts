@@ -1,19 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { promisify } from 'node:util';
-import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
-import { KeepAlivePool } from '../../src/http/keepAlivePool.js';
+import { ACCEPTED_ENCODINGS, decodeBody } from '../../src/http/contentDecoding.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, KeepAlivePool } from '../../src/http/keepAlivePool.js';
 import { httpsOrigin } from '../../src/http/origin.js';
 import { proxyFor } from '../../src/http/proxy.js';
 
 /** A Graph answer that has not moved in this long is abandoned (and retried by the caller). */
 const TIMEOUT_MS = 120_000;
 
-const DECODERS: Readonly<Record<string, (body: Buffer) => Promise<Buffer>>> = {
-  gzip: promisify(gunzip),
-  deflate: promisify(inflate),
-  br: promisify(brotliDecompress),
-};
 const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
 
 /**
@@ -59,7 +53,7 @@ export class HttpsTransport implements Middleware {
     const url = new URL(context.request);
     const options = context.options ?? {};
     const headers = Object.fromEntries(new Headers(options.headers));
-    headers['accept-encoding'] ??= 'gzip, deflate, br';
+    headers['accept-encoding'] ??= ACCEPTED_ENCODINGS;
     // The pool writes Host and counts the body itself.
     delete headers['content-length'];
     delete headers.host;
@@ -70,12 +64,12 @@ export class HttpsTransport implements Middleware {
       ...(options.body !== undefined && options.body !== null && { body: requestBody(options.body) }),
     });
     const encoding = String(answer.headers['content-encoding'] ?? 'identity').toLowerCase();
-    const decode = DECODERS[encoding];
-    const body = decode === undefined || answer.body.length === 0 ? answer.body : await decode(answer.body);
+    const decoded = await decodeBody(encoding, answer.body, DEFAULT_MAX_RESPONSE_BYTES);
+    const body = decoded ?? answer.body;
     context.response = new BufferedResponse(NULL_BODY_STATUSES.has(answer.status) ? null : body, {
       status: answer.status,
       statusText: answer.statusText,
-      headers: responseHeaders(answer.headers, decode !== undefined),
+      headers: responseHeaders(answer.headers, decoded !== undefined),
     });
   }
 }

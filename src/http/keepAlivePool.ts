@@ -47,7 +47,7 @@ export interface PoolResponse {
  */
 const IDLE_TIMEOUT_MS = 4_000;
 /** Far above any SCIM or Graph page, far below what would hurt the process to hold. */
-const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Visible ASCII only: a path arrives percent-encoded, and a space or line break would end the request line. */
 const PATH = /^\/[\x21-\x7e]*$/;
