@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { judge, type Principal, type Requirement, type TokenBook, tokenFromAuthorization } from './auth.js';
 import { forbidden, notFound, unauthorized } from './httpErrors.js';
 import { cookieValue, type DashboardSessions, SESSION_COOKIE } from './sessions.js';
+import type { FailedAuthThrottle } from './throttle.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -15,31 +16,38 @@ declare module 'fastify' {
   }
 }
 
-const DASHBOARD = '/admin/';
+export const DASHBOARD_PREFIX = '/admin/';
 
 export interface GuardOptions {
   readonly book: TokenBook;
   readonly sessions: DashboardSessions;
   readonly tenants: ReadonlySet<string>;
+  readonly throttle: FailedAuthThrottle;
 }
 
 /**
- * Authentication and authorisation of one request, in the order a client can act on: 401 without
- * a valid token, 403 for a viewer on a write route or a token not scoped to the tenant, then 404
- * for an unknown tenant. The dashboard also accepts its session cookie.
+ * Authentication and authorisation of one request, in the order a client can act on: 429 while
+ * its address has failed too often, 401 without a valid token, 403 for a viewer on a write route
+ * or a token not scoped to the tenant, then 404 for an unknown tenant. The dashboard also accepts
+ * its session cookie. A request that presents no credentials at all is not a failed attempt.
  */
 export function createGuard(options: GuardOptions) {
-  async function identify(request: FastifyRequest): Promise<Principal | undefined> {
+  async function identify(request: FastifyRequest): Promise<{ presented: boolean; principal?: Principal }> {
     const token = tokenFromAuthorization(request.headers.authorization);
-    if (token !== undefined) return options.book.identify(token);
-    if (!request.url.startsWith(DASHBOARD)) return undefined;
+    if (token !== undefined) return { presented: true, principal: options.book.identify(token) };
+    if (!request.url.startsWith(DASHBOARD_PREFIX)) return { presented: false };
     const session = cookieValue(request.headers.cookie, SESSION_COOKIE);
-    return session ? options.sessions.principal(session) : undefined;
+    if (session === undefined) return { presented: false };
+    return { presented: true, principal: await options.sessions.principal(session) };
   }
 
   return async function guard(request: FastifyRequest, requirement: Requirement): Promise<Principal> {
-    const principal = await identify(request);
-    if (!principal) throw unauthorized(request.url.startsWith(DASHBOARD));
+    await options.throttle.check(request);
+    const { presented, principal } = await identify(request);
+    if (!principal) {
+      if (presented) await options.throttle.fail(request);
+      throw unauthorized(request.url.startsWith(DASHBOARD_PREFIX));
+    }
     request.principal = principal;
     const verdict = judge(principal, requirement);
     if (verdict === 'wrongRole') throw forbidden('this route changes things: it needs an operator token');

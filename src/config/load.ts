@@ -49,7 +49,11 @@ export interface ApiToken {
 
 export interface Config {
   readonly redis: { readonly url?: string };
-  readonly api: { readonly listen: string; readonly tokens: readonly ApiToken[] };
+  readonly api: {
+    readonly listen: string;
+    readonly tokens: readonly ApiToken[];
+    readonly trustProxy: boolean | readonly string[];
+  };
   readonly tenants: readonly TenantConfig[];
   /** Where relative paths in the file were resolved from. */
   readonly baseDir: string;
@@ -235,6 +239,7 @@ function resolveConfig(raw: RawConfig, secrets: SecretResolver, baseDir: string)
     redis: raw.redis,
     api: {
       listen: raw.api.listen,
+      trustProxy: raw.api.trustProxy,
       tokens: raw.api.tokens.map((entry, index) => ({
         ...entry,
         label: entry.label ?? `token-${index}`,

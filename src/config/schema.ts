@@ -167,8 +167,13 @@ export const configSchema = z
           .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:8080')
           .default('127.0.0.1:8080'),
         tokens: z.array(apiTokenSchema).default([]),
+        /**
+         * The proxies in front of the API whose X-Forwarded-For / -Proto to believe (addresses or
+         * CIDRs, or true for any); without it the client is the peer of the TCP connection.
+         */
+        trustProxy: z.union([z.boolean(), z.array(z.string().min(1)).min(1)]).default(false),
       })
-      .default({ listen: '127.0.0.1:8080', tokens: [] }),
+      .default({ listen: '127.0.0.1:8080', tokens: [], trustProxy: false }),
     tenants: z.array(tenantSchema).default([]),
   })
   .superRefine((config, context) => {

@@ -17,4 +17,8 @@ export const serviceKeys = {
   tally: (tenant: string) => `${PREFIX}:{${tenant}}:metrics`,
   tallied: (tenant: string) => `${PREFIX}:{${tenant}}:metrics:tallied`,
   session: (digest: string) => `${PREFIX}:api:session:${digest}`,
+  /** The session keys opened with one token (by its digest), to end them all at once. */
+  tokenSessions: (tokenDigest: string) => `${PREFIX}:api:token-sessions:${tokenDigest}`,
+  /** The admin API's audit log: one stream entry per write request. */
+  audit: () => `${PREFIX}:api:audit`,
 };
