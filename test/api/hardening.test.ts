@@ -2,6 +2,8 @@ import { Writable } from 'node:stream';
 import { Queue } from 'bullmq';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenBook, tokenFromAuthorization } from '../../src/api/auth.js';
+import { Secret } from '../../src/config/secret.js';
 import { opsQueueName, QUEUE_PREFIX } from '../../src/queue/names.js';
 import { keys } from '../../src/runs/keys.js';
 import { recordRun } from '../../src/runs/requestRun.js';
@@ -48,6 +50,14 @@ async function signIn(token: string, remoteAddress = freshAddress()): Promise<st
 }
 
 describe('credentials', () => {
+  it('never lets an empty presented token match, even a token that is empty by mistake', () => {
+    const book = new TokenBook([
+      { label: 'blank', token: new Secret('', 'file:/run/secrets/blank'), role: 'operator', tenants: ['*'] },
+    ]);
+    expect(book.identify('')).toBeUndefined();
+    expect(tokenFromAuthorization(`Basic ${Buffer.from('x:').toString('base64')}`)).toBe('');
+  });
+
   it('refuses an empty token, in a bearer header or as a Basic password', async () => {
     for (const authorization of ['Bearer ', 'Bearer', `Basic ${Buffer.from('x:').toString('base64')}`]) {
       const response = await api.app.inject({ url: '/v1/tenants', headers: { authorization } });
