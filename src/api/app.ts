@@ -24,7 +24,7 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const REFUSALS = new Set([401, 403, 429]);
 
 /**
- * The admin API of SPEC §8, ready to `listen` or to `inject` in tests. Each route states the access
+ * The admin API, ready to `listen` or to `inject` in tests. Each route states the access
  * it needs in its config; one hook enforces it before anything else runs.
  */
 export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> {

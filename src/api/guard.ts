@@ -29,23 +29,28 @@ export interface GuardOptions {
  * Authentication and authorisation of one request, in the order a client can act on: 429 while
  * its address has failed too often, 401 without a valid token, 403 for a viewer on a write route
  * or a token not scoped to the tenant, then 404 for an unknown tenant. The dashboard also accepts
- * its session cookie. A request that presents no credentials at all is not a failed attempt.
+ * its session cookie. Only a token that matches none counts as a failed attempt.
  */
 export function createGuard(options: GuardOptions) {
-  async function identify(request: FastifyRequest): Promise<{ presented: boolean; principal?: Principal }> {
+  /**
+   * The principal of the request's credentials, and whether it presented a token. An unknown
+   * session id is no guess worth counting (it is 256 random bits), and a browser whose session
+   * expired sends it with every asset it loads.
+   */
+  async function identify(request: FastifyRequest): Promise<{ guessed: boolean; principal?: Principal }> {
     const token = tokenFromAuthorization(request.headers.authorization);
-    if (token !== undefined) return { presented: true, principal: options.book.identify(token) };
-    if (!request.url.startsWith(DASHBOARD_PREFIX)) return { presented: false };
+    if (token !== undefined) return { guessed: true, principal: options.book.identify(token) };
+    if (!request.url.startsWith(DASHBOARD_PREFIX)) return { guessed: false };
     const session = cookieValue(request.headers.cookie, SESSION_COOKIE);
-    if (session === undefined) return { presented: false };
-    return { presented: true, principal: await options.sessions.principal(session) };
+    if (session === undefined) return { guessed: false };
+    return { guessed: false, principal: await options.sessions.principal(session) };
   }
 
   return async function guard(request: FastifyRequest, requirement: Requirement): Promise<Principal> {
     await options.throttle.check(request);
-    const { presented, principal } = await identify(request);
+    const { guessed, principal } = await identify(request);
     if (!principal) {
-      if (presented) await options.throttle.fail(request);
+      if (guessed) await options.throttle.fail(request);
       throw unauthorized(request.url.startsWith(DASHBOARD_PREFIX));
     }
     request.principal = principal;

@@ -97,6 +97,8 @@ describe('the API description', () => {
         '/v1/tenants/{tenant}/events',
         '/metrics',
         '/readyz',
+        '/v1/audit',
+        '/admin/logout',
       ]),
     );
     const body =

@@ -202,6 +202,18 @@ describe('failed authentication', () => {
     expect(elsewhere.statusCode).toBe(200);
   });
 
+  it('does not count a browser whose session ended, however many assets it asks for', async () => {
+    const browser = freshAddress();
+    for (let asset = 0; asset < 25; asset++) {
+      const response = await api.app.inject({
+        url: '/admin/queues/api/queues',
+        headers: { cookie: 'dirsync_session=ended-long-ago' },
+        remoteAddress: browser,
+      });
+      expect(response.statusCode).toBe(401);
+    }
+  });
+
   it('counts wrong tokens at sign-in too', async () => {
     const attacker = freshAddress();
     const statuses: number[] = [];

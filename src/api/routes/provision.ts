@@ -9,7 +9,7 @@ import { clip, HttpError, parseInput } from '../httpErrors.js';
 import { provisionBody } from '../schemas.js';
 
 /**
- * SPEC §7: the API process itself looks the subjects up and plans; the ops go to the tenant's
+ * Provision on demand: the API process itself looks the subjects up and plans; the ops go to the tenant's
  * queue ahead of scheduled work and the workers apply them, while this request waits for them.
  */
 export function registerProvisionRoute(app: FastifyInstance, deps: ApiDependencies): void {
