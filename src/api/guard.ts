@@ -16,7 +16,7 @@ declare module 'fastify' {
   }
 }
 
-export const DASHBOARD_PREFIX = '/admin/';
+const DASHBOARD_PREFIX = '/admin/';
 
 export interface GuardOptions {
   readonly book: TokenBook;

@@ -25,7 +25,7 @@ export function trimDashboardStackTraces(app: FastifyInstance, apiPrefix: string
   });
 }
 
-export function trimTrace(trace: string): string {
+function trimTrace(trace: string): string {
   const lines = trace.split('\n');
   const head = lines.slice(0, FRAMES_SHOWN + 1).map(withoutPaths);
   return lines.length > head.length

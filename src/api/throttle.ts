@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from './httpErrors.js';
 
 /** Failed authentications a client address may make per window before every attempt is refused. */
-export const FAILED_AUTH_LIMIT = 20;
+const FAILED_AUTH_LIMIT = 20;
 const WINDOW_MS = 60_000;
 
 /**
