@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateGraphDirectory } from '../../connectors/graph/emulator/generator.js';
+import { type GraphEmulator, startGraphEmulator } from '../../connectors/graph/emulator/server.js';
 import {
   generateOktaOrg,
   type OktaEmulator,
@@ -28,7 +30,10 @@ const TOKENS = {
 const SCIM_TOKEN = 'hostile-scim-token-7c1e3d';
 const OKTA_TOKEN = 'hostile-okta-ssws-4b8d0f';
 const WRONG_OKTA_TOKEN = 'hostile-wrong-okta-9e2a6c';
-const SECRETS = [...Object.values(TOKENS), SCIM_TOKEN, OKTA_TOKEN, WRONG_OKTA_TOKEN];
+const GRAPH_SECRET = 'hostile-graph-secret-3f7a1b';
+const SECRETS = [...Object.values(TOKENS), SCIM_TOKEN, OKTA_TOKEN, WRONG_OKTA_TOKEN, GRAPH_SECRET];
+const GRAPH_TENANT = '11111111-2222-3333-4444-555555555555';
+const GRAPH_CLIENT = '66666666-7777-8888-9999-000000000000';
 
 const MAX_ANSWER_BYTES = 64 * 1024;
 const MAX_ANSWER_MS = 1000;
@@ -37,6 +42,7 @@ const MAX_RSS_GROWTH_MB = 100;
 let redis: EmbeddedRedis;
 let scim: ScimEmulator;
 let okta: OktaEmulator;
+let graph: GraphEmulator;
 let directory: string;
 let service: ServiceProcess;
 let port: number;
@@ -76,10 +82,24 @@ beforeAll(async () => {
   const certificates = ensureDevCertificates(process.env.DIRSYNC_TEST_TLS_DIR!);
   const org = generateOktaOrg({ users: 12, groups: 3, seed: 5 });
   oktaLogin = String(org.users[0]!.profile.login);
-  [redis, scim, okta] = await Promise.all([
+  [redis, scim, okta, graph] = await Promise.all([
     startEmbeddedRedis(),
     startScimEmulator({ certificates, token: SCIM_TOKEN }),
     startOktaEmulator({ certificates, token: OKTA_TOKEN, directory: org }),
+    startGraphEmulator({
+      certificates,
+      tenantId: GRAPH_TENANT,
+      clientId: GRAPH_CLIENT,
+      clientSecret: GRAPH_SECRET,
+      servicePrincipalId: 'sp-hostile',
+      directory: generateGraphDirectory({
+        users: 12,
+        groups: 3,
+        nestedDepth: 1,
+        seed: 5,
+        domain: 'hostile.example',
+      }),
+    }),
   ]);
   directory = mkdtempSync(join(tmpdir(), 'dirsync-hostile-'));
   port = await freePort();
@@ -101,6 +121,15 @@ tenants:
   - id: locked
     source: { type: okta, orgUrl: "${okta.url}", token: env:H_WRONG_OKTA }
     target: { url: "${scim.url}", token: env:H_SCIM }
+  - id: graph
+    source:
+      type: graph
+      tenantId: ${GRAPH_TENANT}
+      clientId: ${GRAPH_CLIENT}
+      clientSecret: env:H_GRAPH
+      graphBaseUrl: ${graph.graphBaseUrl}
+      authorityHost: ${graph.authorityHost}
+    target: { url: "${scim.url}", token: env:H_SCIM }
   - id: files
     source: { type: file, path: ${join(process.cwd(), 'config', 'demo', 'directory.json')} }
     target: { url: "${scim.url}", token: env:H_SCIM }
@@ -114,6 +143,7 @@ tenants:
     H_SCIM: SCIM_TOKEN,
     H_OKTA: OKTA_TOKEN,
     H_WRONG_OKTA: WRONG_OKTA_TOKEN,
+    H_GRAPH: GRAPH_SECRET,
   });
   await service.waitFor(/api role started/);
   // A dry run gives the id cases a run that exists; a few requests warm the process up (the
@@ -134,12 +164,18 @@ tenants:
     headers: operatorJson,
     body: '{"users":["nobody@example.com"]}',
   });
+  await send({
+    method: 'POST',
+    path: '/v1/tenants/graph/provision',
+    headers: operatorJson,
+    body: '{"users":["nobody@example.com"]}',
+  });
   rssBefore = rssMegabytes(service.pid);
 }, 90_000);
 
 afterAll(async () => {
   await service?.stop();
-  await Promise.all([redis?.stop(), scim?.close(), okta?.close()]);
+  await Promise.all([redis?.stop(), scim?.close(), okta?.close(), graph?.close()]);
   if (directory) rmSync(directory, { recursive: true, force: true });
 });
 
@@ -411,6 +447,30 @@ const CASES: readonly HostileCase[] = [
     request: post('/v1/tenants/locked/provision', JSON.stringify({ users: ['someone@example.com'] })),
     status: 200,
     body: /"step":"import","status":"failure","details":\{"reason":"the source could not look .{1,90} up: Okta HTTP 401/,
+  },
+  {
+    name: 'a Graph subject of 1,024 characters',
+    request: post(
+      '/v1/tenants/graph/provision',
+      JSON.stringify({ users: ['a'.repeat(1024)], groups: ['g'.repeat(1024)] }),
+    ),
+    status: 200,
+  },
+  {
+    name: 'an OData expression injected in a Graph subject',
+    request: post(
+      '/v1/tenants/graph/provision',
+      JSON.stringify({ users: ["x' or startswith(userPrincipalName,'a"], groups: ["') or true or ('"] }),
+    ),
+    status: 200,
+  },
+  {
+    name: 'unicode and control characters in a Graph subject',
+    request: post(
+      '/v1/tenants/graph/provision',
+      JSON.stringify({ users: ['ユーザー\u0000\u202e@例え.jp', '%00/../$metadata'] }),
+    ),
+    status: 200,
   },
   {
     name: 'provision on an unknown tenant',
