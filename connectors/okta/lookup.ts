@@ -9,6 +9,7 @@ import { readAll } from './paging.js';
 import {
   isDirectlyAssigned,
   isNotFound,
+  isRefused,
   PAGE_SIZE,
   READ_CONCURRENCY,
   readGroups,
@@ -31,12 +32,21 @@ export async function lookupSubjects(
   const resolved: Record<string, string> = {};
   const users = new Map<string, User>();
   const groups = new Map<string, DirectoryGroup>();
+  const failed: Record<string, string> = {};
+  // One reference Okta cannot search for (the SDK fails on the long paging link of a very long
+  // value) is that subject's failure; refused credentials fail the whole request.
+  const lookedUp = <T>(reference: string, find: () => Promise<T | undefined>) =>
+    find().catch((error: unknown) => {
+      if (isRefused(error)) throw error;
+      failed[reference] = (error as Error).message?.split('\n')[0] || String(error);
+      return undefined;
+    });
 
   const namedUsers = await mapWithConcurrency(subjects.users, READ_CONCURRENCY, (reference) =>
-    findUser(client, reference),
+    lookedUp(reference, () => findUser(client, reference)),
   );
   const namedGroups = await mapWithConcurrency(subjects.groups, READ_CONCURRENCY, (reference) =>
-    findGroup(client, reference),
+    lookedUp(reference, () => findGroup(client, reference)),
   );
 
   await mapWithConcurrency(namedGroups, READ_CONCURRENCY, async (group, index) => {
@@ -79,7 +89,7 @@ export async function lookupSubjects(
       ? {}
       : { assignments: await lookupAssignments(context, appId, namedUsers, groups) }),
   };
-  return { snapshot, resolved };
+  return { snapshot, resolved, ...(Object.keys(failed).length > 0 ? { failed } : {}) };
 }
 
 async function lookupAssignments(

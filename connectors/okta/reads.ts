@@ -15,6 +15,12 @@ export const PAGE_SIZE = {
 /** Requests in flight at once for per-group reads; the pacer still spreads them under the limit. */
 export const READ_CONCURRENCY = 8;
 
+/** Okta refuses the token or its permissions: nothing else asked of it can succeed either. */
+export function isRefused(error: unknown): boolean {
+  const status = typeof error === 'object' && error !== null && (error as { status?: unknown }).status;
+  return status === 401 || status === 403;
+}
+
 /** Okta answers 404 with E0000007 for an unknown id. */
 export function isNotFound(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { status?: unknown }).status === 404;

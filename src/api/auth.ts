@@ -5,6 +5,8 @@ export type Role = ApiToken['role'];
 
 /** Who is calling: the role and tenants of the configured token they presented. */
 export interface Principal {
+  /** The token's configured label: what logs and the audit log name, never the token. */
+  readonly label: string;
   readonly role: Role;
   readonly tenants: readonly string[];
   /** sha256 of the token, hex: how a dashboard session refers to it without holding it. */
@@ -32,13 +34,19 @@ export class TokenBook {
       const digest = sha256(token.token.reveal());
       return {
         digest,
-        principal: { role: token.role, tenants: token.tenants, tokenDigest: digest.toString('hex') },
+        principal: {
+          label: token.label,
+          role: token.role,
+          tenants: token.tenants,
+          tokenDigest: digest.toString('hex'),
+        },
       };
     });
   }
 
   identify(presented: string): Principal | undefined {
-    return this.#find(sha256(presented));
+    // Configured tokens are never empty; an empty one presented is refused before any comparison.
+    return presented === '' ? undefined : this.#find(sha256(presented));
   }
 
   /** The principal of a token known by its digest (a dashboard session); none once the token is removed. */
@@ -73,16 +81,20 @@ export function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
 }
 
-/** The token of an `Authorization` header: `Bearer <token>`, or Basic auth with the token as password. */
+const AUTHORIZATION = /^(bearer|basic) +([^\s]+)$/i;
+
+/**
+ * The token of an `Authorization` header: `Bearer <token>`, or Basic auth with the token as
+ * password. Absent header: undefined. Anything else, such as `Bearer <token> junk`, an unknown
+ * scheme or Basic without a password: '' (a token no configuration holds), never a lenient guess.
+ */
 export function tokenFromAuthorization(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  const [scheme, value] = header.trim().split(/\s+/, 2);
-  if (!value) return undefined;
+  if (header === undefined) return undefined;
+  const match = AUTHORIZATION.exec(header.trim());
+  if (!match) return '';
+  const [, scheme, value = ''] = match;
   if (scheme?.toLowerCase() === 'bearer') return value;
-  if (scheme?.toLowerCase() === 'basic') {
-    const decoded = Buffer.from(value, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    return colon >= 0 ? decoded.slice(colon + 1) : undefined;
-  }
-  return undefined;
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon >= 0 ? decoded.slice(colon + 1) : '';
 }

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { judge, type Principal, type Requirement, type TokenBook, tokenFromAuthorization } from './auth.js';
 import { forbidden, notFound, unauthorized } from './httpErrors.js';
 import { cookieValue, type DashboardSessions, SESSION_COOKIE } from './sessions.js';
+import type { FailedAuthThrottle } from './throttle.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -15,31 +16,43 @@ declare module 'fastify' {
   }
 }
 
-const DASHBOARD = '/admin/';
+const DASHBOARD_PREFIX = '/admin/';
 
 export interface GuardOptions {
   readonly book: TokenBook;
   readonly sessions: DashboardSessions;
   readonly tenants: ReadonlySet<string>;
+  readonly throttle: FailedAuthThrottle;
 }
 
 /**
- * Authentication and authorisation of one request, in the order a client can act on: 401 without
- * a valid token, 403 for a viewer on a write route or a token not scoped to the tenant, then 404
- * for an unknown tenant. The dashboard also accepts its session cookie.
+ * Authentication and authorisation of one request, in the order a client can act on: 429 while
+ * its address has failed too often, 401 without a valid token, 403 for a viewer on a write route
+ * or a token not scoped to the tenant, then 404 for an unknown tenant. The dashboard also accepts
+ * its session cookie. Only a token that matches none counts as a failed attempt.
  */
 export function createGuard(options: GuardOptions) {
-  async function identify(request: FastifyRequest): Promise<Principal | undefined> {
+  /**
+   * The principal of the request's credentials, and whether it presented a token. An unknown
+   * session id is no guess worth counting (it is 256 random bits), and a browser whose session
+   * expired sends it with every asset it loads.
+   */
+  async function identify(request: FastifyRequest): Promise<{ guessed: boolean; principal?: Principal }> {
     const token = tokenFromAuthorization(request.headers.authorization);
-    if (token !== undefined) return options.book.identify(token);
-    if (!request.url.startsWith(DASHBOARD)) return undefined;
+    if (token !== undefined) return { guessed: true, principal: options.book.identify(token) };
+    if (!request.url.startsWith(DASHBOARD_PREFIX)) return { guessed: false };
     const session = cookieValue(request.headers.cookie, SESSION_COOKIE);
-    return session ? options.sessions.principal(session) : undefined;
+    if (session === undefined) return { guessed: false };
+    return { guessed: false, principal: await options.sessions.principal(session) };
   }
 
   return async function guard(request: FastifyRequest, requirement: Requirement): Promise<Principal> {
-    const principal = await identify(request);
-    if (!principal) throw unauthorized(request.url.startsWith(DASHBOARD));
+    await options.throttle.check(request);
+    const { guessed, principal } = await identify(request);
+    if (!principal) {
+      if (guessed) await options.throttle.fail(request);
+      throw unauthorized(request.url.startsWith(DASHBOARD_PREFIX));
+    }
     request.principal = principal;
     const verdict = judge(principal, requirement);
     if (verdict === 'wrongRole') throw forbidden('this route changes things: it needs an operator token');

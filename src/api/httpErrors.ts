@@ -24,14 +24,30 @@ export const unauthorized = (dashboard: boolean) =>
 export const forbidden = (message: string) => new HttpError(403, message);
 export const notFound = (what: string) => new HttpError(404, `${what} not found`);
 
-/** 400 naming the first failing field (dotted path; `(body)` when the body itself is wrong). */
+/** Problems listed in a 400, and characters kept of each text in it: every error answer stays small. */
+const MAX_PROBLEMS = 20;
+const MAX_TEXT = 200;
+
+export function clip(text: string): string {
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+}
+
+/**
+ * 400 naming the first failing field (dotted path; `(body)` when the body itself is wrong), with
+ * the first problems and how many there are in all.
+ */
 export function invalidInput(error: z.ZodError, where: 'body' | 'query'): HttpError {
-  const problems = error.issues.map((issue) => {
+  const problems = error.issues.slice(0, MAX_PROBLEMS).map((issue) => {
     const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
-    return { field: path.length > 0 ? path.map(String).join('.') : `(${where})`, message: issue.message };
+    const field = path.length > 0 ? path.map(String).join('.') : `(${where})`;
+    return { field: clip(field), message: clip(issue.message) };
   });
   const first = problems[0] ?? { field: `(${where})`, message: 'invalid' };
-  return new HttpError(400, `${first.field}: ${first.message}`, { field: first.field, problems });
+  return new HttpError(400, `${first.field}: ${first.message}`, {
+    field: first.field,
+    problems,
+    problemCount: error.issues.length,
+  });
 }
 
 /** Parses with a zod schema or throws the 400 that names the field. */
@@ -59,6 +75,8 @@ export function statusName(status: number): string {
     403: 'forbidden',
     404: 'not found',
     409: 'conflict',
+    414: 'URI too long',
+    429: 'too many requests',
   };
   return names[status] ?? 'error';
 }

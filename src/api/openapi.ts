@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventsQuery, provisionBody, runOrderBody, runsQuery } from './schemas.js';
+import { auditQuery, eventsQuery, logoutQuery, provisionBody, runOrderBody, runsQuery } from './schemas.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -111,6 +111,36 @@ const OPERATIONS: readonly Operation[] = [
   },
   {
     method: 'get',
+    path: '/v1/audit',
+    summary:
+      'Audit log of write requests (operator tokens; a tenant-scoped token sees its tenants), oldest first; pass `next` as `after`',
+    access: 'read',
+    query: auditQuery,
+    success: {
+      status: 200,
+      description:
+        '{ entries: [{ id, at, requestId, method, route, tenant?, token, address, status, ms }], next? }',
+    },
+  },
+  {
+    method: 'post',
+    path: '/admin/login',
+    summary: 'Dashboard sign-in: a form with `token` (a token for every tenant); sets the session cookie',
+    success: {
+      status: 303,
+      description: 'redirect to /admin/queues (401 with the form again)',
+      content: 'text/html',
+    },
+  },
+  {
+    method: 'post',
+    path: '/admin/logout',
+    summary: 'Ends this dashboard session; `?all=1` ends every session of the same token',
+    query: logoutQuery,
+    success: { status: 303, description: 'redirect to /admin/login' },
+  },
+  {
+    method: 'get',
     path: '/admin/queues',
     summary: 'BullMQ dashboard (bearer, Basic with the token as password, or the /admin/login session)',
     access: 'read',
@@ -123,6 +153,7 @@ const ERRORS: Record<string, JsonObject> = {
   '401': { description: 'no valid token' },
   '403': { description: 'a viewer on a write route, or a token not scoped to the tenant' },
   '404': { description: 'unknown tenant or run' },
+  '429': { description: 'too many failed authentications from this address: wait `Retry-After` seconds' },
 };
 
 export function openApiDocument(): JsonObject {
@@ -136,7 +167,8 @@ export function openApiDocument(): JsonObject {
     info: {
       title: 'dirsync admin API',
       version: '1',
-      description: 'JSON; errors are { error, message, field? }.',
+      description:
+        'JSON; errors are { error, message, field?, problems? (the first 20), problemCount? }. Every answer carries x-request-id.',
     },
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     paths,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PROVISION_LIMITS } from '../model/provision.js';
+import { RUN_ID_PATTERN } from '../runs/requestRun.js';
 
 /** Request shapes of the admin API: validated here and described in the OpenAPI document from the same schemas. */
 
@@ -12,17 +13,31 @@ export const runsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(20),
 });
 
+export const runId = z.string().regex(RUN_ID_PATTERN, 'must be a run id, as `runId` of a run');
+
+/** A Redis stream id small enough for Redis to take: both parts fit in 64 bits. */
+const streamCursor = z
+  .string()
+  .regex(/^\d{1,16}-\d{1,16}$/, 'must be an entry id, as in `next` of the previous page');
+
 export const eventsQuery = z.strictObject({
-  subject: z.string().min(1).optional().describe('externalId, userName or displayName'),
-  runId: z.string().min(1).optional(),
-  after: z
-    .string()
-    .regex(/^\d+-\d+$/, 'must be an event id, as in `next` of the previous page')
-    .optional(),
+  subject: z.string().min(1).max(1024).optional().describe('externalId, userName or displayName'),
+  runId: runId.optional(),
+  after: streamCursor.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-const subjects = z.array(z.string().min(1).max(1024)).default([]);
+export const auditQuery = z.strictObject({
+  after: streamCursor.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+/** The count is checked before any item: a body of a million bad items costs one problem, not a million. */
+const subjects = z
+  .array(z.unknown())
+  .max(PROVISION_LIMITS.maxSubjects, `at most ${PROVISION_LIMITS.maxSubjects} subjects per request`)
+  .pipe(z.array(z.string().min(1).max(1024)))
+  .default([]);
 export const provisionBody = z
   .strictObject({
     users: subjects.describe('object id, userName (UPN / login) or email'),
@@ -37,4 +52,12 @@ export const provisionBody = z
     path: ['users'],
   });
 
-export const loginForm = z.strictObject({ token: z.string().min(1) });
+export const loginForm = z.strictObject({ token: z.string().min(1).max(4096) });
+
+export const logoutQuery = z.strictObject({
+  all: z
+    .enum(['0', '1'])
+    .default('0')
+    .transform((value) => value === '1')
+    .describe('1: end every session of the token, in every browser'),
+});

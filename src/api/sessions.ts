@@ -9,7 +9,8 @@ const SESSION_SECONDS = 8 * 3600;
 /**
  * Browser sessions of the dashboard, whose pages load assets and call its API without an
  * Authorization header. A session refers to its token by digest only, and ends when that token
- * leaves the configuration. Redis keeps only the digest of the session id.
+ * leaves the configuration. Redis keeps only the digest of the session id, and per token the set
+ * of its sessions, so that every session of a token can be ended at once.
  */
 export class DashboardSessions {
   constructor(
@@ -19,7 +20,13 @@ export class DashboardSessions {
 
   async open(principal: Principal): Promise<string> {
     const id = randomBytes(32).toString('base64url');
-    await this.redis.set(this.#key(id), principal.tokenDigest, 'EX', SESSION_SECONDS);
+    const index = keys.tokenSessions(principal.tokenDigest);
+    await this.redis
+      .multi()
+      .set(this.#key(id), principal.tokenDigest, 'EX', SESSION_SECONDS)
+      .sadd(index, this.#key(id))
+      .expire(index, SESSION_SECONDS)
+      .exec();
     return id;
   }
 
@@ -32,18 +39,30 @@ export class DashboardSessions {
     await this.redis.del(this.#key(id));
   }
 
+  /** Ends every session signed in with the principal's token; answers how many were open. */
+  async closeAll(principal: Principal): Promise<number> {
+    const index = keys.tokenSessions(principal.tokenDigest);
+    const sessions = await this.redis.smembers(index);
+    const ended = sessions.length > 0 ? await this.redis.del(...sessions) : 0;
+    await this.redis.del(index);
+    return ended;
+  }
+
   #key(id: string): string {
     return keys.session(sha256(id).toString('hex'));
   }
 }
 
-/** Scoped to the dashboard's paths, invisible to scripts, never sent from another site. */
-export function sessionCookie(id: string): string {
-  return `${SESSION_COOKIE}=${id}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=${SESSION_SECONDS}`;
+/**
+ * Scoped to the dashboard's paths, invisible to scripts, never sent from another site, and only
+ * over TLS when the request came over TLS (directly or through a trusted proxy that says so).
+ */
+export function sessionCookie(id: string, secure: boolean): string {
+  return `${SESSION_COOKIE}=${id}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=${SESSION_SECONDS}${secure ? '; Secure' : ''}`;
 }
 
-export function expiredSessionCookie(): string {
-  return `${SESSION_COOKIE}=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0`;
+export function expiredSessionCookie(secure: boolean): string {
+  return `${SESSION_COOKIE}=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0${secure ? '; Secure' : ''}`;
 }
 
 export function cookieValue(header: string | undefined, name: string): string | undefined {

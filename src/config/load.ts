@@ -3,7 +3,13 @@ import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, formatPath } from './errors.js';
-import { configSchema, type RawConfig, type RawSource, type RawTenant } from './schema.js';
+import {
+  configSchema,
+  MIN_ADMIN_TOKEN_LENGTH,
+  type RawConfig,
+  type RawSource,
+  type RawTenant,
+} from './schema.js';
 import { Secret } from './secret.js';
 
 type GraphRaw = Extract<RawSource, { type: 'graph' }>;
@@ -34,6 +40,8 @@ export type TenantConfig = Omit<RawTenant, 'source' | 'target'> & {
 };
 
 export interface ApiToken {
+  /** The configured label, or `token-<index>` when none is given: never secret. */
+  readonly label: string;
   readonly token: Secret;
   readonly role: 'operator' | 'viewer';
   readonly tenants: readonly string[];
@@ -41,7 +49,11 @@ export interface ApiToken {
 
 export interface Config {
   readonly redis: { readonly url?: string };
-  readonly api: { readonly listen: string; readonly tokens: readonly ApiToken[] };
+  readonly api: {
+    readonly listen: string;
+    readonly tokens: readonly ApiToken[];
+    readonly trustProxy: boolean | readonly string[];
+  };
   readonly tenants: readonly TenantConfig[];
   /** Where relative paths in the file were resolved from. */
   readonly baseDir: string;
@@ -147,14 +159,38 @@ class SecretResolver {
     private readonly allowInline: boolean,
   ) {}
 
+  /** A secret that is empty or only whitespace is refused: an empty admin token would match `curl -u 'x:'`. */
   secret(reference: string, path: PropertyKey[]): Secret {
+    const secret = this.#read(reference, path);
+    if (!secret) return new Secret('', reference);
+    if (secret.reveal().trim() === '') {
+      this.problems.push(`${formatPath(path)}: the secret ${describeReference(reference)} is empty`);
+    }
+    return secret;
+  }
+
+  adminToken(reference: string, path: PropertyKey[]): Secret {
+    const secret = this.secret(reference, path);
+    const length = secret.reveal().length;
+    if (length > 0 && length < MIN_ADMIN_TOKEN_LENGTH) {
+      this.problems.push(
+        `${formatPath(path)}: an admin token needs at least ${MIN_ADMIN_TOKEN_LENGTH} characters (this one has ${length})`,
+      );
+    }
+    return secret;
+  }
+
+  /** The secret, or nothing when the reference itself is the problem (already reported). */
+  #read(reference: string, path: PropertyKey[]): Secret | undefined {
     const where = formatPath(path);
     if (reference.startsWith('env:')) {
       const name = reference.slice(4);
       const value = this.env[name];
-      if (value === undefined || value === '')
+      if (value === undefined || value === '') {
         this.problems.push(`${where}: environment variable ${name} is not set`);
-      return new Secret(value ?? '', reference);
+        return undefined;
+      }
+      return new Secret(value, reference);
     }
     if (reference.startsWith('file:')) {
       const file = this.path(reference.slice(5));
@@ -164,11 +200,12 @@ class SecretResolver {
         this.problems.push(
           `${where}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
         );
-        return new Secret('', reference);
+        return undefined;
       }
     }
     if (!this.allowInline) {
       this.problems.push(`${where}: must be a reference, env:NAME or file:PATH (inline secrets are refused)`);
+      return undefined;
     }
     return new Secret(reference, 'inline');
   }
@@ -190,15 +227,23 @@ class SecretResolver {
   }
 }
 
+function describeReference(reference: string): string {
+  if (reference.startsWith('env:')) return `(environment variable ${reference.slice(4)})`;
+  if (reference.startsWith('file:')) return `(file ${reference.slice(5)})`;
+  return '(inline)';
+}
+
 function resolveConfig(raw: RawConfig, secrets: SecretResolver, baseDir: string): Config {
   return {
     baseDir,
     redis: raw.redis,
     api: {
       listen: raw.api.listen,
+      trustProxy: raw.api.trustProxy,
       tokens: raw.api.tokens.map((entry, index) => ({
         ...entry,
-        token: secrets.secret(entry.token, ['api', 'tokens', index, 'token']),
+        label: entry.label ?? `token-${index}`,
+        token: secrets.adminToken(entry.token, ['api', 'tokens', index, 'token']),
       })),
     },
     tenants: raw.tenants.map((tenant, index) => resolveTenant(tenant, ['tenants', index], secrets)),

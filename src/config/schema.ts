@@ -146,7 +146,15 @@ export const tenantSchema = z.strictObject({
   mapping: mappingSchema,
 });
 
+/** Admin tokens shorter than this are refused: they could be guessed. */
+export const MIN_ADMIN_TOKEN_LENGTH = 24;
+
 const apiTokenSchema = z.strictObject({
+  /** A name for the token, never the token: it is what the audit log and warnings say acted. */
+  label: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_", "@" or "-"')
+    .optional(),
   token: secretReference,
   role: z.enum(['operator', 'viewer']),
   tenants: z.array(z.string().min(1)).min(1).default(['*']),
@@ -162,11 +170,28 @@ export const configSchema = z
           .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:8080')
           .default('127.0.0.1:8080'),
         tokens: z.array(apiTokenSchema).default([]),
+        /**
+         * The proxies in front of the API whose X-Forwarded-For / -Proto to believe (addresses or
+         * CIDRs, or true for any); without it the client is the peer of the TCP connection.
+         */
+        trustProxy: z.union([z.boolean(), z.array(z.string().min(1)).min(1)]).default(false),
       })
-      .default({ listen: '127.0.0.1:8080', tokens: [] }),
+      .default({ listen: '127.0.0.1:8080', tokens: [], trustProxy: false }),
     tenants: z.array(tenantSchema).default([]),
   })
   .superRefine((config, context) => {
+    const labels = new Set<string>();
+    config.api.tokens.forEach((token, index) => {
+      if (token.label === undefined) return;
+      if (labels.has(token.label)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['api', 'tokens', index, 'label'],
+          message: `duplicate token label "${token.label}"`,
+        });
+      }
+      labels.add(token.label);
+    });
     const seen = new Set<string>();
     config.tenants.forEach((tenant, index) => {
       if (seen.has(tenant.id)) {

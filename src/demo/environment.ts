@@ -94,7 +94,7 @@ redis:
 api:
   listen: ${options.apiListen}
   tokens:
-    - { token: "file:secrets/admin-token", role: operator, tenants: ["*"] }
+    - { label: demo-admin, token: "file:secrets/admin-token", role: operator, tenants: ["*"] }
 tenants:
   - id: contoso
     source:

@@ -8,7 +8,7 @@ export interface ProvisionStep {
 }
 
 export interface SubjectTrace {
-  /** The reference as the caller gave it. */
+  /** The reference as the caller gave it (its first 256 characters; results keep the request's order). */
   readonly subject: string;
   readonly kind: 'user' | 'group';
   readonly status: StepStatus;

@@ -61,4 +61,6 @@ export interface SubjectLookup {
   readonly snapshot: DirectorySnapshot;
   /** Which source object each reference resolved to; unresolved references are absent. */
   readonly resolved: Readonly<Record<string, string>>;
+  /** References whose lookup itself failed (not merely found nothing), with the source's reason. */
+  readonly failed?: Readonly<Record<string, string>>;
 }

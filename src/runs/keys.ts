@@ -40,4 +40,8 @@ export const keys = {
   tallied: (tenant: string) => `${PREFIX}:{${tenant}}:metrics:tallied`,
   /** A dashboard session, by the digest of its cookie. */
   session: (digest: string) => `${PREFIX}:api:session:${digest}`,
+  /** The session keys opened with one token (by its digest), to end them all at once. */
+  tokenSessions: (tokenDigest: string) => `${PREFIX}:api:token-sessions:${tokenDigest}`,
+  /** The admin API's audit log: one stream entry per write request. */
+  audit: () => `${PREFIX}:api:audit`,
 };

@@ -5,9 +5,15 @@ import {
   planFocused,
   platformQueriesFor,
 } from '../engine/index.js';
-import { PROVISION_LIMITS, type ProvisionAnswer, type ProvisionRequest } from '../model/provision.js';
+import {
+  PROVISION_LIMITS,
+  type ProvisionAnswer,
+  type ProvisionRequest,
+  type SubjectTrace,
+} from '../model/provision.js';
 import type { ProvisioningEvent } from '../model/run.js';
 import type { ScimGroupState } from '../model/scim.js';
+import type { SubjectLookup } from '../model/source.js';
 import { RunCallCounter } from './callCounter.js';
 import { describeError } from './errors.js';
 import { PhaseTimer } from './phaseTimer.js';
@@ -52,9 +58,18 @@ export async function provisionOnDemand(
     startedAt: started.toISOString(),
     ...phases.enter('import'),
   });
+  let lookup: SubjectLookup;
   try {
-    const source = await runtime.source(counter);
-    const lookup = await source.lookup(request);
+    lookup = await (await runtime.source(counter)).lookup(request);
+  } catch (error) {
+    // The source refused or failed the whole lookup (credentials refused, host unreachable):
+    // every subject's trace ends at its import step, with the source's reason; the run fails.
+    const reason = describeError(error);
+    await stores.runs.addFailure(tenant, record.id, { objectType: 'run', reason });
+    await finish(deps, requestOf(record), started, counter, phases, { error: reason });
+    return { runId: record.id, results: failedLookups(request, reason) };
+  }
+  try {
     const resolvedIds = (references: readonly string[]) =>
       references.flatMap((reference) => lookup.resolved[reference] ?? []);
     const full = computeDesired(lookup.snapshot, runtime.settings);
@@ -96,6 +111,7 @@ export async function provisionOnDemand(
     const followUpRunId = deferredMembers.size > 0 ? await deps.requestFollowUp() : undefined;
     const inputs: TraceInputs = {
       resolved: lookup.resolved,
+      ...(lookup.failed ? { failed: lookup.failed } : {}),
       users: new Map(lookup.snapshot.users.map((user) => [user.id, user])),
       groupNames: new Map(lookup.snapshot.groups.map((group) => [group.id, group.displayName])),
       userTraces: new Map(plan.userTraces.map((trace) => [trace.externalId, trace])),
@@ -122,6 +138,26 @@ export async function provisionOnDemand(
     await finish(deps, requestOf(record), started, counter, phases, { error: reason });
     throw error;
   }
+}
+
+function failedLookups(request: ProvisionRequest, reason: string): SubjectTrace[] {
+  const failed = Object.fromEntries(
+    [...request.users, ...request.groups].map((reference) => [reference, reason]),
+  );
+  const inputs: TraceInputs = {
+    resolved: {},
+    failed,
+    users: new Map(),
+    groupNames: new Map(),
+    userTraces: new Map(),
+    groupTraces: new Map(),
+    outcomes: new Map(),
+    deferredMembers: new Map(),
+  };
+  return [
+    ...request.users.map((reference) => userSubjectTrace(reference, inputs)),
+    ...request.groups.map((reference) => groupSubjectTrace(reference, inputs)),
+  ];
 }
 
 /** Named groups keep their first `limit` members now; how many more wait for the follow-up run. */

@@ -3,12 +3,17 @@ import type { DirectoryUser } from '../model/directory.js';
 import type { ProvisionStep, StepStatus, SubjectTrace } from '../model/provision.js';
 import type { ProvisioningEvent } from '../model/run.js';
 
+/** Characters of a subject the answer repeats. */
+const SUBJECT_ECHOED = 256;
+
 /**
  * Dresses the engine's decision and the workers' outcomes as Entra-style step traces. Pure: the
  * lookup, the plan's traces and the run's events go in, the answer comes out.
  */
 export interface TraceInputs {
   readonly resolved: Readonly<Record<string, string>>;
+  /** References the source could not look up, with its reason. */
+  readonly failed?: Readonly<Record<string, string>>;
   readonly users: ReadonlyMap<string, DirectoryUser>;
   readonly userTraces: ReadonlyMap<string, UserTrace>;
   readonly groupTraces: ReadonlyMap<string, GroupTrace>;
@@ -22,7 +27,7 @@ export interface TraceInputs {
 export function userSubjectTrace(reference: string, inputs: TraceInputs): SubjectTrace {
   const sourceId = inputs.resolved[reference];
   const user = sourceId ? inputs.users.get(sourceId) : undefined;
-  if (!sourceId || !user) return ended(reference, 'user', [notFound(reference)]);
+  if (!sourceId || !user) return ended(reference, 'user', [notFound(reference, inputs)]);
   const steps: ProvisionStep[] = [
     {
       step: 'import',
@@ -52,7 +57,7 @@ export function userSubjectTrace(reference: string, inputs: TraceInputs): Subjec
 export function groupSubjectTrace(reference: string, inputs: TraceInputs): SubjectTrace {
   const sourceId = inputs.resolved[reference];
   const name = sourceId ? inputs.groupNames.get(sourceId) : undefined;
-  if (!sourceId || name === undefined) return ended(reference, 'group', [notFound(reference)]);
+  if (!sourceId || name === undefined) return ended(reference, 'group', [notFound(reference, inputs)]);
   const trace = inputs.groupTraces.get(sourceId);
   const steps: ProvisionStep[] = [
     { step: 'import', status: 'success', details: { sourceId, displayName: name } },
@@ -117,8 +122,22 @@ function matchStep(trace: UserTrace | GroupTrace, unmatched: string): ProvisionS
   };
 }
 
-function notFound(reference: string): ProvisionStep {
-  return failure('import', `no user or group "${reference}" in the source`);
+function notFound(reference: string, inputs: TraceInputs): ProvisionStep {
+  const lookupFailure = inputs.failed?.[reference];
+  return failure(
+    'import',
+    lookupFailure === undefined
+      ? `no user or group "${shortened(reference, 64)}" in the source`
+      : `the source could not look "${shortened(reference, 64)}" up: ${lookupFailure}`,
+  );
+}
+
+/**
+ * A reference as the answer repeats it: a request of 50 references of 1,024 characters must not
+ * come back several times its size. The results keep the request's order.
+ */
+function shortened(reference: string, length: number): string {
+  return reference.length > length ? `${reference.slice(0, length)}…` : reference;
 }
 
 function failure(step: ProvisionStep['step'], reason: string): ProvisionStep {
@@ -132,5 +151,5 @@ function ended(subject: string, kind: 'user' | 'group', steps: readonly Provisio
     : statuses.includes('skipped')
       ? 'skipped'
       : 'success';
-  return { subject, kind, status, steps };
+  return { subject: shortened(subject, SUBJECT_ECHOED), kind, status, steps };
 }

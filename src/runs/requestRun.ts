@@ -16,6 +16,9 @@ export interface RunOrder {
   readonly trigger: RunTrigger;
 }
 
+/** What `newRunId` makes: milliseconds in base 36, a dash, 8 hex digits. */
+export const RUN_ID_PATTERN = /^[0-9a-z]{1,11}-[0-9a-f]{8}$/;
+
 /** Sortable by time, unique across processes. */
 export function newRunId(now: Date = new Date()): string {
   return `${now.getTime().toString(36)}-${randomBytes(4).toString('hex')}`;

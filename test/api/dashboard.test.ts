@@ -32,7 +32,7 @@ describe('the queue dashboard', () => {
       method: 'POST',
       url: '/admin/login',
       payload: `token=${TOKENS.operator}`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost' },
     });
     expect(login.statusCode).toBe(303);
     expect(login.headers.location).toBe('/admin/queues');
@@ -59,9 +59,9 @@ describe('the queue dashboard', () => {
     expect(script.statusCode).toBe(200);
 
     const logout = await api.app.inject({
-      method: 'GET',
+      method: 'POST',
       url: '/admin/logout',
-      headers: { cookie: session },
+      headers: { cookie: session, origin: 'http://localhost' },
     });
     expect(logout.statusCode).toBe(303);
     expect(
@@ -81,7 +81,7 @@ describe('the queue dashboard', () => {
     const pause = await api.app.inject({
       method: 'PUT',
       url: '/admin/queues/api/queues/dirsync-reconcile/pause',
-      headers: { cookie: session },
+      headers: { cookie: session, origin: 'http://localhost' },
     });
     expect(pause.statusCode).toBe(403);
   });
@@ -97,6 +97,8 @@ describe('the API description', () => {
         '/v1/tenants/{tenant}/events',
         '/metrics',
         '/readyz',
+        '/v1/audit',
+        '/admin/logout',
       ]),
     );
     const body =

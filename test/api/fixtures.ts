@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { buildApi } from '../../src/api/app.js';
 import { type Config, parseConfig } from '../../src/config/load.js';
-import { silentLogger } from '../../src/observability/logger.js';
+import { type Logger, silentLogger } from '../../src/observability/logger.js';
 import { QueueSet } from '../../src/queue/queues.js';
 import { createStores, type Stores } from '../../src/runs/runtime.js';
 import { connectRedis } from '../../src/service/redis.js';
@@ -16,12 +16,13 @@ export const TOKENS = {
 } as const;
 
 /** Two file tenants; the platform URL answers nothing, which the API routes under test never need. */
-export function apiTestConfig(): Config {
+export function apiTestConfig(options: HarnessOptions = {}): Config {
   const text = `
 api:
   listen: 127.0.0.1:0
+  trustProxy: ${JSON.stringify(options.trustProxy ?? false)}
   tokens:
-    - { token: env:OPERATOR_TOKEN, role: operator, tenants: ["*"] }
+    - { label: ops, token: env:OPERATOR_TOKEN, role: operator, tenants: ["*"] }
     - { token: env:VIEWER_TOKEN, role: viewer, tenants: ["*"] }
     - { token: env:ALPHA_TOKEN, role: operator, tenants: [alpha] }
 tenants:
@@ -43,6 +44,11 @@ tenants:
   });
 }
 
+export interface HarnessOptions {
+  readonly trustProxy?: boolean | readonly string[];
+  readonly logger?: Logger;
+}
+
 export interface ApiHarness {
   readonly app: FastifyInstance;
   readonly config: Config;
@@ -55,17 +61,23 @@ export interface ApiHarness {
  * The API over a Redis database of its own (the suite's Redis, database `db`), emptied first, so
  * that no worker of another test file takes the runs it queues.
  */
-export async function startApiHarness(db: number): Promise<ApiHarness> {
+export async function startApiHarness(db: number, options: HarnessOptions = {}): Promise<ApiHarness> {
   const url = `${process.env.REDIS_URL}/${db}`;
   const flush = new Redis(url);
   await flush.flushdb();
   flush.disconnect();
   const redis = connectRedis(url);
-  const config = apiTestConfig();
+  const config = apiTestConfig(options);
   const stores = createStores(redis);
   const queues = new QueueSet(redis);
   const scheduleQueue = createScheduleQueue(queues.connection);
-  const app = await buildApi({ config, stores, queues, scheduleQueue, logger: silentLogger() });
+  const app = await buildApi({
+    config,
+    stores,
+    queues,
+    scheduleQueue,
+    logger: options.logger ?? silentLogger(),
+  });
   await app.ready();
   return {
     app,

@@ -95,6 +95,19 @@ describe('dirsync check-config on configurations that break more than once, or n
     });
   });
 
+  it.each([
+    ['empty', ''],
+    ['whitespace-only', ' \n\t\n'],
+  ])('exits 2 for an admin token read from an %s file, naming its path', async (_kind, content) => {
+    writeFileSync(join(root, 'blank-admin-token'), content);
+    const config = validConfig();
+    ((config.api as Record<string, unknown>).tokens as Record<string, unknown>[])[0]!.token =
+      'file:./blank-admin-token';
+    const result = await checkConfig(writeConfig(() => stringify(config)));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('api.tokens[0].token: the secret (file ./blank-admin-token) is empty');
+  });
+
   it('exits 2 when the configuration file is missing, naming the file', async () => {
     const file = join(root, 'nowhere', 'dirsync.yaml');
     const result = await checkConfig(file);

@@ -162,6 +162,30 @@ export const HOSTILE_CONFIGS: readonly HostileConfig[] = [
     reason: /environment variable HOSTILE_SCIM_TOKEN is not set/,
   },
   {
+    name: 'secret of only whitespace in its environment variable',
+    text: edited(() => {}),
+    env: { HOSTILE_SCIM_TOKEN: ' \t ' },
+    path: 'tenants[0].target.token',
+    reason: /the secret \(environment variable HOSTILE_SCIM_TOKEN\) is empty/,
+  },
+  {
+    name: 'admin token shorter than 24 characters',
+    text: edited(() => {}),
+    env: { HOSTILE_ADMIN_TOKEN: 'short-admin-token' },
+    path: 'api.tokens[0].token',
+    reason: /at least 24 characters \(this one has 17\)/,
+  },
+  {
+    name: 'two admin tokens with one label',
+    text: edited((config) => {
+      const tokens = (config.api as Json).tokens as Json[];
+      tokens[0]!.label = 'ops';
+      tokens.push({ ...tokens[0]!, role: 'viewer' });
+    }),
+    path: 'api.tokens[1].label',
+    reason: /duplicate token label "ops"/,
+  },
+  {
     name: 'inline secret on a target',
     text: edited((config) => {
       section(config, 2, 'target').token = 'sk-live-inline-0123456789';

@@ -6,6 +6,7 @@ const CLI = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
 /** A long-running `dirsync` process of the built CLI, as an operator starts it. */
 export interface ServiceProcess {
   readonly name: string;
+  readonly pid: number;
   /** Everything it printed so far, stdout and stderr. */
   output(): string;
   /** Resolves once its output matches, or rejects when it exits or the time is up. */
@@ -34,6 +35,7 @@ export function startServiceProcess(
 
   return {
     name,
+    pid: child.pid ?? -1,
     output: () => text,
     async waitFor(pattern, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;

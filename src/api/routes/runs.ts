@@ -3,7 +3,14 @@ import { approveThroughQueue } from '../../service/approval.js';
 import { triggerRun } from '../../service/runTrigger.js';
 import { type ApiDependencies, tenantOf } from '../dependencies.js';
 import { HttpError, notFound, parseInput } from '../httpErrors.js';
-import { eventsQuery, runOrderBody, runsQuery } from '../schemas.js';
+import { eventsQuery, runId as runIdSchema, runOrderBody, runsQuery } from '../schemas.js';
+
+/** The run a path names; an id that no run could have is not found, and never reaches Redis. */
+function runIdOf(params: unknown): string {
+  const { runId } = params as { runId: string };
+  if (!runIdSchema.safeParse(runId).success) throw notFound('run');
+  return runId;
+}
 
 export function registerRunRoutes(app: FastifyInstance, deps: ApiDependencies): void {
   app.post('/v1/tenants/:tenant/runs', { config: { access: 'write' } }, async (request, reply) => {
@@ -33,7 +40,7 @@ export function registerRunRoutes(app: FastifyInstance, deps: ApiDependencies): 
 
   app.get('/v1/tenants/:tenant/runs/:runId', { config: { access: 'read' } }, async (request) => {
     const tenant = tenantOf(deps, request.params);
-    const { runId } = request.params as { runId: string };
+    const runId = runIdOf(request.params);
     const run = await deps.stores.runs.get(tenant.id, runId);
     if (!run) throw notFound(`run ${runId}`);
     return run;
@@ -44,7 +51,7 @@ export function registerRunRoutes(app: FastifyInstance, deps: ApiDependencies): 
     { config: { access: 'write' } },
     async (request, reply) => {
       const tenant = tenantOf(deps, request.params);
-      const { runId } = request.params as { runId: string };
+      const runId = runIdOf(request.params);
       const outcome = await approveThroughQueue(deps, tenant.id, runId);
       if (!outcome.approved) {
         throw outcome.problem === 'unknownRun'
