@@ -164,16 +164,18 @@ export class ScimPlatform implements Platform {
   async patchUser(id: string, changes: readonly AttributeChange[], known?: ScimAttributes): Promise<void> {
     const operations = changeOperations(changes, known);
     if (operations.length === 0) return;
-    let answered: unknown;
+    let ignored: boolean;
     try {
-      answered = await this.#patch('Users', id, operations);
+      const answered = await this.#patch('Users', id, operations);
+      // A 204 shows nothing; an answered copy shows whether a value-path operation was taken.
+      ignored =
+        answered !== undefined && hasValuePathOperation(operations) && lacksChanges(answered, changes);
     } catch (error) {
       if (!(error instanceof PlatformError && error.status === 400 && hasValuePathOperation(operations)))
         throw error;
-      answered = undefined;
+      ignored = true;
     }
-    if (answered !== undefined && (!hasValuePathOperation(operations) || !lacksChanges(answered, changes)))
-      return;
+    if (!ignored) return;
     const current = await this.#expect({ method: 'GET', path: resourcePath('Users', id) });
     if (!isJsonObject(current)) throw new PlatformError(`SCIM GET /Users/${id} answered no resource`, 502);
     await this.#patch('Users', id, wholeAttributeOperations(changes, current));
