@@ -14,7 +14,7 @@ import type { CallCounter } from '../model/source.js';
 import { mapWithConcurrency } from '../util/mapWithConcurrency.js';
 import { filterValues, valuesMatched } from './clientMatch.js';
 import { anyEqualsFilter } from './filter/quote.js';
-import { isJsonObject } from './json.js';
+import { getAttribute, isJsonObject } from './json.js';
 import { readAllPages } from './paging.js';
 import {
   addMembersOperation,
@@ -75,10 +75,16 @@ export class ScimPlatform implements Platform {
   readonly #concurrency: number;
   readonly #counter: CallCounter | undefined;
   readonly #options: ScimPlatformOptions;
+  /** Per resource type, whether the server decodes escapes in filters: asked once, shared by every counter. */
+  readonly #decodesEscapes: Map<ResourceType, Promise<boolean>>;
 
-  constructor(options: ScimPlatformOptions, sharedHttp?: ScimHttp) {
+  constructor(
+    options: ScimPlatformOptions,
+    shared?: { http: ScimHttp; decodesEscapes: Map<ResourceType, Promise<boolean>> },
+  ) {
     this.#options = options;
-    this.#http = sharedHttp ?? new ScimHttp(options);
+    this.#http = shared?.http ?? new ScimHttp(options);
+    this.#decodesEscapes = shared?.decodesEscapes ?? new Map();
     this.#counter = options.counter;
     this.#concurrency = options.concurrency;
     this.#settings = {
@@ -220,7 +226,10 @@ export class ScimPlatform implements Platform {
   /** Frees the keep-alive sockets. */
   /** The same connection pool, with calls counted by `counter` (one per run or job). */
   withCounter(counter: CallCounter): ScimPlatform {
-    return new ScimPlatform({ ...this.#options, counter }, this.#http);
+    return new ScimPlatform(
+      { ...this.#options, counter },
+      { http: this.#http, decodesEscapes: this.#decodesEscapes },
+    );
   }
 
   close(): void {
@@ -336,11 +345,55 @@ export class ScimPlatform implements Platform {
         found.push(resource);
         for (const value of matched) settled.add(value);
       }
-      // A value with an escape that no resource answered may be there all the same: the server
-      // may have compared the escape itself rather than the character it stands for.
-      unsettled.push(...batch.filter((value) => NEEDS_ESCAPE.test(value) && !settled.has(value)));
+      // A value with an escape that no resource answered may be there all the same, on a server
+      // that compares the escape itself rather than the character it stands for.
+      const unanswered = batch.filter((value) => NEEDS_ESCAPE.test(value) && !settled.has(value));
+      if (unanswered.length > 0 && !(await this.#decodesEscapesIn(type))) {
+        unsettled.push(...unanswered);
+        reason ??= 'undecoded';
+      }
     }
     return { attribute, found, unsettled, ...(reason !== undefined && { reason }) };
+  }
+
+  /** Asked once per type, and only of a platform that holds something to ask about. */
+  #decodesEscapesIn(type: ResourceType): Promise<boolean> {
+    let answer = this.#decodesEscapes.get(type);
+    if (answer === undefined) {
+      answer = this.#probeEscapes(type);
+      this.#decodesEscapes.set(type, answer);
+      // An error, or a platform with nothing to ask about, is asked again next time.
+      const forget = () => this.#decodesEscapes.delete(type);
+      answer.then((decodes) => {
+        if (!decodes) forget();
+      }, forget);
+    }
+    return answer;
+  }
+
+  /**
+   * Looks up one resource the platform holds by its name written with a `\u` escape: a server
+   * that decodes escapes finds it, one that compares them as text (or refuses them) does not.
+   */
+  async #probeEscapes(type: ResourceType): Promise<boolean> {
+    const attribute = type === 'Users' ? 'userName' : 'displayName';
+    const body = await this.#expect({
+      method: 'GET',
+      path: `/${type}`,
+      query: { startIndex: '1', count: '1' },
+    });
+    const [sample] = parseListResponse(body, rawResource).resources;
+    const name = sample === undefined ? undefined : getAttribute(sample, attribute);
+    // A name opening with a plain letter or digit can be written with that one character escaped.
+    if (sample === undefined || typeof name !== 'string' || !/^[A-Za-z0-9]/.test(name)) return false;
+    const escaped = `"\\u${name.charCodeAt(0).toString(16).padStart(4, '0')}${JSON.stringify(name).slice(2)}`;
+    try {
+      const found = await this.#list(type, rawResource, `${attribute} eq ${escaped}`);
+      return found.some((resource) => resource.id === sample.id);
+    } catch (error) {
+      if (isFilterRefusal(error)) return false;
+      throw error;
+    }
   }
 
   /** Sends and returns the body of a 2xx answer; 404 gives undefined when absence is an answer. */

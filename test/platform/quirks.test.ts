@@ -223,4 +223,15 @@ describe('lookups', () => {
     expect(fallbacks).toEqual([]);
     expect(callsTo('GET', '/scim/v2/Users')).toHaveLength(2);
   });
+
+  test('an escaped name that a decoding server does not find is absent: asked once, never scanned', async () => {
+    seedUsers(3);
+    const fallbacks: LookupFallback[] = [];
+    const observe = (fallback: LookupFallback) => fallbacks.push(fallback);
+    expect(await client.findUsers({ userNames: ['new"comer@contoso.com'] }, observe)).toEqual([]);
+    expect(await client.findUsers({ userNames: ['back\\slash@contoso.com'] }, observe)).toEqual([]);
+    expect(fallbacks).toEqual([]);
+    // two lookups, and once: one user read and the same user looked up by an escaped name
+    expect(callsTo('GET', '/scim/v2/Users')).toHaveLength(2 + 2);
+  });
 });
