@@ -50,7 +50,10 @@ export interface ScimPlatformOptions extends ScimHttpOptions {
 
 type ResourceType = 'Users' | 'Groups';
 
-const DEFAULTS = { pageSize: 1000, filterBatchSize: 20, membersPerPatch: 100, scanCap: 50_000 };
+/** The most resources a lookup reads when the platform cannot answer it by filter. */
+export const DEFAULT_SCAN_CAP = 50_000;
+
+const DEFAULTS = { pageSize: 1000, filterBatchSize: 20, membersPerPatch: 100, scanCap: DEFAULT_SCAN_CAP };
 
 /** A filter literal some servers refuse or do not decode: a JSON escape is needed to carry it. */
 const NEEDS_ESCAPE = /["\\]/;
@@ -99,10 +102,15 @@ export class ScimPlatform implements Platform {
     const body = await this.#expect({ method: 'GET', path: '/ServiceProviderConfig' });
     const section = (name: string) => (isJsonObject(body) && isJsonObject(body[name]) ? body[name] : {});
     const filter = section('filter');
+    const bulk = section('bulk');
     return {
       patch: section('patch').supported === true,
       filter: filter.supported === true,
       ...(typeof filter.maxResults === 'number' && { maxResults: filter.maxResults }),
+      sort: section('sort').supported === true,
+      etag: section('etag').supported === true,
+      bulk: bulk.supported === true,
+      ...(typeof bulk.maxOperations === 'number' && { bulkMaxOperations: bulk.maxOperations }),
     };
   }
 
