@@ -151,6 +151,29 @@ describe('lookups', () => {
     expect(await client.findUsers({ externalIds: ['g-1'] })).toEqual([]);
   });
 
+  test('a name stored in mixed case is found by a scan on a server that compares case, once it is known to', async () => {
+    emulator.store.quirks = { caseExactFilters: true };
+    emulator.store.seedUser({ userName: 'Kim.Lee@Contoso.com', externalId: 'k-1' });
+    const fallbacks: LookupFallback[] = [];
+    const found = await client.findUsers({ userNames: ['kim.lee@CONTOSO.com'] }, (fallback) =>
+      fallbacks.push(fallback),
+    );
+    expect(found.map((user) => user.externalId)).toEqual(['k-1']);
+    expect(fallbacks).toEqual([
+      { resourceType: 'Users', attribute: 'userName', reason: 'caseExact', scanned: 1, found: 1 },
+    ]);
+  });
+
+  test('on a server that ignores case as it should, a userName it does not find is absent, never scanned', async () => {
+    emulator.store.seedUser({ userName: 'Kim.Lee@Contoso.com', externalId: 'k-1' });
+    const fallbacks: LookupFallback[] = [];
+    const found = await client.findUsers({ userNames: ['nobody@contoso.com'] }, (fallback) =>
+      fallbacks.push(fallback),
+    );
+    expect(found).toEqual([]);
+    expect(fallbacks).toEqual([]);
+  });
+
   test('a server answering a filter with what it was not asked for is not believed', async () => {
     emulator.store.quirks = { caseExactFilters: true };
     emulator.store.seedUser({ userName: 'henry@contoso.com', externalId: 'h-1' });
@@ -231,7 +254,8 @@ describe('lookups', () => {
     expect(await client.findUsers({ userNames: ['new"comer@contoso.com'] }, observe)).toEqual([]);
     expect(await client.findUsers({ userNames: ['back\\slash@contoso.com'] }, observe)).toEqual([]);
     expect(fallbacks).toEqual([]);
-    // two lookups, and once: one user read and the same user looked up by an escaped name
-    expect(callsTo('GET', '/scim/v2/Users')).toHaveLength(2 + 2);
+    // two lookups, and once: one user read, then that user looked up by an escaped name and by
+    // its name in the other case
+    expect(callsTo('GET', '/scim/v2/Users')).toHaveLength(2 + 3);
   });
 });
