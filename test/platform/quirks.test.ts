@@ -116,6 +116,14 @@ describe('lists', () => {
     expect(callsTo('GET', '/scim/v2/Users')).toHaveLength(3);
   });
 
+  test('a server that ignores startIndex fails the listing clearly instead of losing every page but the first', async () => {
+    emulator.store.quirks = { ignoresStartIndex: true };
+    seedUsers(150);
+    await expect(client.listUsers()).rejects.toThrow(
+      /answered startIndex 101 with the first page again: the platform does not page this list/,
+    );
+  });
+
   test('an empty list without Resources, or with [], is an empty answer', async () => {
     for (const emptyResources of ['absent', 'empty'] as const) {
       emulator.store.quirks = { emptyResources };
