@@ -15,7 +15,7 @@ import { mapWithConcurrency } from '../util/mapWithConcurrency.js';
 import { filterValues, isCaseExactAttribute, valuesMatched } from './clientMatch.js';
 import { anyEqualsFilter } from './filter/quote.js';
 import { type FilterTraits, FilterTraitsMemo, probeFilterTraits, type ResourceType } from './filterTraits.js';
-import { isJsonObject } from './json.js';
+import { getAttribute, isJsonObject } from './json.js';
 import { readAllPages } from './paging.js';
 import {
   addMembersOperation,
@@ -401,7 +401,8 @@ function isFilterRefusal(error: unknown): boolean {
 
 /** Whether a PATCH answer lacks a value-path change sent to it: the server ignored the operation. */
 function lacksChanges(answered: unknown, changes: readonly AttributeChange[]): boolean {
-  if (!isJsonObject(answered)) return false;
+  // An answer without even the userName is a summary, not the user: it cannot tell.
+  if (!isJsonObject(answered) || typeof getAttribute(answered, 'userName') !== 'string') return false;
   const attributes = parseUser({ id: '', ...answered }).attributes;
   return changes.some(
     (change) =>
