@@ -305,13 +305,19 @@ export class ScimPlatform implements Platform {
         (resource) => valuesMatched(resource, lookup.attribute, values).length > 0,
       );
       for (const resource of matches) found.set(resource.id, resource);
-      observe?.({
+      const fallback: LookupFallback = {
         resourceType: type,
         attribute: lookup.attribute,
         reason: lookup.reason ?? 'undecoded',
         scanned: everything.length,
         found: matches.length,
-      });
+      };
+      // Runs read the log; provision on demand also puts it in its trace.
+      this.#options.logger?.warn(
+        fallback,
+        'the platform could not answer a lookup by filter; scanned instead',
+      );
+      observe?.(fallback);
     }
     return [...found.values()];
   }
