@@ -6,7 +6,14 @@ import { registerDashboard } from './dashboard.js';
 import type { ApiDependencies } from './dependencies.js';
 import { createGuard, routeRequirement } from './guard.js';
 import { addHardeningHeaders } from './headers.js';
-import { clip, HttpError, sendHttpError, statusName } from './httpErrors.js';
+import {
+  clip,
+  HttpError,
+  isUpstreamError,
+  sendHttpError,
+  statusName,
+  upstreamHttpError,
+} from './httpErrors.js';
 import { docsPage, openApiDocument } from './openapi.js';
 import { registerAuditRoute } from './routes/audit.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -92,6 +99,18 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   });
   app.setErrorHandler(async (error, request, reply) => {
     if (error instanceof HttpError) return sendHttpError(reply, error);
+    if (isUpstreamError(error)) {
+      deps.logger.warn(
+        {
+          route: request.routeOptions.url,
+          origin: error.origin,
+          status: error.status,
+          reason: error.message,
+        },
+        'api request failed upstream',
+      );
+      return sendHttpError(reply, upstreamHttpError(error));
+    }
     const status = (error as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) {
       return reply.code(status).send({ error: statusName(status), message: clip((error as Error).message) });

@@ -1,12 +1,18 @@
 import type { AttributeChange } from './plan.js';
-import type { PlatformGroup, PlatformUser, ScimUserState } from './scim.js';
+import type { PlatformGroup, PlatformUser, ScimAttributes, ScimUserState } from './scim.js';
+import { UpstreamError } from './upstream.js';
 
-/** What the platform's /ServiceProviderConfig says it supports. */
+/** What the platform's /ServiceProviderConfig says it supports (RFC 7643 §5). */
 export interface PlatformCapabilities {
   readonly patch: boolean;
   readonly filter: boolean;
   /** The most resources the server returns in one page, when it says. */
   readonly maxResults?: number;
+  readonly sort: boolean;
+  readonly etag: boolean;
+  readonly bulk: boolean;
+  /** The most operations in one bulk request, when it says. */
+  readonly bulkMaxOperations?: number;
 }
 
 export interface UserQuery {
@@ -19,6 +25,25 @@ export interface GroupQuery {
   readonly externalIds?: readonly string[];
   readonly displayNames?: readonly string[];
 }
+
+/**
+ * A lookup the platform could not answer by filter, answered by reading every resource of the
+ * type and comparing on dirsync's side instead: what an operator reads in a provision trace.
+ */
+export interface LookupFallback {
+  readonly resourceType: 'Users' | 'Groups';
+  readonly attribute: string;
+  /**
+   * `refused`: the server answered the filter with an error; `undecoded`: it found nothing for an
+   * escaped value and does not decode escapes; `caseExact`: it found nothing for a value of an
+   * attribute it compares with case although RFC 7643 says it must not.
+   */
+  readonly reason: 'refused' | 'undecoded' | 'caseExact';
+  readonly scanned: number;
+  readonly found: number;
+}
+
+export type LookupObserver = (fallback: LookupFallback) => void;
 
 /**
  * What a create answers with: the platform's id for the new object. The rest of the answer echoes
@@ -39,14 +64,18 @@ export interface Platform {
   /** Every group with its members, every page. */
   listGroups(): Promise<PlatformGroup[]>;
   /** Users matching any of the given values (filters batched and escaped). */
-  findUsers(query: UserQuery): Promise<PlatformUser[]>;
-  findGroups(query: GroupQuery): Promise<PlatformGroup[]>;
+  findUsers(query: UserQuery, observe?: LookupObserver): Promise<PlatformUser[]>;
+  findGroups(query: GroupQuery, observe?: LookupObserver): Promise<PlatformGroup[]>;
   getUser(id: string): Promise<PlatformUser | undefined>;
   getGroup(id: string): Promise<PlatformGroup | undefined>;
   /** Throws PlatformError with status 409 when the identity exists already. */
   createUser(user: ScimUserState): Promise<CreatedResource>;
-  /** One PATCH with one operation per change; `active` and `externalId` are paths like the others. */
-  patchUser(id: string, changes: readonly AttributeChange[]): Promise<void>;
+  /**
+   * One PATCH with one operation per change; `active` and `externalId` are paths like the others.
+   * `known`: the user's attributes as dirsync read them, or the desired state the changes lead to;
+   * it tells which elements of multi-valued attributes (a work email) the platform has already.
+   */
+  patchUser(id: string, changes: readonly AttributeChange[], known?: ScimAttributes): Promise<void>;
   deleteUser(id: string): Promise<void>;
   createGroup(group: {
     externalId: string;
@@ -60,14 +89,14 @@ export interface Platform {
 }
 
 /** A failed platform call, with what an operator needs to read in the run record. */
-export class PlatformError extends Error {
+export class PlatformError extends UpstreamError {
   override readonly name = 'PlatformError';
   constructor(
     message: string,
-    readonly status: number,
+    status: number,
     readonly scimType?: string,
   ) {
-    super(message);
+    super(message, 'platform', status, scimType);
   }
 
   get isConflict(): boolean {

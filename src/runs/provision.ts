@@ -5,6 +5,7 @@ import {
   planFocused,
   platformQueriesFor,
 } from '../engine/index.js';
+import type { LookupFallback } from '../model/platform.js';
 import {
   PROVISION_LIMITS,
   type ProvisionAnswer,
@@ -84,9 +85,11 @@ export async function provisionOnDemand(
     });
     const platform = runtime.platform(counter);
     const queries = platformQueriesFor(desired, focus);
+    const lookupFallbacks: LookupFallback[] = [];
+    const observe = (fallback: LookupFallback) => lookupFallbacks.push(fallback);
     const [users, groups, owned] = await Promise.all([
-      platform.findUsers(queries.users),
-      platform.findGroups(queries.groups),
+      platform.findUsers(queries.users, observe),
+      platform.findGroups(queries.groups, observe),
       stores.state.owned(tenant),
     ]);
     await stores.runs.update(tenant, record.id, phases.enter('plan'));
@@ -118,6 +121,7 @@ export async function provisionOnDemand(
       groupTraces: new Map(plan.groupTraces.map((trace) => [trace.externalId, trace])),
       outcomes: await outcomesOf(deps, record.id, started),
       deferredMembers,
+      lookupFallbacks,
     };
     return {
       runId: record.id,
@@ -153,6 +157,7 @@ function failedLookups(request: ProvisionRequest, reason: string): SubjectTrace[
     groupTraces: new Map(),
     outcomes: new Map(),
     deferredMembers: new Map(),
+    lookupFallbacks: [],
   };
   return [
     ...request.users.map((reference) => userSubjectTrace(reference, inputs)),

@@ -1,11 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { PlatformError } from '../../model/platform.js';
-import { describeError } from '../../runs/errors.js';
 import { provisionOnDemand } from '../../runs/provision.js';
 import { createTenantRuntime, type TenantRuntime } from '../../runs/runtime.js';
 import { triggerRun } from '../../service/runTrigger.js';
 import { type ApiDependencies, tenantOf } from '../dependencies.js';
-import { clip, HttpError, parseInput } from '../httpErrors.js';
+import { parseInput } from '../httpErrors.js';
 import { provisionBody } from '../schemas.js';
 
 /**
@@ -26,32 +24,14 @@ export function registerProvisionRoute(app: FastifyInstance, deps: ApiDependenci
       runtime = createTenantRuntime(tenant, deps.logger);
       runtimes.set(tenant.id, runtime);
     }
-    try {
-      return await provisionOnDemand(body, {
-        stores: deps.stores,
-        queues: deps.queues,
-        runtime,
-        logger: deps.logger,
-        requestFollowUp: async () =>
-          (await triggerRun(deps, { tenant: tenant.id, mode: 'full', trigger: 'provision' })).run.id,
-      });
-    } catch (error) {
-      throw upstreamFailure(error) ?? error;
-    }
-  });
-}
-
-/**
- * 502 when the whole request could not proceed because the platform refused or failed it: the
- * subjects were looked up but nothing could be matched or applied. (A source that fails the
- * lookup ends each subject's trace instead.) The run record keeps the same reason.
- */
-function upstreamFailure(error: unknown): HttpError | undefined {
-  if (!(error instanceof PlatformError)) return undefined;
-  return new HttpError(502, 'the platform refused or failed the request', {
-    error: 'platform',
-    status: error.status,
-    ...(error.scimType ? { code: error.scimType } : {}),
-    detail: clip(describeError(error)),
+    // A platform that refuses or fails the whole request is answered 502 by the app's error handler.
+    return await provisionOnDemand(body, {
+      stores: deps.stores,
+      queues: deps.queues,
+      runtime,
+      logger: deps.logger,
+      requestFollowUp: async () =>
+        (await triggerRun(deps, { tenant: tenant.id, mode: 'full', trigger: 'provision' })).run.id,
+    });
   });
 }
