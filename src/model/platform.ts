@@ -1,5 +1,5 @@
 import type { AttributeChange } from './plan.js';
-import type { PlatformGroup, PlatformUser, ScimUserState } from './scim.js';
+import type { PlatformGroup, PlatformUser, ScimAttributes, ScimUserState } from './scim.js';
 
 /** What the platform's /ServiceProviderConfig says it supports. */
 export interface PlatformCapabilities {
@@ -21,6 +21,21 @@ export interface GroupQuery {
 }
 
 /**
+ * A lookup the platform could not answer by filter, answered by reading every resource of the
+ * type and comparing on dirsync's side instead: what an operator reads in a provision trace.
+ */
+export interface LookupFallback {
+  readonly resourceType: 'Users' | 'Groups';
+  readonly attribute: string;
+  /** `refused`: the server answered the filter with an error; `undecoded`: it found nothing for an escaped value. */
+  readonly reason: 'refused' | 'undecoded';
+  readonly scanned: number;
+  readonly found: number;
+}
+
+export type LookupObserver = (fallback: LookupFallback) => void;
+
+/**
  * What a create answers with: the platform's id for the new object. The rest of the answer echoes
  * what was sent, and parsing it for nothing costs a full resource parse per created object.
  */
@@ -39,14 +54,18 @@ export interface Platform {
   /** Every group with its members, every page. */
   listGroups(): Promise<PlatformGroup[]>;
   /** Users matching any of the given values (filters batched and escaped). */
-  findUsers(query: UserQuery): Promise<PlatformUser[]>;
-  findGroups(query: GroupQuery): Promise<PlatformGroup[]>;
+  findUsers(query: UserQuery, observe?: LookupObserver): Promise<PlatformUser[]>;
+  findGroups(query: GroupQuery, observe?: LookupObserver): Promise<PlatformGroup[]>;
   getUser(id: string): Promise<PlatformUser | undefined>;
   getGroup(id: string): Promise<PlatformGroup | undefined>;
   /** Throws PlatformError with status 409 when the identity exists already. */
   createUser(user: ScimUserState): Promise<CreatedResource>;
-  /** One PATCH with one operation per change; `active` and `externalId` are paths like the others. */
-  patchUser(id: string, changes: readonly AttributeChange[]): Promise<void>;
+  /**
+   * One PATCH with one operation per change; `active` and `externalId` are paths like the others.
+   * `known`: the user's attributes as dirsync read them, or the desired state the changes lead to;
+   * it tells which elements of multi-valued attributes (a work email) the platform has already.
+   */
+  patchUser(id: string, changes: readonly AttributeChange[], known?: ScimAttributes): Promise<void>;
   deleteUser(id: string): Promise<void>;
   createGroup(group: {
     externalId: string;

@@ -1,25 +1,38 @@
 import type { AttributeChange } from '../model/plan.js';
-import type {
-  CreatedResource,
-  GroupQuery,
-  Platform,
-  PlatformCapabilities,
-  UserQuery,
+import {
+  type CreatedResource,
+  type GroupQuery,
+  type LookupFallback,
+  type LookupObserver,
+  type Platform,
+  type PlatformCapabilities,
+  PlatformError,
+  type UserQuery,
 } from '../model/platform.js';
-import type { PlatformGroup, PlatformUser, ScimUserState } from '../model/scim.js';
+import type { PlatformGroup, PlatformUser, ScimAttributes, ScimUserState } from '../model/scim.js';
 import type { CallCounter } from '../model/source.js';
 import { mapWithConcurrency } from '../util/mapWithConcurrency.js';
+import { filterValues, valuesMatched } from './clientMatch.js';
 import { anyEqualsFilter } from './filter/quote.js';
 import { isJsonObject } from './json.js';
 import { readAllPages } from './paging.js';
 import {
   addMembersOperation,
   changeOperations,
+  hasValuePathOperation,
   type PatchOperation,
   patchRequest,
   removeMembersOperations,
+  wholeAttributeOperations,
 } from './patchOperations.js';
-import { parseCreated, parseGroup, parseListResponse, parseUser } from './resourceParsing.js';
+import {
+  parseCreated,
+  parseGroup,
+  parseListResponse,
+  parseUser,
+  type RawResource,
+  rawResource,
+} from './resourceParsing.js';
 import { failure, ScimHttp, type ScimHttpOptions, type ScimRequest, type ScimResponse } from './scimHttp.js';
 import { toScimResource } from './scimResource.js';
 import { CORE_GROUP_URN } from './scimSchemas.js';
@@ -31,11 +44,29 @@ export interface ScimPlatformOptions extends ScimHttpOptions {
   readonly filterBatchSize?: number;
   /** Members per PATCH of a group. */
   readonly membersPerPatch?: number;
+  /** The most resources a lookup reads when the server cannot answer it by filter. */
+  readonly scanCap?: number;
 }
 
 type ResourceType = 'Users' | 'Groups';
 
-const DEFAULTS = { pageSize: 1000, filterBatchSize: 20, membersPerPatch: 100 };
+const DEFAULTS = { pageSize: 1000, filterBatchSize: 20, membersPerPatch: 100, scanCap: 50_000 };
+
+/** A filter literal some servers refuse or do not decode: a JSON escape is needed to carry it. */
+const NEEDS_ESCAPE = /["\\]/;
+
+interface Criterion {
+  readonly attribute: string;
+  readonly values: readonly string[];
+}
+
+/** What filters found for one attribute, and the values they could not settle. */
+interface FilteredLookup {
+  readonly attribute: string;
+  readonly found: readonly RawResource[];
+  readonly unsettled: readonly string[];
+  readonly reason?: LookupFallback['reason'];
+}
 
 /** The platform's SCIM 2.0 endpoint (RFC 7644) as the `Platform` port. */
 export class ScimPlatform implements Platform {
@@ -54,6 +85,7 @@ export class ScimPlatform implements Platform {
       pageSize: options.pageSize ?? DEFAULTS.pageSize,
       filterBatchSize: options.filterBatchSize ?? DEFAULTS.filterBatchSize,
       membersPerPatch: options.membersPerPatch ?? DEFAULTS.membersPerPatch,
+      scanCap: options.scanCap ?? DEFAULTS.scanCap,
     };
   }
 
@@ -76,19 +108,29 @@ export class ScimPlatform implements Platform {
     return this.#list('Groups', parseGroup);
   }
 
-  findUsers(query: UserQuery): Promise<PlatformUser[]> {
-    return this.#find('Users', parseUser, [
-      ['externalId', query.externalIds],
-      ['userName', query.userNames],
-      ['emails.value', query.emails],
-    ]);
+  async findUsers(query: UserQuery, observe?: LookupObserver): Promise<PlatformUser[]> {
+    const found = await this.#find(
+      'Users',
+      [
+        ['externalId', query.externalIds],
+        ['userName', query.userNames],
+        ['emails.value', query.emails],
+      ],
+      observe,
+    );
+    return found.map(parseUser);
   }
 
-  findGroups(query: GroupQuery): Promise<PlatformGroup[]> {
-    return this.#find('Groups', parseGroup, [
-      ['externalId', query.externalIds],
-      ['displayName', query.displayNames],
-    ]);
+  async findGroups(query: GroupQuery, observe?: LookupObserver): Promise<PlatformGroup[]> {
+    const found = await this.#find(
+      'Groups',
+      [
+        ['externalId', query.externalIds],
+        ['displayName', query.displayNames],
+      ],
+      observe,
+    );
+    return found.map(parseGroup);
   }
 
   async getUser(id: string): Promise<PlatformUser | undefined> {
@@ -114,8 +156,27 @@ export class ScimPlatform implements Platform {
     );
   }
 
-  async patchUser(id: string, changes: readonly AttributeChange[]): Promise<void> {
-    await this.#patch('Users', id, changeOperations(changes));
+  /**
+   * Value paths (`emails[type eq "work"].value`) go out only for elements the platform has; a
+   * server that refuses one anyway (`400`), or answers with a copy that lacks the change (it
+   * ignored the operation), gets the multi-valued attributes whole instead.
+   */
+  async patchUser(id: string, changes: readonly AttributeChange[], known?: ScimAttributes): Promise<void> {
+    const operations = changeOperations(changes, known);
+    if (operations.length === 0) return;
+    let answered: unknown;
+    try {
+      answered = await this.#patch('Users', id, operations);
+    } catch (error) {
+      if (!(error instanceof PlatformError && error.status === 400 && hasValuePathOperation(operations)))
+        throw error;
+      answered = undefined;
+    }
+    if (answered !== undefined && (!hasValuePathOperation(operations) || !lacksChanges(answered, changes)))
+      return;
+    const current = await this.#expect({ method: 'GET', path: resourcePath('Users', id) });
+    if (!isJsonObject(current)) throw new PlatformError(`SCIM GET /Users/${id} answered no resource`, 502);
+    await this.#patch('Users', id, wholeAttributeOperations(changes, current));
   }
 
   async deleteUser(id: string): Promise<void> {
@@ -164,12 +225,23 @@ export class ScimPlatform implements Platform {
     this.#http.close();
   }
 
-  async #patch(type: ResourceType, id: string, operations: readonly PatchOperation[]): Promise<void> {
-    if (operations.length === 0) return;
-    await this.#expect({ method: 'PATCH', path: resourcePath(type, id), body: patchRequest(operations) });
+  /** The resource the server answered with, or undefined when it answered `204` (RFC 7644 §3.5.2). */
+  async #patch(type: ResourceType, id: string, operations: readonly PatchOperation[]): Promise<unknown> {
+    if (operations.length === 0) return undefined;
+    const body = await this.#expect({
+      method: 'PATCH',
+      path: resourcePath(type, id),
+      body: patchRequest(operations),
+    });
+    return isJsonObject(body) ? body : undefined;
   }
 
-  #list<T extends { id: string }>(type: ResourceType, parse: (resource: unknown) => T, filter?: string) {
+  #list<T extends { id: string }>(
+    type: ResourceType,
+    parse: (resource: unknown) => T,
+    filter?: string,
+    maxResources?: number,
+  ) {
     return readAllPages(
       async (startIndex, count) => {
         const query = {
@@ -185,24 +257,88 @@ export class ScimPlatform implements Platform {
         concurrency: this.#concurrency,
         idOf: (item) => item.id,
         what: `GET /${type}`,
+        ...(maxResources !== undefined && { maxResources }),
       },
     );
   }
 
-  async #find<T extends { id: string }>(
+  /**
+   * Resources holding any of the values, by filter where the server can answer one: every answer
+   * is compared again here (attributes compared without case as RFC 7643 says, whatever the
+   * server did). Values a filter cannot settle — refused, or holding an escape the server may not
+   * decode and found by none — are looked for in one bounded read of every resource.
+   */
+  async #find(
     type: ResourceType,
-    parse: (resource: unknown) => T,
     criteria: readonly (readonly [attribute: string, values: readonly string[] | undefined])[],
-  ): Promise<T[]> {
-    const filters = criteria.flatMap(([attribute, values]) =>
-      chunks([...new Set(values ?? [])], this.#settings.filterBatchSize).map((batch) =>
-        anyEqualsFilter(attribute, batch),
-      ),
+    observe: LookupObserver | undefined,
+  ): Promise<RawResource[]> {
+    const wanted: Criterion[] = criteria.flatMap(([attribute, values]) =>
+      values === undefined || values.length === 0 ? [] : [{ attribute, values: [...new Set(values)] }],
     );
-    const pages = await mapWithConcurrency(filters, this.#concurrency, (filter) =>
-      this.#list(type, parse, filter),
+    const lookups = await mapWithConcurrency(wanted, this.#concurrency, (criterion) =>
+      this.#findByFilter(type, criterion),
     );
-    return [...new Map(pages.flat().map((item) => [item.id, item])).values()];
+    const found = new Map<string, RawResource>();
+    for (const lookup of lookups) for (const resource of lookup.found) found.set(resource.id, resource);
+    const unsettled = lookups.filter((lookup) => lookup.unsettled.length > 0);
+    if (unsettled.length === 0) return [...found.values()];
+    const everything = await this.#list(type, rawResource, undefined, this.#settings.scanCap);
+    for (const lookup of unsettled) {
+      const values = new Set(lookup.unsettled);
+      const matches = everything.filter(
+        (resource) => valuesMatched(resource, lookup.attribute, values).length > 0,
+      );
+      for (const resource of matches) found.set(resource.id, resource);
+      observe?.({
+        resourceType: type,
+        attribute: lookup.attribute,
+        reason: lookup.reason ?? 'undecoded',
+        scanned: everything.length,
+        found: matches.length,
+      });
+    }
+    return [...found.values()];
+  }
+
+  async #findByFilter(type: ResourceType, criterion: Criterion): Promise<FilteredLookup> {
+    const { attribute } = criterion;
+    const plain = criterion.values.filter((value) => !NEEDS_ESCAPE.test(value));
+    const escaped = criterion.values.filter((value) => NEEDS_ESCAPE.test(value));
+    const batches = [
+      ...chunks(plain, this.#settings.filterBatchSize),
+      ...chunks(escaped, this.#settings.filterBatchSize),
+    ];
+    const found: RawResource[] = [];
+    const unsettled: string[] = [];
+    let reason: LookupFallback['reason'] | undefined;
+    for (const batch of batches) {
+      let answer: RawResource[];
+      try {
+        answer = await this.#list(
+          type,
+          rawResource,
+          anyEqualsFilter(attribute, filterValues(attribute, batch)),
+        );
+      } catch (error) {
+        if (!isFilterRefusal(error)) throw error;
+        unsettled.push(...batch);
+        reason = 'refused';
+        continue;
+      }
+      const values = new Set(batch);
+      const settled = new Set<string>();
+      for (const resource of answer) {
+        const matched = valuesMatched(resource, attribute, values);
+        if (matched.length === 0) continue;
+        found.push(resource);
+        for (const value of matched) settled.add(value);
+      }
+      // A value with an escape that no resource answered may be there all the same: the server
+      // may have compared the escape itself rather than the character it stands for.
+      unsettled.push(...batch.filter((value) => NEEDS_ESCAPE.test(value) && !settled.has(value)));
+    }
+    return { attribute, found, unsettled, ...(reason !== undefined && { reason }) };
   }
 
   /** Sends and returns the body of a 2xx answer; 404 gives undefined when absence is an answer. */
@@ -212,6 +348,21 @@ export class ScimPlatform implements Platform {
     if (response.status === 404 && options.absentOn404) return undefined;
     throw failure(request, response);
   }
+}
+
+/** A server that cannot take a filter answers 400 (`invalidFilter`, `invalidValue`…) or 501. */
+function isFilterRefusal(error: unknown): boolean {
+  return error instanceof PlatformError && (error.status === 400 || error.status === 501);
+}
+
+/** Whether a PATCH answer lacks a value-path change sent to it: the server ignored the operation. */
+function lacksChanges(answered: unknown, changes: readonly AttributeChange[]): boolean {
+  if (!isJsonObject(answered)) return false;
+  const attributes = parseUser({ id: '', ...answered }).attributes;
+  return changes.some(
+    (change) =>
+      change.path.includes('[') && typeof change.to === 'string' && attributes[change.path] !== change.to,
+  );
 }
 
 function resourcePath(type: ResourceType, id: string): string {

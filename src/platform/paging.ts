@@ -12,12 +12,27 @@ export type PageFetcher<T> = (startIndex: number, count: number) => Promise<Page
  * Reads every page of a SCIM list. The first page tells the total and the server's real page
  * size (it may cap `count`); the other pages are then fetched in parallel, each range following
  * on where a short answer stopped. An empty page before the total is an error, never the end.
+ * Only `totalResults` and the resources counted bound the reading: `itemsPerPage` (which some
+ * servers echo from `count`) is ignored, and no page is asked for past the total, where some
+ * servers answer page 1 again.
  */
 export async function readAllPages<T>(
   fetchPage: PageFetcher<T>,
-  options: { pageSize: number; concurrency: number; idOf: (item: T) => string; what: string },
+  options: {
+    pageSize: number;
+    concurrency: number;
+    idOf: (item: T) => string;
+    what: string;
+    /** Refuse to read a list longer than this, rather than read it all. */
+    maxResources?: number;
+  },
 ): Promise<T[]> {
   const first = await fetchPage(1, options.pageSize);
+  if (options.maxResources !== undefined && first.totalResults > options.maxResources)
+    throw new PlatformError(
+      `SCIM ${options.what} lists ${first.totalResults} resources, more than the ${options.maxResources} dirsync reads to look objects up without a filter`,
+      502,
+    );
   const pageSize = first.resources.length;
   if (pageSize >= first.totalResults) return [...first.resources];
   if (pageSize === 0) throw incomplete(options.what, 1, first.totalResults);

@@ -1,7 +1,9 @@
 import type { AttributeChange } from '../model/plan.js';
+import type { ScimAttributes } from '../model/scim.js';
 import { quoteFilterValue } from './filter/quote.js';
-import type { JsonObject } from './json.js';
+import { findKey, isJsonObject, type JsonObject } from './json.js';
 import { PATCH_OP_URN } from './scimSchemas.js';
+import { type TypedElementPath, typedElementOf } from './typedElement.js';
 
 export interface PatchOperation {
   readonly op: 'add' | 'replace' | 'remove';
@@ -10,16 +12,84 @@ export interface PatchOperation {
 }
 
 /**
- * One operation per change (RFC 7644 §3.5.2): `add` when the attribute had no value (so a
- * missing `emails[type eq "work"]` item is created, not a `noTarget` error), `replace` when it
- * had one, `remove` when it goes. `active` travels as a boolean.
+ * One operation per change (RFC 7644 §3.5.2), chosen from what the platform holds: `replace` when
+ * the attribute had a value, `add` when it had none, `remove` when it goes. A change into an
+ * element of a multi-valued attribute that the platform does not have (no `emails` value of type
+ * `work`) adds the whole element instead of naming it by a value filter: servers refuse a filter
+ * that selects nothing (`400 noTarget`) or ignore it, and the value would never arrive.
+ *
+ * `known` is what dirsync knows the platform holds for this object: the copy it read, or the
+ * desired state the changes lead to (its paths that no change names are on the platform already).
  */
-export function changeOperations(changes: readonly AttributeChange[]): PatchOperation[] {
-  return changes.map((change) => {
-    if (change.to === undefined) return { op: 'remove', path: change.path };
-    const value = change.path === 'active' ? change.to === true || change.to === 'true' : change.to;
-    return { op: change.from === undefined ? 'add' : 'replace', path: change.path, value };
-  });
+export function changeOperations(
+  changes: readonly AttributeChange[],
+  known: ScimAttributes = {},
+): PatchOperation[] {
+  const present = presentElements(changes, known);
+  const operations: PatchOperation[] = [];
+  const newElements = new Map<string, { target: TypedElementPath; element: JsonObject }>();
+  for (const change of changes) {
+    const target = change.to === undefined ? undefined : typedElementOf(change.path);
+    if (target === undefined || present.elements.has(target.elementKey)) {
+      operations.push(singleOperation(change));
+      continue;
+    }
+    let entry = newElements.get(target.elementKey);
+    if (entry === undefined) {
+      const first = !present.attributes.has(target.attribute.toLowerCase());
+      entry = {
+        target,
+        element: { [target.selectorName]: target.selectorValue, ...(first && { primary: true }) },
+      };
+      newElements.set(target.elementKey, entry);
+      // The whole element's operation stands where its first change stood.
+      operations.push({ op: 'add', path: target.attribute, value: [entry.element] });
+    }
+    entry.element[target.subAttr] = scalar(change);
+  }
+  return operations;
+}
+
+/** The value-path operations of `changes` as the server must take them when it refuses value paths. */
+export function hasValuePathOperation(operations: readonly PatchOperation[]): boolean {
+  return operations.some((operation) => operation.path.includes('['));
+}
+
+/**
+ * The same changes with every multi-valued attribute they touch sent whole (`replace` of
+ * `emails` with its complete new list), built on the resource as the platform just answered it:
+ * the form every server takes, for servers that refuse or ignore value-path filters.
+ */
+export function wholeAttributeOperations(
+  changes: readonly AttributeChange[],
+  resource: JsonObject,
+): PatchOperation[] {
+  const operations: PatchOperation[] = [];
+  const lists = new Map<string, JsonObject[]>();
+  for (const change of changes) {
+    const target = typedElementOf(change.path);
+    if (target === undefined) {
+      operations.push(singleOperation(change));
+      continue;
+    }
+    let list = lists.get(target.attribute);
+    if (list === undefined) {
+      list = currentList(resource, target).map((item) => ({ ...item }));
+      lists.set(target.attribute, list);
+      operations.push({ op: 'replace', path: target.attribute, value: list });
+    }
+    const selected = (item: JsonObject) => sameText(item[target.selectorName], target.selectorValue);
+    let element = list.find(selected);
+    if (element === undefined) {
+      if (change.to === undefined) continue;
+      element = { [target.selectorName]: target.selectorValue, ...(list.length === 0 && { primary: true }) };
+      list.push(element);
+    }
+    const key = findKey(element, target.subAttr) ?? target.subAttr;
+    if (change.to === undefined) delete element[key];
+    else element[key] = scalar(change);
+  }
+  return operations;
 }
 
 export function addMembersOperation(memberIds: readonly string[]): PatchOperation {
@@ -33,4 +103,46 @@ export function removeMembersOperations(memberIds: readonly string[]): PatchOper
 
 export function patchRequest(operations: readonly PatchOperation[]): JsonObject {
   return { schemas: [PATCH_OP_URN], Operations: operations };
+}
+
+function singleOperation(change: AttributeChange): PatchOperation {
+  if (change.to === undefined) return { op: 'remove', path: change.path };
+  return { op: change.from === undefined ? 'add' : 'replace', path: change.path, value: scalar(change) };
+}
+
+/** `active` travels as a boolean, everything else as the string it is. */
+function scalar(change: AttributeChange): string | boolean | undefined {
+  return change.path === 'active' ? change.to === true || change.to === 'true' : change.to;
+}
+
+/** The elements (and multi-valued attributes) the platform is known to hold. */
+function presentElements(
+  changes: readonly AttributeChange[],
+  known: ScimAttributes,
+): { elements: Set<string>; attributes: Set<string> } {
+  const added = new Set(changes.filter((change) => change.from === undefined).map((change) => change.path));
+  const paths = [
+    ...Object.keys(known).filter((path) => !added.has(path)),
+    ...changes.filter((change) => change.from !== undefined).map((change) => change.path),
+  ];
+  const elements = new Set<string>();
+  const attributes = new Set<string>();
+  for (const path of paths) {
+    const target = typedElementOf(path);
+    if (target === undefined) continue;
+    elements.add(target.elementKey);
+    attributes.add(target.attribute.toLowerCase());
+  }
+  return { elements, attributes };
+}
+
+function currentList(resource: JsonObject, target: TypedElementPath): JsonObject[] {
+  const container = target.schema === undefined ? resource : resource[findKey(resource, target.schema) ?? ''];
+  if (!isJsonObject(container)) return [];
+  const list = container[findKey(container, target.name) ?? target.name];
+  return Array.isArray(list) ? list.filter(isJsonObject) : [];
+}
+
+function sameText(value: unknown, expected: string): boolean {
+  return typeof value === 'string' && value.toLowerCase() === expected.toLowerCase();
 }

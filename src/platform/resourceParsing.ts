@@ -15,6 +15,13 @@ export function parseUser(resource: unknown): PlatformUser {
   };
 }
 
+/** A resource as the server sent it, checked only for its id: lookups compare it before parsing it. */
+export type RawResource = JsonObject & { id: string };
+
+export function rawResource(resource: unknown): RawResource {
+  return resourceObject(resource, 'resource');
+}
+
 /** A create's answer: only its id is used. */
 export function parseCreated(resource: unknown, kind: 'User' | 'Group'): CreatedResource {
   return { id: resourceObject(resource, kind).id };

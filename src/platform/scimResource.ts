@@ -1,9 +1,9 @@
 import type { ScimAttributes, ScimPath, ScimUserState } from '../model/scim.js';
 import type { PatchPath } from './filter/ast.js';
-import { parsePatchPath } from './filter/parser.js';
 import { quoteFilterValue } from './filter/quote.js';
 import { isJsonObject, type JsonObject } from './json.js';
 import { CORE_USER_URN } from './scimSchemas.js';
+import { parsedPath } from './typedElement.js';
 
 /** Attributes that are not part of the flat map: identity, state and server-owned data. */
 const NOT_FLATTENED: ReadonlySet<string> = new Set([
@@ -17,18 +17,6 @@ const NOT_FLATTENED: ReadonlySet<string> = new Set([
 ]);
 /** Sub-attributes that select or rank a value of a multi-valued attribute rather than describe it. */
 const SELECTOR_SUB_ATTRIBUTES: ReadonlySet<string> = new Set(['type', 'primary']);
-
-/** A tenant maps a handful of paths, parsed once each rather than once per user sent. */
-const PARSED_PATHS = new Map<ScimPath, PatchPath>();
-
-function parsedPath(path: ScimPath): PatchPath {
-  let parsed = PARSED_PATHS.get(path);
-  if (parsed === undefined) {
-    parsed = parsePatchPath(path);
-    PARSED_PATHS.set(path, parsed);
-  }
-  return parsed;
-}
 
 /**
  * Expands the flat map into a SCIM User (RFC 7643 §4.1): `name.givenName` into `name`,

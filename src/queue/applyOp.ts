@@ -60,7 +60,7 @@ export async function applyOp(op: Op, context: ApplyContext): Promise<ApplyResul
       const desired = { externalId: op.externalId, active: op.active, attributes: op.attributes };
       if (!context.reread) {
         try {
-          await context.platform.patchUser(op.targetId, op.changes);
+          await context.platform.patchUser(op.targetId, op.changes, op.attributes);
           // An adopted user is this tenant's from now on: when it leaves the source it is deprovisioned.
           await own(context, 'user', op.externalId, op.targetId);
           return { targetId: op.targetId };
@@ -134,7 +134,7 @@ async function ensureUser(
     return { targetId: created.id, note: 'recreated: the platform object had been deleted' };
   }
   const changes = userChanges(desired, existing, context.mappedPaths);
-  if (changes.length > 0) await platform.patchUser(existing.id, changes);
+  if (changes.length > 0) await platform.patchUser(existing.id, changes, existing.attributes);
   await own(context, 'user', desired.externalId, existing.id);
   return { targetId: existing.id, ...(changes.length > 0 ? {} : { note: 'already in the desired state' }) };
 }

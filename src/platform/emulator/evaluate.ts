@@ -8,23 +8,27 @@ export function isCaseExact(attribute: string): boolean {
   return CASE_EXACT.has(attribute.toLowerCase());
 }
 
-/** Whether `resource` (or one value of a multi-valued attribute, inside a value path) matches. */
-export function matchesFilter(filter: Filter, resource: JsonObject): boolean {
+/**
+ * Whether `resource` (or one value of a multi-valued attribute, inside a value path) matches.
+ * `allCaseExact` compares every string exactly, as some servers wrongly do.
+ */
+export function matchesFilter(filter: Filter, resource: JsonObject, allCaseExact = false): boolean {
+  const matches = (inner: Filter, object: JsonObject) => matchesFilter(inner, object, allCaseExact);
   switch (filter.kind) {
     case 'and':
-      return matchesFilter(filter.left, resource) && matchesFilter(filter.right, resource);
+      return matches(filter.left, resource) && matches(filter.right, resource);
     case 'or':
-      return matchesFilter(filter.left, resource) || matchesFilter(filter.right, resource);
+      return matches(filter.left, resource) || matches(filter.right, resource);
     case 'not':
-      return !matchesFilter(filter.filter, resource);
+      return !matches(filter.filter, resource);
     case 'present':
       return valuesAt(resource, filter.path).some(isPresent);
     case 'valuePath':
       return valuesAt(resource, { ...filter.path, subAttr: undefined }).some(
-        (item) => isJsonObject(item) && matchesFilter(filter.filter, item),
+        (item) => isJsonObject(item) && matches(filter.filter, item),
       );
     case 'compare': {
-      const caseExact = isCaseExact(filter.path.subAttr ?? filter.path.name);
+      const caseExact = allCaseExact || isCaseExact(filter.path.subAttr ?? filter.path.name);
       const values = valuesAt(resource, filter.path);
       if (filter.operator === 'ne')
         return !values.some((value) => compare('eq', value, filter.value, caseExact));

@@ -2,6 +2,7 @@ import type { Filter } from '../filter/ast.js';
 import { parseAttributePath, parseFilter } from '../filter/parser.js';
 import { FilterSyntaxError } from '../filter/tokenizer.js';
 import type { JsonObject } from '../json.js';
+import type { ScimQuirks } from './quirks.js';
 import { ScimError } from './scimError.js';
 
 /** Returned whatever `attributes` says (RFC 7643 §7, `returned: always`). */
@@ -12,13 +13,23 @@ export interface ListQuery {
   /** 1-based. */
   readonly startIndex: number;
   readonly count: number;
+  /** A server that does not decode filter escapes finds nothing for a value holding one. */
+  readonly matchesNothing?: boolean;
 }
 
 /** The query parameters of a list (RFC 7644 §3.4.2), `count` capped at the server's page size. */
-export function parseListQuery(parameters: URLSearchParams, pageCap: number): ListQuery {
+export function parseListQuery(
+  parameters: URLSearchParams,
+  pageCap: number,
+  quirks: ScimQuirks = {},
+): ListQuery {
   const text = parameters.get('filter');
+  const escaped = text?.includes('\\') === true;
+  if (text !== null && (quirks.refuseFilters === 'all' || (quirks.refuseFilters === 'escaped' && escaped)))
+    throw new ScimError(400, 'invalidFilter', 'this filter is not supported');
   return {
     ...(text !== null && { filter: parsedFilter(text) }),
+    ...(escaped && quirks.undecodedEscapes && { matchesNothing: true }),
     startIndex: Math.max(1, integerParameter(parameters, 'startIndex') ?? 1),
     count: Math.min(pageCap, Math.max(0, integerParameter(parameters, 'count') ?? pageCap)),
   };

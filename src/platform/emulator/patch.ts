@@ -9,6 +9,12 @@ import { ScimError } from './scimError.js';
 
 type OperationName = 'add' | 'replace' | 'remove';
 
+/**
+ * What `add`/`replace` on a value path that selects no value does: `create` the value the filter
+ * names (this emulator's own behaviour), `refuse` it with `400 noTarget`, or `ignore` it.
+ */
+export type MissingTarget = 'create' | 'refuse' | 'ignore';
+
 /** Attributes the server owns; a PATCH naming them is refused (RFC 7644 §3.5.2, mutability). */
 const SERVER_OWNED: ReadonlySet<string> = new Set(['id', 'meta']);
 
@@ -19,12 +25,16 @@ const SERVER_OWNED: ReadonlySet<string> = new Set(['id', 'meta']);
  * listed in `value` (Entra's form for members). A filter that matches no value of an
  * `add`/`replace` creates that value when the filter is a plain `sub eq "x"`.
  */
-export function applyPatch(resource: JsonObject, message: unknown): JsonObject {
+export function applyPatch(
+  resource: JsonObject,
+  message: unknown,
+  missingTarget: MissingTarget = 'create',
+): JsonObject {
   const operations = patchOperations(message);
   // Copy on write: every level an operation changes is copied on the way down, so the stored
   // resource is never mutated and a large group is not cloned whole for a few members.
   const patched = { ...resource };
-  for (const operation of operations) applyOperation(patched, operation);
+  for (const operation of operations) applyOperation(patched, operation, missingTarget);
   listExtensionSchemas(patched);
   return patched;
 }
@@ -38,7 +48,7 @@ function patchOperations(message: unknown): JsonObject[] {
   return operations;
 }
 
-function applyOperation(resource: JsonObject, operation: JsonObject): void {
+function applyOperation(resource: JsonObject, operation: JsonObject, missingTarget: MissingTarget): void {
   const name = String(getAttribute(operation, 'op') ?? '').toLowerCase();
   if (name !== 'add' && name !== 'replace' && name !== 'remove')
     throw new ScimError(400, 'invalidSyntax', `unknown PATCH op ${JSON.stringify(operation.op)}`);
@@ -48,30 +58,50 @@ function applyOperation(resource: JsonObject, operation: JsonObject): void {
     if (name === 'remove') throw new ScimError(400, 'noTarget', 'remove needs a path');
     if (!isJsonObject(value))
       throw new ScimError(400, 'invalidValue', `${name} without a path needs an object value`);
-    for (const [key, entry] of Object.entries(value)) applyPathless(resource, name, key, entry);
+    for (const [key, entry] of Object.entries(value))
+      applyPathless(resource, name, key, entry, missingTarget);
     return;
   }
   if (typeof path !== 'string') throw new ScimError(400, 'invalidPath', 'path must be a string');
-  applyAt(resource, name, parsePath(path), value);
+  applyAt(resource, name, parsePath(path), value, missingTarget);
 }
 
 /** A key of a path-less value is an extension schema (its object holds attributes) or a path. */
-function applyPathless(resource: JsonObject, name: OperationName, key: string, value: unknown): void {
+function applyPathless(
+  resource: JsonObject,
+  name: OperationName,
+  key: string,
+  value: unknown,
+  missingTarget: MissingTarget,
+): void {
   if (isJsonObject(value) && isExtensionSchema(resource, key)) {
     for (const [attribute, entry] of Object.entries(value))
-      applyAt(resource, name, { schema: key, name: attribute }, entry);
+      applyAt(resource, name, { schema: key, name: attribute }, entry, missingTarget);
     return;
   }
-  applyAt(resource, name, parsePath(key), value);
+  applyAt(resource, name, parsePath(key), value, missingTarget);
 }
 
-function applyAt(resource: JsonObject, name: OperationName, path: PatchPath, value: unknown): void {
+function applyAt(
+  resource: JsonObject,
+  name: OperationName,
+  path: PatchPath,
+  value: unknown,
+  missingTarget: MissingTarget,
+): void {
   if (path.schema === undefined && SERVER_OWNED.has(path.name.toLowerCase()))
     throw new ScimError(400, 'mutability', `${path.name} cannot be changed`);
   const container = path.schema === undefined ? resource : extensionObject(resource, path.schema);
   const key = findKey(container, path.name) ?? path.name;
   if (path.valueFilter !== undefined) {
-    applyToFilteredValues(container, key, name, path.valueFilter, path.subAttr, value);
+    applyToFilteredValues(
+      container,
+      key,
+      name,
+      { ...path, valueFilter: path.valueFilter },
+      value,
+      missingTarget,
+    );
   } else if (path.subAttr !== undefined) {
     applyToSubAttribute(container, key, name, path.subAttr, value);
   } else if (name === 'remove') {
@@ -106,10 +136,11 @@ function applyToFilteredValues(
   container: JsonObject,
   key: string,
   name: OperationName,
-  filter: Filter,
-  subAttr: string | undefined,
+  path: PatchPath & { valueFilter: Filter },
   value: unknown,
+  missingTarget: MissingTarget,
 ): void {
+  const { valueFilter: filter, subAttr } = path;
   const existing: unknown[] = Array.isArray(container[key]) ? (container[key] as unknown[]) : [];
   const selected = (item: unknown): item is JsonObject => isJsonObject(item) && matchesFilter(filter, item);
   if (name === 'remove' && subAttr === undefined) {
@@ -128,7 +159,12 @@ function applyToFilteredValues(
     return copy;
   };
   const items = existing.map((item) => (selected(item) ? change(item) : item));
-  if (name !== 'remove' && !existing.some(selected)) items.push(change(valueSelectedBy(filter)));
+  if (name !== 'remove' && !existing.some(selected)) {
+    if (missingTarget === 'ignore') return;
+    if (missingTarget === 'refuse')
+      throw new ScimError(400, 'noTarget', `${key}[...] selects no value to ${name}`);
+    items.push(change(valueSelectedBy(filter)));
+  }
   container[key] = items;
 }
 

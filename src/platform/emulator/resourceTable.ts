@@ -66,14 +66,14 @@ export class ResourceTable {
   }
 
   /** Ids of the resources matching `filter` (all without one), in creation order. */
-  query(filter?: Filter): readonly string[] {
+  query(filter?: Filter, allCaseExact = false): readonly string[] {
     if (filter === undefined) return this.#orderedIds();
     const candidates = this.#candidates(filter);
     const ids =
       candidates === undefined
         ? this.#orderedIds()
         : [...candidates].sort((left, right) => this.#sequence.get(left)! - this.#sequence.get(right)!);
-    return ids.filter((id) => matchesFilter(filter, this.#resources.get(id)!));
+    return ids.filter((id) => matchesFilter(filter, this.#resources.get(id)!, allCaseExact));
   }
 
   values(): IterableIterator<StoredResource> {

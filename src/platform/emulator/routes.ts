@@ -35,18 +35,20 @@ export function scimRoutes(options: ScimRouteOptions): Route[] {
   const list =
     (type: ResourceType): RouteHandler =>
     (request) => {
-      const query = parseListQuery(request.url.searchParams, options.pageCap);
+      const { quirks } = store;
+      const query = parseListQuery(request.url.searchParams, options.pageCap, quirks);
       const project = parseProjection(request.url.searchParams);
-      const ids = store.query(type, query.filter);
+      const ids = query.matchesNothing ? [] : store.query(type, query.filter);
+      const startIndex = quirks.pastEndRestarts && query.startIndex > ids.length ? 1 : query.startIndex;
       const page = ids
-        .slice(query.startIndex - 1, query.startIndex - 1 + query.count)
+        .slice(startIndex - 1, startIndex - 1 + query.count)
         .map((id) => project(render(type, store.get(type, id))));
       return scimJson(200, {
         schemas: [LIST_RESPONSE_URN],
         totalResults: ids.length,
-        itemsPerPage: page.length,
-        startIndex: query.startIndex,
-        Resources: page,
+        itemsPerPage: quirks.itemsPerPageEchoesCount ? query.count : page.length,
+        startIndex,
+        ...((page.length > 0 || quirks.emptyResources !== 'absent') && { Resources: page }),
       });
     };
 
@@ -55,7 +57,8 @@ export function scimRoutes(options: ScimRouteOptions): Route[] {
     (request) => {
       const resource = render(type, act(request));
       const location = (resource.meta as JsonObject).location as string;
-      return scimJson(status, parseProjection(request.url.searchParams)(resource), { location });
+      const headers: Record<string, string> = store.quirks.noLocation ? {} : { location };
+      return scimJson(status, parseProjection(request.url.searchParams)(resource), headers);
     };
 
   const resourceRoutes = (type: ResourceType): Route[] => [
@@ -78,7 +81,7 @@ export function scimRoutes(options: ScimRouteOptions): Route[] {
     route(
       'PATCH',
       `/${type}/:id`,
-      type === 'Users'
+      type === 'Users' && !store.quirks.patchNoContent
         ? one(type, 200, (request) => store.patch(type, id(request), request.body))
         : // RFC 7644 §3.5.2 allows 204: echoing a group of 100k members after each member change would not scale.
           (request) => {
@@ -93,18 +96,20 @@ export function scimRoutes(options: ScimRouteOptions): Route[] {
   ];
 
   return [
-    route('GET', '/ServiceProviderConfig', () => scimJson(200, serviceProviderConfig(options))),
+    route('GET', '/ServiceProviderConfig', () =>
+      scimJson(200, serviceProviderConfig(options, store.quirks.refuseFilters !== 'all')),
+    ),
     ...resourceRoutes('Users'),
     ...resourceRoutes('Groups'),
   ];
 }
 
-function serviceProviderConfig(options: ScimRouteOptions): JsonObject {
+function serviceProviderConfig(options: ScimRouteOptions, filters: boolean): JsonObject {
   return {
     schemas: [SERVICE_PROVIDER_CONFIG_URN],
     patch: { supported: true },
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
-    filter: { supported: true, maxResults: options.pageCap },
+    filter: { supported: filters, maxResults: options.pageCap },
     changePassword: { supported: false },
     sort: { supported: false },
     etag: { supported: false },

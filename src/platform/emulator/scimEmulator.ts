@@ -2,6 +2,7 @@ import { type EmulatorServer, type FaultSettings, startEmulatorServer } from '..
 import type { DevCertificates } from '../../tls/devCertificates.js';
 import { SCIM_CONTENT_TYPE } from '../scimSchemas.js';
 import { CONTROL_PREFIX, controlRoutes } from './controlRoutes.js';
+import type { ScimQuirks } from './quirks.js';
 import { scimRoutes } from './routes.js';
 import { scimErrorResponse } from './scimError.js';
 import { ScimStore } from './store.js';
@@ -12,6 +13,8 @@ export interface ScimEmulatorOptions {
   readonly token: string;
   /** The most resources one list page returns, whatever `count` asks. */
   readonly pageCap?: number;
+  /** Departures from the RFCs to behave like some real servers; `store.quirks` changes them later. */
+  readonly quirks?: ScimQuirks;
   readonly port?: number;
   /** Deterministic draws for fault injection. */
   readonly random?: () => number;
@@ -30,6 +33,7 @@ const BASE_PATH = '/scim/v2';
 /** An in-repo SCIM 2.0 service provider (RFC 7643/7644) for tests, the demo and the bench. */
 export async function startScimEmulator(options: ScimEmulatorOptions): Promise<ScimEmulator> {
   const store = new ScimStore();
+  store.quirks = options.quirks ?? {};
   let server: EmulatorServer | undefined;
   const started = () => {
     if (server === undefined) throw new Error('the SCIM emulator is not started yet');

@@ -3,6 +3,7 @@ import type { Filter } from '../filter/ast.js';
 import { getAttribute, isJsonObject, type JsonObject } from '../json.js';
 import { CORE_GROUP_URN, CORE_USER_URN } from '../scimSchemas.js';
 import { applyPatch, hasSchema } from './patch.js';
+import type { ScimQuirks } from './quirks.js';
 import { ResourceTable, type StoredResource } from './resourceTable.js';
 import { ScimError } from './scimError.js';
 
@@ -23,6 +24,8 @@ export class ScimStore {
   /** Member id → ids of the groups listing it, so deletes need not scan every group. */
   readonly #groupsOf = new Map<string, Set<string>>();
   #version = 0;
+  /** How this server departs from the RFCs; none unless a test says so. */
+  quirks: ScimQuirks = {};
 
   /** Snapshots of every user, for tests to assert on. */
   users(): JsonObject[] {
@@ -49,7 +52,7 @@ export class ScimStore {
   }
 
   query(type: ResourceType, filter?: Filter): readonly string[] {
-    return this.#table(type).query(filter);
+    return this.#table(type).query(filter, this.quirks.caseExactFilters === true);
   }
 
   get(type: ResourceType, id: string): StoredResource {
@@ -71,7 +74,7 @@ export class ScimStore {
 
   patch(type: ResourceType, id: string, message: unknown): StoredResource {
     const existing = this.get(type, id);
-    const patched = applyPatch(existing, message);
+    const patched = applyPatch(existing, message, this.quirks.valuePathWithoutTarget ?? 'create');
     return this.#store(type, id, this.#validated(type, patched, id), this.#timestamps(existing));
   }
 
