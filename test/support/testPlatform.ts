@@ -17,6 +17,12 @@ export interface TestPlatform {
   readonly kind: PlatformKind;
   /** The SCIM base URL a tenant's `target.url` names. */
   readonly url: string;
+  /**
+   * Whether its filters answer comparisons on a multi-valued attribute (`emails.value eq "…"`).
+   * scimmy 1.3 answers them `400 invalidValue` as soon as one stored resource lacks the attribute,
+   * so dirsync settles such a lookup with one scan of the users instead.
+   */
+  readonly filtersMultiValuedAttributes: boolean;
   /** dirsync's requests since the last reset; the test's own reads of the platform are left out. */
   readonly calls: readonly CallRecord[];
   resetCalls(): void;
@@ -59,6 +65,7 @@ export async function startTestPlatform(
     return {
       kind,
       url: scimmy.url,
+      filtersMultiValuedAttributes: false,
       get calls() {
         return scimmy.calls;
       },
@@ -75,6 +82,7 @@ export async function startTestPlatform(
   return {
     kind,
     url: emulator.url,
+    filtersMultiValuedAttributes: true,
     get calls() {
       return observed.calls();
     },

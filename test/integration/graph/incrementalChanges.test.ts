@@ -103,9 +103,11 @@ describe.each(PLATFORM_KINDS)(
       const writes = writesIn(scimCalls);
       expect(writes).toBeGreaterThanOrEqual(1);
       expect(writes).toBeLessThanOrEqual(2 * touched);
-      // Focused lookups: fewer platform reads than one listing of its users would take.
+      // Focused lookups: fewer platform reads than one listing of its users would take, besides the
+      // one scan that settles an email lookup on a platform whose filter refuses `emails.value`.
       const listingPages = Math.ceil(platform.users.length / SCIM_PAGE_CAP);
-      expect(scimCalls.length - writes).toBeLessThan(listingPages);
+      const scans = pipeline.platform.filtersMultiValuedAttributes ? 0 : 1;
+      expect(scimCalls.length - writes).toBeLessThan((scans + 1) * listingPages);
       platform = expected;
     }
 
