@@ -23,6 +23,11 @@ export interface TestPlatform {
    * so dirsync settles such a lookup with one scan of the users instead.
    */
   readonly filtersMultiValuedAttributes: boolean;
+  /**
+   * Whether its filters take a JSON-escaped value (`userName eq "o\"brien"`); scimmy 1.3 answers
+   * `400 invalidFilter`, so dirsync finds such a name by a scan instead.
+   */
+  readonly decodesEscapedFilterValues: boolean;
   /** dirsync's requests since the last reset; the test's own reads of the platform are left out. */
   readonly calls: readonly CallRecord[];
   resetCalls(): void;
@@ -66,6 +71,7 @@ export async function startTestPlatform(
       kind,
       url: scimmy.url,
       filtersMultiValuedAttributes: false,
+      decodesEscapedFilterValues: false,
       get calls() {
         return scimmy.calls;
       },
@@ -83,6 +89,7 @@ export async function startTestPlatform(
     kind,
     url: emulator.url,
     filtersMultiValuedAttributes: true,
+    decodesEscapedFilterValues: true,
     get calls() {
       return observed.calls();
     },
