@@ -1,19 +1,15 @@
 import { GraphError } from '@microsoft/microsoft-graph-client';
+import { UpstreamError } from '../../src/model/upstream.js';
 
 /**
  * A failed Graph call, named by method, resource path (never the query, which can carry tokens)
  * and Graph's error code, so that run records say what to fix.
  */
-export class GraphRequestError extends Error {
+export class GraphRequestError extends UpstreamError {
   override readonly name = 'GraphRequestError';
 
-  constructor(
-    message: string,
-    /** HTTP status; 0 when no answer came (network, token acquisition). */
-    readonly status: number,
-    readonly code: string | undefined,
-  ) {
-    super(message);
+  constructor(message: string, status: number, code: string | undefined) {
+    super(message, 'source', status, code);
   }
 
   /** Graph's answer to a delta token it no longer knows: the caller restarts with a full read. */

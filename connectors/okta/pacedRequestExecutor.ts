@@ -1,5 +1,6 @@
 import { RequestExecutor } from '@okta/okta-sdk-nodejs';
 import type { CallCounter } from '../../src/model/source.js';
+import { UpstreamError } from '../../src/model/upstream.js';
 import type { Logger } from '../../src/observability/logger.js';
 import { RateLimitPacer, type RateWindow } from '../shared/rateLimitPacer.js';
 import { retryAfterMs } from '../shared/retryAfter.js';
@@ -20,15 +21,18 @@ export interface FetchResponse {
  * the token response (its error filter is undefined in oauth.js) and would send
  * `Bearer undefined`, so the refusal surfaces here, with Okta's reason.
  */
-export class OktaTokenRequestError extends Error {
+export class OktaTokenRequestError extends UpstreamError {
   override readonly name = 'OktaTokenRequestError';
   constructor(
-    readonly status: number,
+    status: number,
     readonly error: string,
     readonly description: string,
   ) {
     super(
       `Okta refused the OAuth token request (HTTP ${status} ${error}${description ? `: ${description}` : ''})`,
+      'source',
+      status,
+      error,
     );
   }
 }

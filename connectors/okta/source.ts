@@ -7,6 +7,7 @@ import type { OktaContext } from './context.js';
 import { readFullDirectory } from './fullRead.js';
 import { readDirectoryChanges } from './incrementalRead.js';
 import { lookupSubjects } from './lookup.js';
+import { asSourceFailure } from './oktaRequestError.js';
 import { PacedRequestExecutor } from './pacedRequestExecutor.js';
 
 export interface SourceClock {
@@ -37,9 +38,9 @@ export function createOktaSource(config: OktaSourceConfig, deps: OktaSourceDeps)
     now: deps.clock?.now ?? Date.now,
   };
   return {
-    readFull: () => readFullDirectory(context),
-    readChanges: (cursor) => readDirectoryChanges(context, cursor),
-    lookup: (subjects) => lookupSubjects(context, subjects),
-    testConnection: () => testOktaConnection(context),
+    readFull: () => asSourceFailure(readFullDirectory(context)),
+    readChanges: (cursor) => asSourceFailure(readDirectoryChanges(context, cursor)),
+    lookup: (subjects) => asSourceFailure(lookupSubjects(context, subjects)),
+    testConnection: () => asSourceFailure(testOktaConnection(context)),
   };
 }

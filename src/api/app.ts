@@ -3,7 +3,7 @@ import { TokenBook } from './auth.js';
 import { registerDashboard } from './dashboard.js';
 import type { ApiDependencies } from './dependencies.js';
 import { createGuard, routeRequirement } from './guard.js';
-import { HttpError, sendHttpError, statusName } from './httpErrors.js';
+import { HttpError, isUpstreamError, sendHttpError, statusName, upstreamHttpError } from './httpErrors.js';
 import { docsPage, openApiDocument } from './openapi.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMetricsRoute } from './routes/metrics.js';
@@ -47,6 +47,18 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   });
   app.setErrorHandler(async (error, request, reply) => {
     if (error instanceof HttpError) return sendHttpError(reply, error);
+    if (isUpstreamError(error)) {
+      deps.logger.warn(
+        {
+          route: request.routeOptions.url,
+          origin: error.origin,
+          status: error.status,
+          reason: error.message,
+        },
+        'api request failed upstream',
+      );
+      return sendHttpError(reply, upstreamHttpError(error));
+    }
     const status = (error as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) {
       return reply.code(status).send({ error: statusName(status), message: (error as Error).message });

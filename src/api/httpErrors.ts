@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
+import { UpstreamError, upstreamAnswer } from '../model/upstream.js';
 
 /** An answer other than success, with the JSON body the client reads. */
 export class HttpError extends Error {
@@ -61,4 +62,21 @@ export function statusName(status: number): string {
     409: 'conflict',
   };
   return names[status] ?? 'error';
+}
+
+/**
+ * The request failed because the platform or the source answered an error (or none): 502 with
+ * which side, its status and code, and its reason. dirsync's own failures stay 500 `internal`.
+ */
+export function upstreamHttpError(
+  failure: Parameters<typeof upstreamAnswer>[0],
+  report: Readonly<Record<string, unknown>> = {},
+): HttpError {
+  const side = failure.origin === 'platform' ? 'the platform' : 'the source';
+  const answered = failure.status > 0 ? `answered ${failure.status}` : 'did not answer';
+  return new HttpError(502, `${side} ${answered}`, { ...report, ...upstreamAnswer(failure) });
+}
+
+export function isUpstreamError(error: unknown): error is UpstreamError {
+  return error instanceof UpstreamError;
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../config/errors.js';
+import { UpstreamError, upstreamAnswer } from '../model/upstream.js';
 import { describeError } from '../runs/errors.js';
 import type { GlobalOptions } from './context.js';
 import { EXIT, UsageError } from './errors.js';
@@ -38,7 +39,10 @@ function report(error: unknown, json: boolean): number {
     return EXIT.usage;
   }
   const reason = describeError(error);
-  if (json) printJson({ ok: false, error: reason });
+  if (json)
+    printJson(
+      error instanceof UpstreamError ? { ok: false, ...upstreamAnswer(error) } : { ok: false, error: reason },
+    );
   process.stderr.write(`error: ${reason}\n`);
   return error instanceof UsageError ? EXIT.usage : EXIT.failed;
 }

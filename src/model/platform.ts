@@ -1,12 +1,18 @@
 import type { AttributeChange } from './plan.js';
 import type { PlatformGroup, PlatformUser, ScimAttributes, ScimUserState } from './scim.js';
+import { UpstreamError } from './upstream.js';
 
-/** What the platform's /ServiceProviderConfig says it supports. */
+/** What the platform's /ServiceProviderConfig says it supports (RFC 7643 §5). */
 export interface PlatformCapabilities {
   readonly patch: boolean;
   readonly filter: boolean;
   /** The most resources the server returns in one page, when it says. */
   readonly maxResults?: number;
+  readonly sort: boolean;
+  readonly etag: boolean;
+  readonly bulk: boolean;
+  /** The most operations in one bulk request, when it says. */
+  readonly bulkMaxOperations?: number;
 }
 
 export interface UserQuery {
@@ -79,14 +85,14 @@ export interface Platform {
 }
 
 /** A failed platform call, with what an operator needs to read in the run record. */
-export class PlatformError extends Error {
+export class PlatformError extends UpstreamError {
   override readonly name = 'PlatformError';
   constructor(
     message: string,
-    readonly status: number,
+    status: number,
     readonly scimType?: string,
   ) {
-    super(message);
+    super(message, 'platform', status, scimType);
   }
 
   get isConflict(): boolean {

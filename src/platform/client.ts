@@ -14,7 +14,7 @@ import type { CallCounter } from '../model/source.js';
 import { mapWithConcurrency } from '../util/mapWithConcurrency.js';
 import { filterValues, valuesMatched } from './clientMatch.js';
 import { anyEqualsFilter } from './filter/quote.js';
-import { isJsonObject } from './json.js';
+import { getAttribute, isJsonObject } from './json.js';
 import { readAllPages } from './paging.js';
 import {
   addMembersOperation,
@@ -50,7 +50,10 @@ export interface ScimPlatformOptions extends ScimHttpOptions {
 
 type ResourceType = 'Users' | 'Groups';
 
-const DEFAULTS = { pageSize: 1000, filterBatchSize: 20, membersPerPatch: 100, scanCap: 50_000 };
+/** The most resources a lookup reads when the platform cannot answer it by filter. */
+export const DEFAULT_SCAN_CAP = 50_000;
+
+const DEFAULTS = { pageSize: 1000, filterBatchSize: 20, membersPerPatch: 100, scanCap: DEFAULT_SCAN_CAP };
 
 /** A filter literal some servers refuse or do not decode: a JSON escape is needed to carry it. */
 const NEEDS_ESCAPE = /["\\]/;
@@ -75,10 +78,16 @@ export class ScimPlatform implements Platform {
   readonly #concurrency: number;
   readonly #counter: CallCounter | undefined;
   readonly #options: ScimPlatformOptions;
+  /** Per resource type, whether the server decodes escapes in filters: asked once, shared by every counter. */
+  readonly #decodesEscapes: Map<ResourceType, Promise<boolean>>;
 
-  constructor(options: ScimPlatformOptions, sharedHttp?: ScimHttp) {
+  constructor(
+    options: ScimPlatformOptions,
+    shared?: { http: ScimHttp; decodesEscapes: Map<ResourceType, Promise<boolean>> },
+  ) {
     this.#options = options;
-    this.#http = sharedHttp ?? new ScimHttp(options);
+    this.#http = shared?.http ?? new ScimHttp(options);
+    this.#decodesEscapes = shared?.decodesEscapes ?? new Map();
     this.#counter = options.counter;
     this.#concurrency = options.concurrency;
     this.#settings = {
@@ -93,10 +102,15 @@ export class ScimPlatform implements Platform {
     const body = await this.#expect({ method: 'GET', path: '/ServiceProviderConfig' });
     const section = (name: string) => (isJsonObject(body) && isJsonObject(body[name]) ? body[name] : {});
     const filter = section('filter');
+    const bulk = section('bulk');
     return {
       patch: section('patch').supported === true,
       filter: filter.supported === true,
       ...(typeof filter.maxResults === 'number' && { maxResults: filter.maxResults }),
+      sort: section('sort').supported === true,
+      etag: section('etag').supported === true,
+      bulk: bulk.supported === true,
+      ...(typeof bulk.maxOperations === 'number' && { bulkMaxOperations: bulk.maxOperations }),
     };
   }
 
@@ -164,16 +178,18 @@ export class ScimPlatform implements Platform {
   async patchUser(id: string, changes: readonly AttributeChange[], known?: ScimAttributes): Promise<void> {
     const operations = changeOperations(changes, known);
     if (operations.length === 0) return;
-    let answered: unknown;
+    let ignored: boolean;
     try {
-      answered = await this.#patch('Users', id, operations);
+      const answered = await this.#patch('Users', id, operations);
+      // A 204 shows nothing; an answered copy shows whether a value-path operation was taken.
+      ignored =
+        answered !== undefined && hasValuePathOperation(operations) && lacksChanges(answered, changes);
     } catch (error) {
       if (!(error instanceof PlatformError && error.status === 400 && hasValuePathOperation(operations)))
         throw error;
-      answered = undefined;
+      ignored = true;
     }
-    if (answered !== undefined && (!hasValuePathOperation(operations) || !lacksChanges(answered, changes)))
-      return;
+    if (!ignored) return;
     const current = await this.#expect({ method: 'GET', path: resourcePath('Users', id) });
     if (!isJsonObject(current)) throw new PlatformError(`SCIM GET /Users/${id} answered no resource`, 502);
     await this.#patch('Users', id, wholeAttributeOperations(changes, current));
@@ -218,7 +234,10 @@ export class ScimPlatform implements Platform {
   /** Frees the keep-alive sockets. */
   /** The same connection pool, with calls counted by `counter` (one per run or job). */
   withCounter(counter: CallCounter): ScimPlatform {
-    return new ScimPlatform({ ...this.#options, counter }, this.#http);
+    return new ScimPlatform(
+      { ...this.#options, counter },
+      { http: this.#http, decodesEscapes: this.#decodesEscapes },
+    );
   }
 
   close(): void {
@@ -334,11 +353,55 @@ export class ScimPlatform implements Platform {
         found.push(resource);
         for (const value of matched) settled.add(value);
       }
-      // A value with an escape that no resource answered may be there all the same: the server
-      // may have compared the escape itself rather than the character it stands for.
-      unsettled.push(...batch.filter((value) => NEEDS_ESCAPE.test(value) && !settled.has(value)));
+      // A value with an escape that no resource answered may be there all the same, on a server
+      // that compares the escape itself rather than the character it stands for.
+      const unanswered = batch.filter((value) => NEEDS_ESCAPE.test(value) && !settled.has(value));
+      if (unanswered.length > 0 && !(await this.#decodesEscapesIn(type))) {
+        unsettled.push(...unanswered);
+        reason ??= 'undecoded';
+      }
     }
     return { attribute, found, unsettled, ...(reason !== undefined && { reason }) };
+  }
+
+  /** Asked once per type, and only of a platform that holds something to ask about. */
+  #decodesEscapesIn(type: ResourceType): Promise<boolean> {
+    let answer = this.#decodesEscapes.get(type);
+    if (answer === undefined) {
+      answer = this.#probeEscapes(type);
+      this.#decodesEscapes.set(type, answer);
+      // An error, or a platform with nothing to ask about, is asked again next time.
+      const forget = () => this.#decodesEscapes.delete(type);
+      answer.then((decodes) => {
+        if (!decodes) forget();
+      }, forget);
+    }
+    return answer;
+  }
+
+  /**
+   * Looks up one resource the platform holds by its name written with a `\u` escape: a server
+   * that decodes escapes finds it, one that compares them as text (or refuses them) does not.
+   */
+  async #probeEscapes(type: ResourceType): Promise<boolean> {
+    const attribute = type === 'Users' ? 'userName' : 'displayName';
+    const body = await this.#expect({
+      method: 'GET',
+      path: `/${type}`,
+      query: { startIndex: '1', count: '1' },
+    });
+    const [sample] = parseListResponse(body, rawResource).resources;
+    const name = sample === undefined ? undefined : getAttribute(sample, attribute);
+    // A name opening with a plain letter or digit can be written with that one character escaped.
+    if (sample === undefined || typeof name !== 'string' || !/^[A-Za-z0-9]/.test(name)) return false;
+    const escaped = `"\\u${name.charCodeAt(0).toString(16).padStart(4, '0')}${JSON.stringify(name).slice(2)}`;
+    try {
+      const found = await this.#list(type, rawResource, `${attribute} eq ${escaped}`);
+      return found.some((resource) => resource.id === sample.id);
+    } catch (error) {
+      if (isFilterRefusal(error)) return false;
+      throw error;
+    }
   }
 
   /** Sends and returns the body of a 2xx answer; 404 gives undefined when absence is an answer. */

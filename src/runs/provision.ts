@@ -5,6 +5,7 @@ import {
   planFocused,
   platformQueriesFor,
 } from '../engine/index.js';
+import type { LookupFallback } from '../model/platform.js';
 import { PROVISION_LIMITS, type ProvisionAnswer, type ProvisionRequest } from '../model/provision.js';
 import type { ProvisioningEvent } from '../model/run.js';
 import type { ScimGroupState } from '../model/scim.js';
@@ -69,9 +70,11 @@ export async function provisionOnDemand(
     });
     const platform = runtime.platform(counter);
     const queries = platformQueriesFor(desired, focus);
+    const lookupFallbacks: LookupFallback[] = [];
+    const observe = (fallback: LookupFallback) => lookupFallbacks.push(fallback);
     const [users, groups, owned] = await Promise.all([
-      platform.findUsers(queries.users),
-      platform.findGroups(queries.groups),
+      platform.findUsers(queries.users, observe),
+      platform.findGroups(queries.groups, observe),
       stores.state.owned(tenant),
     ]);
     await stores.runs.update(tenant, record.id, phases.enter('plan'));
@@ -102,6 +105,7 @@ export async function provisionOnDemand(
       groupTraces: new Map(plan.groupTraces.map((trace) => [trace.externalId, trace])),
       outcomes: await outcomesOf(deps, record.id, started),
       deferredMembers,
+      lookupFallbacks,
     };
     return {
       runId: record.id,

@@ -1,5 +1,6 @@
 import type { GroupTrace, UserTrace } from '../engine/index.js';
 import type { DirectoryUser } from '../model/directory.js';
+import type { LookupFallback } from '../model/platform.js';
 import type { ProvisionStep, StepStatus, SubjectTrace } from '../model/provision.js';
 import type { ProvisioningEvent } from '../model/run.js';
 
@@ -17,6 +18,8 @@ export interface TraceInputs {
   readonly outcomes: ReadonlyMap<string, ProvisioningEvent>;
   /** Member counts of named groups that are applied by a queued follow-up run. */
   readonly deferredMembers: ReadonlyMap<string, number>;
+  /** Platform lookups that a filter could not answer and a scan did. */
+  readonly lookupFallbacks: readonly LookupFallback[];
 }
 
 export function userSubjectTrace(reference: string, inputs: TraceInputs): SubjectTrace {
@@ -44,7 +47,7 @@ export function userSubjectTrace(reference: string, inputs: TraceInputs): Subjec
   }
   steps.push({ step: 'scope', status: 'success', details: { inScope: trace.inScope, reason: trace.reason } });
   if (trace.problem) return ended(reference, 'user', [...steps, failure('match', trace.problem)]);
-  steps.push(matchStep(trace, 'no platform account yet'));
+  steps.push(matchStep(trace, 'no platform account yet', lookupNotes(inputs, 'Users')));
   steps.push(actionStep(trace.action, trace.changes, trace.detail, inputs.outcomes.get(sourceId)));
   return ended(reference, 'user', steps);
 }
@@ -69,7 +72,7 @@ export function groupSubjectTrace(reference: string, inputs: TraceInputs): Subje
   }
   steps.push({ step: 'scope', status: 'success', details: { inScope: trace.pushed } });
   if (trace.problem) return ended(reference, 'group', [...steps, failure('match', trace.problem)]);
-  steps.push(matchStep(trace, 'no platform group yet'));
+  steps.push(matchStep(trace, 'no platform group yet', lookupNotes(inputs, 'Groups')));
   const action = actionStep(trace.action, trace.changes, trace.detail, inputs.outcomes.get(sourceId));
   const deferred = inputs.deferredMembers.get(sourceId);
   steps.push({
@@ -107,14 +110,36 @@ function actionStep(
   };
 }
 
-function matchStep(trace: UserTrace | GroupTrace, unmatched: string): ProvisionStep {
+function matchStep(
+  trace: UserTrace | GroupTrace,
+  unmatched: string,
+  lookup: readonly string[],
+): ProvisionStep {
   return {
     step: 'match',
     status: 'success',
-    details: trace.targetId
-      ? { matchedBy: trace.matchedBy ?? 'externalId', targetId: trace.targetId }
-      : { matchedBy: null, note: unmatched },
+    details: {
+      ...(trace.targetId
+        ? { matchedBy: trace.matchedBy ?? 'externalId', targetId: trace.targetId }
+        : { matchedBy: null, note: unmatched }),
+      ...(lookup.length > 0 && { lookup }),
+    },
   };
+}
+
+/** "filter on userName refused by the platform; found by scanning 1200 users", one per fallback. */
+function lookupNotes(inputs: TraceInputs, resourceType: LookupFallback['resourceType']): string[] {
+  return inputs.lookupFallbacks
+    .filter((fallback) => fallback.resourceType === resourceType)
+    .map((fallback) => {
+      const why =
+        fallback.reason === 'refused'
+          ? 'refused by the platform'
+          : 'found nothing for a value the platform may not have decoded';
+      const kind = resourceType === 'Users' ? 'users' : 'groups';
+      const outcome = fallback.found > 0 ? 'found by scanning' : 'nothing found by scanning';
+      return `filter on ${fallback.attribute} ${why}; ${outcome} ${fallback.scanned} ${kind}`;
+    });
 }
 
 function notFound(reference: string): ProvisionStep {

@@ -188,7 +188,15 @@ describe('groups', () => {
   });
 
   test('reads capabilities from /ServiceProviderConfig', async () => {
-    expect(await client.capabilities()).toEqual({ patch: true, filter: true, maxResults: 100 });
+    expect(await client.capabilities()).toEqual({
+      patch: true,
+      filter: true,
+      maxResults: 100,
+      sort: false,
+      etag: false,
+      bulk: false,
+      bulkMaxOperations: 0,
+    });
   });
 });
 

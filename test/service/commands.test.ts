@@ -47,6 +47,33 @@ describe('dirsync test-connection', () => {
     expect(result.stdout).toMatch(/ok {3}target · read Users/);
   });
 
+  it('reports what the platform supports, and warns of a missing capability dirsync relies on', async () => {
+    const plain = await runCli(['test-connection', 'desk', '--config', configFile, '--json'], {
+      DESK_SCIM: 'right-token',
+    });
+    expect(JSON.parse(plain.stdout)).toMatchObject({
+      ok: true,
+      capabilities: { patch: true, filter: true, maxResults: 100, sort: false, etag: false, bulk: false },
+      warnings: [],
+    });
+    emulator.store.quirks = { refuseFilters: 'all' };
+    try {
+      const result = await runCli(['test-connection', 'desk', '--config', configFile], {
+        DESK_SCIM: 'right-token',
+      });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(
+        /ok {3}target · SCIM service provider config: PATCH supported, filter not supported, sort not supported, ETag not supported, bulk not supported/,
+      );
+      expect(result.stdout).toMatch(
+        /warn the platform does not advertise filtering: .*reading every user or group/,
+      );
+      expect(result.stdout).toMatch(/ok {3}target · read Users/);
+    } finally {
+      emulator.store.quirks = {};
+    }
+  });
+
   it('exits 1 naming the failing checks: a refused token, a missing file', async () => {
     const refused = await runCli(['test-connection', 'desk', '--config', configFile, '--json'], {
       DESK_SCIM: 'wrong-token',
@@ -65,6 +92,24 @@ describe('dirsync test-connection', () => {
     });
     expect(lost.code).toBe(1);
     expect(lost.stdout).toMatch(/FAIL source · read directory file: .*ENOENT/);
+  });
+});
+
+describe('dirsync provision, when the platform refuses', () => {
+  it('prints the platform reason and exits 1', async () => {
+    const refused = await runCli(
+      ['provision', 'desk', '--user', 'ada@example.com', '--inline', '--config', configFile, '--json'],
+      { DESK_SCIM: 'wrong-token' },
+    );
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout)).toMatchObject({
+      ok: false,
+      error: 'platform',
+      status: 401,
+      detail: expect.stringContaining('a valid bearer token is required'),
+    });
+    expect(refused.stderr).toMatch(/error: platform answered 401/);
+    expect(refused.stdout + refused.stderr).not.toContain('wrong-token');
   });
 });
 

@@ -20,6 +20,7 @@ export function registerTestConnection(program: Command): void {
           for (const check of report.checks) {
             printText(`${check.ok ? 'ok  ' : 'FAIL'} ${check.side} · ${check.name}: ${check.message}`);
           }
+          for (const warning of report.warnings) printText(`warn ${warning}`);
           printText(report.ok ? `${tenant.id}: every check passed` : `${tenant.id}: some checks failed`);
         }
         return report.ok ? EXIT.ok : EXIT.failed;

@@ -61,6 +61,8 @@ export function scimRoutes(options: ScimRouteOptions): Route[] {
       return scimJson(status, parseProjection(request.url.searchParams)(resource), headers);
     };
 
+  const patchedUser = one('Users', 200, (request) => store.patch('Users', id(request), request.body));
+
   const resourceRoutes = (type: ResourceType): Route[] => [
     route('GET', `/${type}`, list(type)),
     route(
@@ -78,17 +80,12 @@ export function scimRoutes(options: ScimRouteOptions): Route[] {
       `/${type}/:id`,
       one(type, 200, (request) => store.replace(type, id(request), request.body)),
     ),
-    route(
-      'PATCH',
-      `/${type}/:id`,
-      type === 'Users' && !store.quirks.patchNoContent
-        ? one(type, 200, (request) => store.patch(type, id(request), request.body))
-        : // RFC 7644 §3.5.2 allows 204: echoing a group of 100k members after each member change would not scale.
-          (request) => {
-            store.patch(type, id(request), request.body);
-            return { status: 204 };
-          },
-    ),
+    route('PATCH', `/${type}/:id`, (request) => {
+      if (type === 'Users' && !store.quirks.patchNoContent) return patchedUser(request);
+      // RFC 7644 §3.5.2 allows 204: echoing a group of 100k members after each member change would not scale.
+      store.patch(type, id(request), request.body);
+      return { status: 204 };
+    }),
     route('DELETE', `/${type}/:id`, (request) => {
       store.delete(type, id(request));
       return { status: 204 };

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { type FileTenant, startFileTenant } from '../safety/support.js';
+
+/**
+ * Provision on demand against platforms whose filters cannot find a name holding a quote: the
+ * user is still found, adopted rather than duplicated, and the trace says how it was found.
+ */
+describe('provision on demand on platforms that cannot filter by every name', () => {
+  let tenant: FileTenant;
+  const quoted = { id: 'src-q', userName: 'o"brien@contoso.com', email: 'o"brien@contoso.com' };
+
+  beforeAll(async () => {
+    tenant = await startFileTenant();
+    tenant.write({ users: [quoted, { id: 'src-p', userName: 'plain@contoso.com' }] });
+  });
+  afterAll(() => tenant?.close());
+  beforeEach(() => tenant.scim.store.clear());
+
+  for (const quirks of [{ refuseFilters: 'escaped' as const }, { undecodedEscapes: true }]) {
+    test(`an unclaimed account is adopted, not duplicated (${Object.keys(quirks)[0]})`, async () => {
+      tenant.scim.store.quirks = quirks;
+      const seeded = tenant.scim.store.seedUser({ userName: quoted.userName });
+      tenant.scim.store.seedUser({ userName: 'someone@contoso.com' });
+
+      const answer = await tenant.provision({ users: [quoted.id], groups: [] });
+
+      const [result] = answer.results;
+      expect(result).toMatchObject({ status: 'success' });
+      const match = result?.steps.find((step) => step.step === 'match');
+      expect(match?.details).toMatchObject({ matchedBy: 'userName', targetId: seeded.id });
+      const reason = 'refuseFilters' in quirks ? 'refused by the platform' : 'may not have decoded';
+      expect(match?.details.lookup).toContainEqual(
+        expect.stringMatching(new RegExp(`^filter on userName .*${reason}; found by scanning 2 users$`)),
+      );
+      const users = tenant.scim.store.users();
+      expect(users).toHaveLength(2);
+      expect(users.find((user) => user.id === seeded.id)).toMatchObject({ externalId: quoted.id });
+    });
+  }
+
+  test('a platform that filters well is not scanned, and the trace says nothing of it', async () => {
+    tenant.scim.store.quirks = {};
+    tenant.scim.store.seedUser({ userName: quoted.userName });
+    tenant.scim.server.resetCalls();
+    const answer = await tenant.provision({ users: [quoted.id], groups: [] });
+    const match = answer.results[0]?.steps.find((step) => step.step === 'match');
+    expect(match?.details).toMatchObject({ matchedBy: 'userName' });
+    expect(match?.details, JSON.stringify(match?.details)).not.toHaveProperty('lookup');
+    const usersGets = () =>
+      tenant.scim.server.calls.filter((call) => call.method === 'GET' && call.path === '/scim/v2/Users');
+    // One filter per attribute (externalId, userName, email), plus the one-off check that the
+    // platform decodes escapes (one user read, one escaped filter) when the email found nobody.
+    expect(usersGets()).toHaveLength(3 + 2);
+    tenant.scim.server.resetCalls();
+    await tenant.provision({ users: [quoted.id], groups: [] });
+    expect(usersGets()).toHaveLength(3);
+  });
+});
