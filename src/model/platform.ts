@@ -33,8 +33,12 @@ export interface GroupQuery {
 export interface LookupFallback {
   readonly resourceType: 'Users' | 'Groups';
   readonly attribute: string;
-  /** `refused`: the server answered the filter with an error; `undecoded`: it found nothing for an escaped value. */
-  readonly reason: 'refused' | 'undecoded';
+  /**
+   * `refused`: the server answered the filter with an error; `undecoded`: it found nothing for an
+   * escaped value and does not decode escapes; `caseExact`: it found nothing for a value of an
+   * attribute it compares with case although RFC 7643 says it must not.
+   */
+  readonly reason: 'refused' | 'undecoded' | 'caseExact';
   readonly scanned: number;
   readonly found: number;
 }

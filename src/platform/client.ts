@@ -12,9 +12,10 @@ import {
 import type { PlatformGroup, PlatformUser, ScimAttributes, ScimUserState } from '../model/scim.js';
 import type { CallCounter } from '../model/source.js';
 import { mapWithConcurrency } from '../util/mapWithConcurrency.js';
-import { filterValues, valuesMatched } from './clientMatch.js';
+import { filterValues, isCaseExactAttribute, valuesMatched } from './clientMatch.js';
 import { anyEqualsFilter } from './filter/quote.js';
-import { getAttribute, isJsonObject } from './json.js';
+import { type FilterTraits, FilterTraitsMemo, probeFilterTraits, type ResourceType } from './filterTraits.js';
+import { isJsonObject } from './json.js';
 import { readAllPages } from './paging.js';
 import {
   addMembersOperation,
@@ -48,8 +49,6 @@ export interface ScimPlatformOptions extends ScimHttpOptions {
   readonly scanCap?: number;
 }
 
-type ResourceType = 'Users' | 'Groups';
-
 /** The most resources a lookup reads when the platform cannot answer it by filter. */
 export const DEFAULT_SCAN_CAP = 50_000;
 
@@ -78,16 +77,13 @@ export class ScimPlatform implements Platform {
   readonly #concurrency: number;
   readonly #counter: CallCounter | undefined;
   readonly #options: ScimPlatformOptions;
-  /** Per resource type, whether the server decodes escapes in filters: asked once, shared by every counter. */
-  readonly #decodesEscapes: Map<ResourceType, Promise<boolean>>;
+  /** How the server's filters really compare: asked once, shared by every counter. */
+  readonly #filterTraits: FilterTraitsMemo;
 
-  constructor(
-    options: ScimPlatformOptions,
-    shared?: { http: ScimHttp; decodesEscapes: Map<ResourceType, Promise<boolean>> },
-  ) {
+  constructor(options: ScimPlatformOptions, shared?: { http: ScimHttp; filterTraits: FilterTraitsMemo }) {
     this.#options = options;
     this.#http = shared?.http ?? new ScimHttp(options);
-    this.#decodesEscapes = shared?.decodesEscapes ?? new Map();
+    this.#filterTraits = shared?.filterTraits ?? new FilterTraitsMemo();
     this.#counter = options.counter;
     this.#concurrency = options.concurrency;
     this.#settings = {
@@ -236,7 +232,7 @@ export class ScimPlatform implements Platform {
   withCounter(counter: CallCounter): ScimPlatform {
     return new ScimPlatform(
       { ...this.#options, counter },
-      { http: this.#http, decodesEscapes: this.#decodesEscapes },
+      { http: this.#http, filterTraits: this.#filterTraits },
     );
   }
 
@@ -330,6 +326,7 @@ export class ScimPlatform implements Platform {
     ];
     const found: RawResource[] = [];
     const unsettled: string[] = [];
+    const missing: string[] = [];
     let reason: LookupFallback['reason'] | undefined;
     for (const batch of batches) {
       let answer: RawResource[];
@@ -353,55 +350,39 @@ export class ScimPlatform implements Platform {
         found.push(resource);
         for (const value of matched) settled.add(value);
       }
-      // A value with an escape that no resource answered may be there all the same, on a server
-      // that compares the escape itself rather than the character it stands for.
-      const unanswered = batch.filter((value) => NEEDS_ESCAPE.test(value) && !settled.has(value));
-      if (unanswered.length > 0 && !(await this.#decodesEscapesIn(type))) {
-        unsettled.push(...unanswered);
-        reason ??= 'undecoded';
+      for (const value of batch) if (!settled.has(value)) missing.push(value);
+    }
+    // A value no resource answered may be there all the same, on a server that compares an
+    // escape as text rather than the character it stands for, or compares case it should not.
+    const caseExact = isCaseExactAttribute(attribute);
+    if (missing.some((value) => !caseExact || NEEDS_ESCAPE.test(value))) {
+      const traits = await this.#filterTraits.get(type, () => this.#probeFilterTraits(type));
+      for (const value of missing) {
+        const undecoded = NEEDS_ESCAPE.test(value) && !traits.decodesEscapes;
+        const caseCompared = !caseExact && !traits.ignoresCase;
+        if (!undecoded && !caseCompared) continue;
+        unsettled.push(value);
+        reason ??= undecoded ? 'undecoded' : 'caseExact';
       }
     }
     return { attribute, found, unsettled, ...(reason !== undefined && { reason }) };
   }
 
-  /** Asked once per type, and only of a platform that holds something to ask about. */
-  #decodesEscapesIn(type: ResourceType): Promise<boolean> {
-    let answer = this.#decodesEscapes.get(type);
-    if (answer === undefined) {
-      answer = this.#probeEscapes(type);
-      this.#decodesEscapes.set(type, answer);
-      // An error, or a platform with nothing to ask about, is asked again next time.
-      const forget = () => this.#decodesEscapes.delete(type);
-      answer.then((decodes) => {
-        if (!decodes) forget();
-      }, forget);
-    }
-    return answer;
-  }
-
-  /**
-   * Looks up one resource the platform holds by its name written with a `\u` escape: a server
-   * that decodes escapes finds it, one that compares them as text (or refuses them) does not.
-   */
-  async #probeEscapes(type: ResourceType): Promise<boolean> {
-    const attribute = type === 'Users' ? 'userName' : 'displayName';
+  async #probeFilterTraits(type: ResourceType): Promise<FilterTraits | undefined> {
     const body = await this.#expect({
       method: 'GET',
       path: `/${type}`,
       query: { startIndex: '1', count: '1' },
     });
     const [sample] = parseListResponse(body, rawResource).resources;
-    const name = sample === undefined ? undefined : getAttribute(sample, attribute);
-    // A name opening with a plain letter or digit can be written with that one character escaped.
-    if (sample === undefined || typeof name !== 'string' || !/^[A-Za-z0-9]/.test(name)) return false;
-    const escaped = `"\\u${name.charCodeAt(0).toString(16).padStart(4, '0')}${JSON.stringify(name).slice(2)}`;
-    try {
-      const found = await this.#list(type, rawResource, `${attribute} eq ${escaped}`);
-      return found.some((resource) => resource.id === sample.id);
-    } catch (error) {
-      if (isFilterRefusal(error)) return false;
-      throw error;
-    }
+    return probeFilterTraits(type, sample, async (filter) => {
+      try {
+        return (await this.#list(type, rawResource, filter)).some((resource) => resource.id === sample?.id);
+      } catch (error) {
+        if (isFilterRefusal(error)) return false;
+        throw error;
+      }
+    });
   }
 
   /** Sends and returns the body of a 2xx answer; 404 gives undefined when absence is an answer. */

@@ -38,9 +38,18 @@ export async function readAllPages<T>(
   if (pageSize === 0) throw incomplete(options.what, 1, first.totalResults);
   const starts: number[] = [];
   for (let start = 1 + pageSize; start <= first.totalResults; start += pageSize) starts.push(start);
-  const rest = await mapWithConcurrency(starts, options.concurrency, (start) =>
-    readRange(fetchPage, start, pageSize, options.what),
-  );
+  const firstId = options.idOf(first.resources[0] as T);
+  const rest = await mapWithConcurrency(starts, options.concurrency, async (start) => {
+    const range = await readRange(fetchPage, start, pageSize, options.what);
+    // A server that ignores startIndex answers page 1 for every page: reading on would silently
+    // lose every resource past the first page.
+    if (range.length > 0 && options.idOf(range[0] as T) === firstId)
+      throw new PlatformError(
+        `SCIM ${options.what} answered startIndex ${start} with the first page again: the platform does not page this list`,
+        502,
+      );
+    return range;
+  });
   return uniqueById([first.resources, ...rest], options.idOf);
 }
 

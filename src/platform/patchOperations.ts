@@ -27,37 +27,34 @@ export function changeOperations(
 ): PatchOperation[] {
   const present = presentElements(changes, known);
   const operations: PatchOperation[] = [];
-  const newElements = new Map<string, { target: TypedElementPath; element: JsonObject }>();
+  const newElements = new Map<string, JsonObject>();
   for (const change of changes) {
     const target = change.to === undefined ? undefined : typedElementOf(change.path);
     if (target === undefined || present.elements.has(target.elementKey)) {
       operations.push(singleOperation(change));
       continue;
     }
-    let entry = newElements.get(target.elementKey);
-    if (entry === undefined) {
+    let element = newElements.get(target.elementKey);
+    if (element === undefined) {
       const first = !present.attributes.has(target.attribute.toLowerCase());
-      entry = {
-        target,
-        element: { [target.selectorName]: target.selectorValue, ...(first && { primary: true }) },
-      };
-      newElements.set(target.elementKey, entry);
+      element = { [target.selectorName]: target.selectorValue, ...(first && { primary: true }) };
+      newElements.set(target.elementKey, element);
       // The whole element's operation stands where its first change stood.
-      operations.push({ op: 'add', path: target.attribute, value: [entry.element] });
+      operations.push({ op: 'add', path: target.attribute, value: [element] });
     }
-    entry.element[target.subAttr] = scalar(change);
+    element[target.subAttr] = scalar(change);
   }
   return operations;
 }
 
-/** The value-path operations of `changes` as the server must take them when it refuses value paths. */
+/** Whether an operation names a value path (`emails[type eq "work"].value`), which some servers refuse. */
 export function hasValuePathOperation(operations: readonly PatchOperation[]): boolean {
   return operations.some((operation) => operation.path.includes('['));
 }
 
 /**
  * The same changes with every multi-valued attribute they touch sent whole (`replace` of
- * `emails` with its complete new list), built on the resource as the platform just answered it:
+ * `emails` with its complete new list), built on the resource as the platform holds it (read just before):
  * the form every server takes, for servers that refuse or ignore value-path filters.
  */
 export function wholeAttributeOperations(

@@ -132,10 +132,11 @@ function lookupNotes(inputs: TraceInputs, resourceType: LookupFallback['resource
   return inputs.lookupFallbacks
     .filter((fallback) => fallback.resourceType === resourceType)
     .map((fallback) => {
-      const why =
-        fallback.reason === 'refused'
-          ? 'refused by the platform'
-          : 'found nothing for a value the platform may not have decoded';
+      const why = {
+        refused: 'refused by the platform',
+        undecoded: 'found nothing for a value the platform does not decode',
+        caseExact: 'found nothing on a platform that compares it with case',
+      }[fallback.reason];
       const kind = resourceType === 'Users' ? 'users' : 'groups';
       const outcome = fallback.found > 0 ? 'found by scanning' : 'nothing found by scanning';
       return `filter on ${fallback.attribute} ${why}; ${outcome} ${fallback.scanned} ${kind}`;

@@ -1,9 +1,15 @@
 import { join } from 'node:path';
+import { OktaApiError } from '@okta/okta-sdk-nodejs';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GraphRequestError } from '../../connectors/graph/graphRequestError.js';
+import { asSourceError } from '../../connectors/okta/oktaRequestError.js';
+import { OktaTokenRequestError } from '../../connectors/okta/pacedRequestExecutor.js';
 import { buildApi } from '../../src/api/app.js';
+import { upstreamHttpError } from '../../src/api/httpErrors.js';
 import { parseConfig } from '../../src/config/load.js';
+import { UpstreamError } from '../../src/model/upstream.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { type ScimEmulator, startScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
 import { QueueSet } from '../../src/queue/queues.js';
@@ -90,5 +96,51 @@ describe('a request that fails because the platform answered an error', () => {
       expect.objectContaining({ side: 'target', ok: false, upstream: { origin: 'platform', status: 401 } }),
     );
     expect(response.body).not.toContain(WRONG_SCIM_TOKEN);
+  });
+});
+
+describe('a source that answered an error', () => {
+  it('Graph and Okta failures answer as the source, with their own code', () => {
+    const graph = upstreamHttpError(
+      new GraphRequestError(
+        'Graph GET /users failed: 403 Authorization_RequestDenied: no',
+        403,
+        'Authorization_RequestDenied',
+      ),
+    );
+    expect(graph.status).toBe(502);
+    expect(graph.details).toEqual({
+      error: 'source',
+      status: 403,
+      code: 'Authorization_RequestDenied',
+      detail: 'Graph GET /users failed: 403 Authorization_RequestDenied: no',
+    });
+    const okta = asSourceError(new OktaTokenRequestError(401, 'invalid_client', 'bad key'));
+    expect(okta).toBeInstanceOf(UpstreamError);
+    expect(upstreamHttpError(okta as UpstreamError).details).toMatchObject({
+      error: 'source',
+      status: 401,
+      code: 'invalid_client',
+    });
+  });
+
+  it('an Okta API refusal names the resource without its query', () => {
+    const refusal = new OktaApiError(
+      'https://acme.okta.com/api/v1/users?search=profile.login%20eq%20%22x%22',
+      403,
+      { errorCode: 'E0000006', errorSummary: 'You do not have permission to perform the requested action' },
+      {} as ConstructorParameters<typeof OktaApiError>[3],
+    );
+    const mapped = asSourceError(refusal) as UpstreamError;
+    expect(mapped).toMatchObject({ origin: 'source', status: 403, code: 'E0000006' });
+    expect(mapped.message).toMatch(/^Okta GET \/api\/v1\/users failed: Okta HTTP 403 E0000006/);
+    expect(mapped.message).not.toContain('search=');
+  });
+
+  it('keeps the detail bounded and passes errors of dirsync itself through untouched', () => {
+    const long = upstreamHttpError(new UpstreamError('x'.repeat(5000), 'platform', 500));
+    expect(String(long.details.detail).length).toBe(500);
+    const bug = new TypeError('undefined is not a function');
+    expect(asSourceError(bug)).toBe(bug);
   });
 });

@@ -116,6 +116,14 @@ describe('lists', () => {
     expect(callsTo('GET', '/scim/v2/Users')).toHaveLength(3);
   });
 
+  test('a server that ignores startIndex fails the listing clearly instead of losing every page but the first', async () => {
+    emulator.store.quirks = { ignoresStartIndex: true };
+    seedUsers(150);
+    await expect(client.listUsers()).rejects.toThrow(
+      /answered startIndex 101 with the first page again: the platform does not page this list/,
+    );
+  });
+
   test('an empty list without Resources, or with [], is an empty answer', async () => {
     for (const emptyResources of ['absent', 'empty'] as const) {
       emulator.store.quirks = { emptyResources };
@@ -149,6 +157,29 @@ describe('lookups', () => {
     expect(await client.findUsers({ emails: ['FRANK@contoso.COM'] })).toHaveLength(1);
     // externalId is case-exact (RFC 7643): another case is another object.
     expect(await client.findUsers({ externalIds: ['g-1'] })).toEqual([]);
+  });
+
+  test('a name stored in mixed case is found by a scan on a server that compares case, once it is known to', async () => {
+    emulator.store.quirks = { caseExactFilters: true };
+    emulator.store.seedUser({ userName: 'Kim.Lee@Contoso.com', externalId: 'k-1' });
+    const fallbacks: LookupFallback[] = [];
+    const found = await client.findUsers({ userNames: ['kim.lee@CONTOSO.com'] }, (fallback) =>
+      fallbacks.push(fallback),
+    );
+    expect(found.map((user) => user.externalId)).toEqual(['k-1']);
+    expect(fallbacks).toEqual([
+      { resourceType: 'Users', attribute: 'userName', reason: 'caseExact', scanned: 1, found: 1 },
+    ]);
+  });
+
+  test('on a server that ignores case as it should, a userName it does not find is absent, never scanned', async () => {
+    emulator.store.seedUser({ userName: 'Kim.Lee@Contoso.com', externalId: 'k-1' });
+    const fallbacks: LookupFallback[] = [];
+    const found = await client.findUsers({ userNames: ['nobody@contoso.com'] }, (fallback) =>
+      fallbacks.push(fallback),
+    );
+    expect(found).toEqual([]);
+    expect(fallbacks).toEqual([]);
   });
 
   test('a server answering a filter with what it was not asked for is not believed', async () => {
@@ -231,7 +262,8 @@ describe('lookups', () => {
     expect(await client.findUsers({ userNames: ['new"comer@contoso.com'] }, observe)).toEqual([]);
     expect(await client.findUsers({ userNames: ['back\\slash@contoso.com'] }, observe)).toEqual([]);
     expect(fallbacks).toEqual([]);
-    // two lookups, and once: one user read and the same user looked up by an escaped name
-    expect(callsTo('GET', '/scim/v2/Users')).toHaveLength(2 + 2);
+    // two lookups, and once: one user read, then that user looked up by an escaped name and by
+    // its name in the other case
+    expect(callsTo('GET', '/scim/v2/Users')).toHaveLength(2 + 3);
   });
 });

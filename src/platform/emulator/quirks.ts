@@ -9,6 +9,8 @@ export interface ScimQuirks {
   readonly itemsPerPageEchoesCount?: boolean;
   /** A `startIndex` past the last resource answers page 1 again instead of an empty page. */
   readonly pastEndRestarts?: boolean;
+  /** Every `startIndex` answers page 1: the list cannot be paged. */
+  readonly ignoresStartIndex?: boolean;
   /** An empty list leaves `Resources` out (`'absent'`) instead of sending `[]`. */
   readonly emptyResources?: 'absent' | 'empty';
   /** A create answers without a `Location` header. */

@@ -39,7 +39,8 @@ export function scimRoutes(options: ScimRouteOptions): Route[] {
       const query = parseListQuery(request.url.searchParams, options.pageCap, quirks);
       const project = parseProjection(request.url.searchParams);
       const ids = query.matchesNothing ? [] : store.query(type, query.filter);
-      const startIndex = quirks.pastEndRestarts && query.startIndex > ids.length ? 1 : query.startIndex;
+      const restart = quirks.ignoresStartIndex || (quirks.pastEndRestarts && query.startIndex > ids.length);
+      const startIndex = restart ? 1 : query.startIndex;
       const page = ids
         .slice(startIndex - 1, startIndex - 1 + query.count)
         .map((id) => project(render(type, store.get(type, id))));
