@@ -104,7 +104,7 @@ export interface ScimmyPlatformOptions {
   readonly certificates: Pick<DevCertificates, 'certPem' | 'keyPem'>;
   readonly token: string;
   /** The most resources one list page returns, whatever `count` asks (advertised as filter.maxResults). */
-  readonly pageCap?: number;
+  readonly pageCap: number;
   readonly random?: () => number;
 }
 
@@ -123,7 +123,7 @@ export async function startScimmyPlatform(options: ScimmyPlatformOptions): Promi
   const calls: CallRecord[] = [];
   let faults: FaultSettings = {};
   const random = options.random ?? Math.random;
-  const pageCap = options.pageCap ?? 200;
+  const { pageCap } = options;
   let origin = '';
 
   const app = express();

@@ -13,10 +13,16 @@ export const PLATFORM_KINDS: readonly PlatformKind[] = ['emulator', 'scimmy'];
 
 type Json = Record<string, unknown>;
 
+/** The page caps each server has when a suite names none. */
+const EMULATOR_PAGE_CAP = 100;
+const SCIMMY_PAGE_CAP = 200;
+
 export interface TestPlatform {
   readonly kind: PlatformKind;
   /** The SCIM base URL a tenant's `target.url` names. */
   readonly url: string;
+  /** The most resources one of its list pages holds. */
+  readonly pageCap: number;
   /**
    * Whether its filters answer comparisons on a multi-valued attribute (`emails.value eq "…"`).
    * scimmy 1.3 answers them `400 invalidValue` as soon as one stored resource lacks the attribute,
@@ -59,10 +65,11 @@ export async function startTestPlatform(
   options: TestPlatformOptions,
 ): Promise<TestPlatform> {
   const certificates = ensureDevCertificates(testTlsDirectory());
+  const pageCap = options.pageCap ?? (kind === 'scimmy' ? SCIMMY_PAGE_CAP : EMULATOR_PAGE_CAP);
   const settings = {
     certificates,
     token: options.token,
-    ...(options.pageCap !== undefined && { pageCap: options.pageCap }),
+    pageCap,
     ...(options.random !== undefined && { random: options.random }),
   };
   if (kind === 'scimmy') {
@@ -70,6 +77,7 @@ export async function startTestPlatform(
     return {
       kind,
       url: scimmy.url,
+      pageCap,
       filtersMultiValuedAttributes: false,
       decodesEscapedFilterValues: false,
       get calls() {
@@ -84,10 +92,16 @@ export async function startTestPlatform(
     };
   }
   const emulator = await startScimEmulator(settings);
-  const observed = new ObservedCalls(() => emulator.server.calls);
+  let faults: FaultSettings = {};
+  // The test's own reads neither meet injected faults nor count as dirsync's calls.
+  const observed = new ObservedCalls(
+    () => emulator.server.calls,
+    (quiet) => emulator.server.setFaults(quiet ? {} : faults),
+  );
   return {
     kind,
     url: emulator.url,
+    pageCap,
     filtersMultiValuedAttributes: true,
     decodesEscapedFilterValues: true,
     get calls() {
@@ -97,7 +111,10 @@ export async function startTestPlatform(
       emulator.server.resetCalls();
       observed.reset();
     },
-    setFaults: (faults) => emulator.server.setFaults(faults),
+    setFaults: (next) => {
+      faults = next;
+      emulator.server.setFaults(faults);
+    },
     resources: () => observed.around(() => readAll(emulator.url, options.token)),
     seedUser: (resource) => observed.around(() => createUser(emulator.url, options.token, resource)),
     emulator,
@@ -106,18 +123,23 @@ export async function startTestPlatform(
 }
 
 /**
- * The emulator logs every request; the test's own reads happen while dirsync is idle, so the
- * entries they add are known by position and left out.
+ * The emulator logs every request and injects faults into any; the test's own reads happen while
+ * dirsync is idle, so faults are off meanwhile and the entries they add are known by position.
  */
 class ObservedCalls {
   #ranges: [number, number][] = [];
-  constructor(private readonly log: () => readonly CallRecord[]) {}
+  constructor(
+    private readonly log: () => readonly CallRecord[],
+    private readonly quiet: (on: boolean) => void,
+  ) {}
 
   async around<T>(read: () => Promise<T>): Promise<T> {
     const start = this.log().length;
+    this.quiet(true);
     try {
       return await read();
     } finally {
+      this.quiet(false);
       this.#ranges.push([start, this.log().length]);
     }
   }
