@@ -15,7 +15,7 @@ import { mapWithConcurrency } from '../util/mapWithConcurrency.js';
 import { filterValues, isCaseExactAttribute, valuesMatched } from './clientMatch.js';
 import { anyEqualsFilter } from './filter/quote.js';
 import { type FilterTraits, FilterTraitsMemo, probeFilterTraits, type ResourceType } from './filterTraits.js';
-import { isJsonObject } from './json.js';
+import { getAttribute, isJsonObject } from './json.js';
 import { readAllPages } from './paging.js';
 import {
   addMembersOperation,
@@ -305,13 +305,19 @@ export class ScimPlatform implements Platform {
         (resource) => valuesMatched(resource, lookup.attribute, values).length > 0,
       );
       for (const resource of matches) found.set(resource.id, resource);
-      observe?.({
+      const fallback: LookupFallback = {
         resourceType: type,
         attribute: lookup.attribute,
         reason: lookup.reason ?? 'undecoded',
         scanned: everything.length,
         found: matches.length,
-      });
+      };
+      // Runs read the log; provision on demand also puts it in its trace.
+      this.#options.logger?.warn(
+        fallback,
+        'the platform could not answer a lookup by filter; scanned instead',
+      );
+      observe?.(fallback);
     }
     return [...found.values()];
   }
@@ -401,7 +407,8 @@ function isFilterRefusal(error: unknown): boolean {
 
 /** Whether a PATCH answer lacks a value-path change sent to it: the server ignored the operation. */
 function lacksChanges(answered: unknown, changes: readonly AttributeChange[]): boolean {
-  if (!isJsonObject(answered)) return false;
+  // An answer without even the userName is a summary, not the user: it cannot tell.
+  if (!isJsonObject(answered) || typeof getAttribute(answered, 'userName') !== 'string') return false;
   const attributes = parseUser({ id: '', ...answered }).attributes;
   return changes.some(
     (change) =>

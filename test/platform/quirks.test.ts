@@ -207,6 +207,23 @@ describe('lookups', () => {
     expect(callsTo('GET', '/scim/v2/Users').map((call) => call.status)).toEqual([400, 400, 200, 200]);
   });
 
+  test('a scan is logged for runs, which have no trace to carry it', async () => {
+    emulator.store.quirks = { refuseFilters: 'all' };
+    seedUsers(3);
+    const warnings: { object: object; message: string }[] = [];
+    const logged = clientFor(emulator, {
+      logger: { warn: (object, message) => warnings.push({ object, message }) },
+    });
+    await logged.findUsers({ externalIds: ['ext-1'] });
+    logged.close();
+    expect(warnings).toEqual([
+      {
+        object: { resourceType: 'Users', attribute: 'externalId', reason: 'refused', scanned: 3, found: 1 },
+        message: 'the platform could not answer a lookup by filter; scanned instead',
+      },
+    ]);
+  });
+
   test('a scan stops with a clear error past its cap rather than read a huge directory', async () => {
     emulator.store.quirks = { refuseFilters: 'all' };
     seedUsers(30);
