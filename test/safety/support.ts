@@ -6,7 +6,7 @@ import { type OktaEmulator, startOktaEmulator } from '../../connectors/okta/emul
 import type { ProvisionAnswer, ProvisionRequest } from '../../src/model/provision.js';
 import type { RunRecord, RunRequest } from '../../src/model/run.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import { type ScimEmulator, startScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
+import type { ScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
 import type { ApplyContext } from '../../src/queue/applyOp.js';
 import { QueueSet } from '../../src/queue/queues.js';
 import { RunCallCounter } from '../../src/runs/callCounter.js';
@@ -19,6 +19,7 @@ import { connectRedis } from '../../src/service/redis.js';
 import { type DevCertificates, ensureDevCertificates } from '../../src/tls/devCertificates.js';
 import { CLIENT_ID, CLIENT_SECRET, startTestEmulator, TENANT_ID } from '../connectors/graph/support.js';
 import { type PipelineHarness, startPipelineHarness } from '../support/pipelineHarness.js';
+import { type PlatformKind, startTestPlatform, type TestPlatform } from '../support/testPlatform.js';
 
 export const SCIM_TOKEN = 'scim-token-safety-4e8b1d';
 
@@ -94,8 +95,10 @@ export async function executeWhenUnlocked(
   }
 }
 
-/** The operator's wiring of one tenant around a source, into a SCIM emulator of its own. */
+/** The operator's wiring of one tenant around a source, into a SCIM platform of its own. */
 export interface Tenant {
+  readonly platform: TestPlatform;
+  /** The project's emulator behind `platform`; reading it on another platform is an error. */
   readonly scim: ScimEmulator;
   readonly harness: PipelineHarness;
   readonly deps: PipelineDependencies;
@@ -114,6 +117,8 @@ export interface TenantOptions {
   readonly pageCap?: number;
   /** Members per group PATCH (default 100). */
   readonly membersPerPatch?: number;
+  /** The SCIM server the tenant writes to (default: the project's emulator). */
+  readonly platform?: PlatformKind;
 }
 
 async function startTenant(
@@ -121,8 +126,7 @@ async function startTenant(
   env: NodeJS.ProcessEnv,
   options: TenantOptions,
 ): Promise<Tenant> {
-  const scim = await startScimEmulator({
-    certificates: testCertificates(),
+  const platform = await startTestPlatform(options.platform ?? 'emulator', {
     token: SCIM_TOKEN,
     pageCap: options.pageCap ?? 1000,
   });
@@ -130,7 +134,7 @@ async function startTenant(
     [
       sourceYaml,
       // The default pacing (50 writes a second) protects a real platform; the emulator needs none.
-      `target: { url: "${scim.url}", token: "env:SCIM_TOKEN", maxRequestsPerSecond: 10000, membersPerPatch: ${options.membersPerPatch ?? 100} }`,
+      `target: { url: "${platform.url}", token: "env:SCIM_TOKEN", maxRequestsPerSecond: 10000, membersPerPatch: ${options.membersPerPatch ?? 100} }`,
       ...(options.safety ? [`safety: ${options.safety}`] : []),
       ...(options.matching ? [`matching: ${options.matching}`] : []),
     ].join('\n'),
@@ -141,7 +145,8 @@ async function startTenant(
   const executeApproval = (held: RunRecord) =>
     executeWhenUnlocked({ ...requestOf(held), trigger: 'approve' }, deps);
   return {
-    scim,
+    platform,
+    scim: platform.emulator ?? noEmulator(platform.kind),
     harness,
     deps,
     async approve(runId) {
@@ -160,9 +165,18 @@ async function startTenant(
     async close() {
       await harness.close();
       await wiring.close();
-      await scim.close();
+      await platform.close();
     },
   };
+}
+
+/** Stands for the emulator of a tenant on another platform: any use of it says so. */
+function noEmulator(kind: PlatformKind): ScimEmulator {
+  return new Proxy({} as ScimEmulator, {
+    get() {
+      throw new Error(`this tenant writes to the ${kind} platform: read it through tenant.platform`);
+    },
+  });
 }
 
 /** A tenant reading a directory export file. */

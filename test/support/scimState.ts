@@ -1,4 +1,5 @@
 import type { ScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
+import type { TestPlatform } from './testPlatform.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -23,9 +24,26 @@ export interface GroupView {
 
 type Json = Record<string, unknown>;
 
-/** The emulator's state in the words a reader checks: users by userName, groups with member userNames. */
-export function platformView(emulator: ScimEmulator): { users: UserView[]; groups: GroupView[] } {
-  const resources = emulator.store.users() as Json[];
+export interface PlatformView {
+  users: UserView[];
+  groups: GroupView[];
+}
+
+/**
+ * The platform's state, read through its SCIM API (so it holds for any server), in the words a
+ * reader checks: users by userName, groups with member userNames.
+ */
+export async function scimView(platform: TestPlatform): Promise<PlatformView> {
+  const { users, groups } = await platform.resources();
+  return viewOf(users, groups);
+}
+
+/** The same view read straight from the emulator's store. */
+export function platformView(emulator: ScimEmulator): PlatformView {
+  return viewOf(emulator.store.users(), emulator.store.groups());
+}
+
+function viewOf(resources: readonly Json[], groupResources: readonly Json[]): PlatformView {
   const userNameById = new Map(resources.map((user) => [String(user.id), String(user.userName)]));
   const users = resources
     .map((user): UserView => {
@@ -46,7 +64,7 @@ export function platformView(emulator: ScimEmulator): { users: UserView[]; group
       });
     })
     .sort((left, right) => left.userName.localeCompare(right.userName));
-  const groups = (emulator.store.groups() as Json[])
+  const groups = groupResources
     .map(
       (group): GroupView =>
         withoutUndefined({

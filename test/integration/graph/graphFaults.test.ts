@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeltaExpiry } from '../../../connectors/graph/emulator/directory.js';
 import { seededRandom } from '../../connectors/graph/support.js';
-import { platformView } from '../../support/scimState.js';
+import { scimView } from '../../support/scimState.js';
 import { expectedPlatform, type PlatformState, sourceDirectoryOf } from './expectedPlatform.js';
 import { type GraphPipeline, startGraphPipeline } from './graphPipeline.js';
 
@@ -29,7 +29,7 @@ describe('a Graph tenant that throttles and expires delta tokens', () => {
       pipeline.graph.server.setFaults({});
     }
     platform = expectedPlatform(pipeline.generated);
-    expect(platformView(pipeline.scim)).toEqual(platform);
+    expect(await scimView(pipeline.platform)).toEqual(platform);
   });
 
   it.each<DeltaExpiry>(['syncStateNotFound', 'gone'])(
@@ -50,7 +50,7 @@ describe('a Graph tenant that throttles and expires delta tokens', () => {
         failureCount: 0,
       });
       expect(run.fallbackReason).toMatch(/delta token/);
-      expect(platformView(pipeline.scim)).toEqual(expected);
+      expect(await scimView(pipeline.platform)).toEqual(expected);
       platform = expected;
 
       const next = await pipeline.harness.run('incremental');

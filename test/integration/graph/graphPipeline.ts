@@ -3,16 +3,15 @@ import {
   generateGraphDirectory,
 } from '../../../connectors/graph/emulator/generator.js';
 import type { GraphEmulator, GraphEmulatorOptions } from '../../../connectors/graph/emulator/server.js';
-import { type ScimEmulator, startScimEmulator } from '../../../src/platform/emulator/scimEmulator.js';
 import {
   CLIENT_ID,
   CLIENT_SECRET,
   servedPaths,
   startTestEmulator,
   TENANT_ID,
-  testCertificates,
 } from '../../connectors/graph/support.js';
 import { type PipelineHarness, startPipelineHarness } from '../../support/pipelineHarness.js';
+import { type PlatformKind, startTestPlatform, type TestPlatform } from '../../support/testPlatform.js';
 
 const SERVICE_PRINCIPAL_ID = 'c0ffee00-1234-4abc-8def-0123456789ab';
 const SCIM_TOKEN = 'scim-token-graph-integration-5d1e';
@@ -31,7 +30,7 @@ const GENERATED_SPEC: GraphDirectorySpec = { users: 2_100, groups: 150, nestedDe
 export interface GraphPipeline {
   readonly generated: ReturnType<typeof generateGraphDirectory>;
   readonly graph: GraphEmulator;
-  readonly scim: ScimEmulator;
+  readonly platform: TestPlatform;
   readonly harness: PipelineHarness;
   /** The Graph API paths (sign-in aside) served since the call logs were last reset. */
   graphPathsRead(): ReadonlySet<string>;
@@ -41,6 +40,8 @@ export interface GraphPipeline {
 }
 
 export interface GraphPipelineOptions {
+  /** The SCIM server the tenant writes to (default: the project's emulator). */
+  readonly platform?: PlatformKind;
   readonly spec?: GraphDirectorySpec;
   readonly graph?: Pick<GraphEmulatorOptions, 'random' | 'deltaPageSize'>;
   /** Resources per SCIM list page; small pages make a listing of the platform show in the call count. */
@@ -54,8 +55,7 @@ export async function startGraphPipeline(options: GraphPipelineOptions = {}): Pr
     servicePrincipalId: SERVICE_PRINCIPAL_ID,
     ...options.graph,
   });
-  const scim = await startScimEmulator({
-    certificates: testCertificates(),
+  const platform = await startTestPlatform(options.platform ?? 'emulator', {
     token: SCIM_TOKEN,
     ...(options.scimPageCap !== undefined && { pageCap: options.scimPageCap }),
   });
@@ -70,25 +70,25 @@ export async function startGraphPipeline(options: GraphPipelineOptions = {}): Pr
       `  graphBaseUrl: ${graph.graphBaseUrl}`,
       `  authorityHost: ${graph.authorityHost}`,
       // The default pacing (50 writes/s) would make the initial sync of this tenant take most of a minute.
-      `target: { url: "${scim.url}", token: "env:SCIM_TOKEN", maxRequestsPerSecond: 10000 }`,
+      `target: { url: "${platform.url}", token: "env:SCIM_TOKEN", maxRequestsPerSecond: 10000 }`,
     ].join('\n'),
     { GRAPH_CLIENT_SECRET: CLIENT_SECRET, SCIM_TOKEN },
   );
   return {
     generated,
     graph,
-    scim,
+    platform,
     harness,
     graphPathsRead() {
       return new Set(servedPaths(graph).filter((path) => path.startsWith('/v1.0/')));
     },
     resetCalls() {
       graph.server.resetCalls();
-      scim.server.resetCalls();
+      platform.resetCalls();
     },
     async close() {
       await harness.close();
-      await Promise.all([graph.close(), scim.close()]);
+      await Promise.all([graph.close(), platform.close()]);
     },
   };
 }

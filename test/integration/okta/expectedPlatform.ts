@@ -1,12 +1,12 @@
 import type { OktaDirectory, SeedUser } from '../../../connectors/okta/emulator/index.js';
-import type { platformView, UserView } from '../../support/scimState.js';
+import type { PlatformView, UserView } from '../../support/scimState.js';
 
 /**
  * The reference the pipeline is checked against: what the platform must hold for an Okta
  * directory in `app` scope, written straight from the README ("Default mapping", "How a run works") without any of dirsync's code.
  * Okta groups do not nest, so a group's members are its direct members.
  */
-export type PlatformView = ReturnType<typeof platformView>;
+export type { PlatformView };
 
 const EMPTY_PLATFORM: PlatformView = { users: [], groups: [] };
 

@@ -6,9 +6,9 @@ import {
 } from '../../../connectors/okta/emulator/index.js';
 import type { CallRecord } from '../../../src/emulation/httpsServer.js';
 import type { RunRecord } from '../../../src/model/run.js';
-import { type ScimEmulator, startScimEmulator } from '../../../src/platform/emulator/scimEmulator.js';
 import { ensureDevCertificates } from '../../../src/tls/devCertificates.js';
 import { type PipelineHarness, startPipelineHarness } from '../../support/pipelineHarness.js';
+import { type PlatformKind, startTestPlatform, type TestPlatform } from '../../support/testPlatform.js';
 
 const OKTA_TOKEN = 'ssws-integration-okta-5e1f0c';
 const SCIM_TOKEN = 'scim-integration-okta-a73d92';
@@ -16,7 +16,7 @@ const SCIM_TOKEN = 'scim-integration-okta-a73d92';
 /** An Okta org emulator, a platform SCIM emulator and the real pipeline of one `app`-scoped tenant between them. */
 export interface OktaPipeline {
   readonly okta: OktaEmulator;
-  readonly scim: ScimEmulator;
+  readonly platform: TestPlatform;
   readonly harness: PipelineHarness;
   close(): Promise<void>;
 }
@@ -25,6 +25,8 @@ export async function startOktaPipeline(options: {
   readonly directory: OktaDirectory;
   readonly appId: string;
   readonly rateLimits?: Partial<Record<RateLimitBucket, number>>;
+  /** The SCIM server the tenant writes to (default: the project's emulator). */
+  readonly platform?: PlatformKind;
 }): Promise<OktaPipeline> {
   const directory = process.env.DIRSYNC_TEST_TLS_DIR;
   if (!directory) throw new Error('DIRSYNC_TEST_TLS_DIR is not set: run the tests through vitest');
@@ -35,7 +37,7 @@ export async function startOktaPipeline(options: {
     directory: options.directory,
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
   });
-  const scim = await startScimEmulator({ certificates, token: SCIM_TOKEN });
+  const platform = await startTestPlatform(options.platform ?? 'emulator', { token: SCIM_TOKEN });
   const harness = await startPipelineHarness(
     [
       'source:',
@@ -44,17 +46,17 @@ export async function startOktaPipeline(options: {
       '  token: env:OKTA_TOKEN',
       `  scope: { mode: app, appId: "${options.appId}" }`,
       // The default pacing (50 writes a second) protects a real platform; the emulator needs none.
-      `target: { url: "${scim.url}", token: "env:SCIM_TOKEN", maxRequestsPerSecond: 1000 }`,
+      `target: { url: "${platform.url}", token: "env:SCIM_TOKEN", maxRequestsPerSecond: 1000 }`,
     ].join('\n'),
     { OKTA_TOKEN, SCIM_TOKEN },
   );
   return {
     okta,
-    scim,
+    platform,
     harness,
     async close() {
       await harness.close();
-      await Promise.all([okta.close(), scim.close()]);
+      await Promise.all([okta.close(), platform.close()]);
     },
   };
 }

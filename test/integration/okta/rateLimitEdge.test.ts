@@ -4,7 +4,7 @@ import {
   type OktaDirectory,
   type RateLimitBucket,
 } from '../../../connectors/okta/emulator/index.js';
-import { platformView } from '../../support/scimState.js';
+import { scimView } from '../../support/scimState.js';
 import { type DirectoryChange, directAssignment, profileEdit, together } from './directoryChanges.js';
 import { expectedPlatform, type PlatformView, usersInAppScope } from './expectedPlatform.js';
 import { type OktaPipeline, runMeasurement, spendOktaCalls, startOktaPipeline } from './oktaPipeline.js';
@@ -54,7 +54,7 @@ describe('okta → SCIM at the edge of every rate-limit bucket, with a throttlin
     const run = await pipeline.harness.run(mode);
     console.log(JSON.stringify(runMeasurement(`okta ${mode} run at the edge of every bucket`, run)));
     const expected = expectedPlatform(directory, app.id, platform);
-    platform = platformView(pipeline.scim);
+    platform = await scimView(pipeline.platform);
     return { run, expected };
   }
 
@@ -63,7 +63,7 @@ describe('okta → SCIM at the edge of every rate-limit bucket, with a throttlin
     // Loaded once here, so that the first run reaches Okta before the windows reset.
     await import('../../../connectors/okta/source.js');
     // One SCIM request in five is refused with Retry-After: 0.
-    pipeline.scim.server.setFaults({ rate429: 0.2, retryAfterSeconds: 0 });
+    pipeline.platform.setFaults({ rate429: 0.2, retryAfterSeconds: 0 });
   });
   afterAll(async () => {
     await pipeline?.close();
