@@ -54,8 +54,12 @@ export const DEFAULT_SCAN_CAP = 50_000;
 
 const DEFAULTS = { pageSize: 1000, filterBatchSize: 20, membersPerPatch: 100, scanCap: DEFAULT_SCAN_CAP };
 
-/** A filter literal some servers refuse or do not decode: a JSON escape is needed to carry it. */
-const NEEDS_ESCAPE = /["\\]/;
+/**
+ * A filter literal some servers refuse or do not decode: a JSON escape is needed to carry it — a
+ * quote, a backslash, or a control character such as a tab in a userName.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what needs escaping
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
 
 interface Criterion {
   readonly attribute: string;
