@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { computeDesired } from '../../src/engine/desired.js';
-import { type Focus, focusOnSubjects } from '../../src/engine/focus.js';
+import { type Focus, focusOnSubjects, platformQueriesFor } from '../../src/engine/focus.js';
 import { planFocused } from '../../src/engine/plan.js';
 import type { EngineSettings } from '../../src/engine/settings.js';
 import type { DirectorySnapshot } from '../../src/model/directory.js';
 import type { PlatformState } from '../../src/model/scim.js';
-import { owned, platformGroup, platformUser, settings, sourceGroup, sourceUser } from './fixtures.js';
+import { EMAIL, owned, platformGroup, platformUser, settings, sourceGroup, sourceUser } from './fixtures.js';
 
 const snapshot: DirectorySnapshot = {
   users: [sourceUser('a'), sourceUser('b'), sourceUser('c', {}, false), sourceUser('d')],
@@ -112,6 +112,48 @@ describe('planFocused', () => {
     ]);
   });
 
+  it('adds a user it adopts by userName to the pushed groups that hold it', () => {
+    const platform = { users: [platformUser('pa', undefined, { userName: 'A@example.com' })], groups: [] };
+    const result = plan(platform, focus({ users: ['a'] }));
+    expect(result.userOps).toEqual([
+      expect.objectContaining({ kind: 'updateUser', externalId: 'a', targetId: 'pa', adoptedBy: 'userName' }),
+    ]);
+    expect(result.groupOps).toEqual([
+      { kind: 'addMembers', externalId: 'g1', memberExternalIds: ['a'] },
+      { kind: 'addMembers', externalId: 'g2', memberExternalIds: ['a'] },
+    ]);
+  });
+
+  it('leaves alone the members of a synced group that the tenant does not manage', () => {
+    // Sales is renamed at the source; on the platform it also holds a local admin and a
+    // managed user gone from the source. Only the managed one is removed.
+    const platform = {
+      users: [
+        platformUser('pa', 'a', { userName: 'a@example.com' }),
+        platformUser('p-admin', 'local-admin', { userName: 'admin@example.com' }),
+        platformUser('p-gone', 'gone', { userName: 'gone@example.com' }, false),
+      ],
+      groups: [platformGroup('q1', 'g1', 'Sales (old name)', ['pa', 'p-admin', 'p-gone'])],
+    };
+    const result = plan(platform, focus({ groups: ['g1'] }), ['a', 'gone']);
+    expect(result.groupOps.filter((op) => op.kind === 'removeMembers')).toEqual([
+      { kind: 'removeMembers', externalId: 'g1', targetId: 'q1', memberExternalIds: ['gone'] },
+    ]);
+  });
+
+  it('traces a deactivation with the active change it makes', () => {
+    const platform = { users: [platformUser('p1', 'gone', { userName: 'gone@example.com' })], groups: [] };
+    const result = plan(platform, focus({ users: ['gone'] }), ['gone']);
+    expect(result.userOps).toEqual([{ kind: 'deactivateUser', externalId: 'gone', targetId: 'p1' }]);
+    expect(result.userTraces).toEqual([
+      expect.objectContaining({
+        externalId: 'gone',
+        action: 'deactivateUser',
+        changes: [{ path: 'active', from: true, to: false }],
+      }),
+    ]);
+  });
+
   it('does not add an inactive user without an account', () => {
     const result = plan({ users: [], groups: [] }, focus({ users: ['c'], added: [['g1', 'c']] }));
     expect(result.userOps).toEqual([]);
@@ -181,5 +223,22 @@ describe('focusOnSubjects', () => {
       { groupId: 'g1', memberId: 'd' },
       { groupId: 'g2', memberId: 'a' },
     ]);
+  });
+});
+
+describe('platformQueriesFor', () => {
+  it('asks the platform for the accounts and groups an incremental run may adopt, so it does not duplicate them', () => {
+    const withEmail: DirectorySnapshot = {
+      users: [sourceUser('e', { email: 'Eve@example.com' })],
+      groups: [sourceGroup('g3', 'Finance', ['e'])],
+    };
+    const desired = computeDesired(withEmail, settings());
+    const queries = platformQueriesFor(desired, focus({ users: ['e'], groups: ['g3'] }));
+    expect(queries.users).toEqual({
+      externalIds: ['e'],
+      userNames: ['e@example.com'],
+      emails: ['Eve@example.com'],
+    });
+    expect(queries.groups).toEqual({ externalIds: ['g3'], displayNames: ['Finance'] });
   });
 });
