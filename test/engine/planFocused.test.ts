@@ -5,7 +5,7 @@ import { planFocused } from '../../src/engine/plan.js';
 import type { EngineSettings } from '../../src/engine/settings.js';
 import type { DirectorySnapshot } from '../../src/model/directory.js';
 import type { PlatformState } from '../../src/model/scim.js';
-import { EMAIL, owned, platformGroup, platformUser, settings, sourceGroup, sourceUser } from './fixtures.js';
+import { owned, platformGroup, platformUser, settings, sourceGroup, sourceUser } from './fixtures.js';
 
 const snapshot: DirectorySnapshot = {
   users: [sourceUser('a'), sourceUser('b'), sourceUser('c', {}, false), sourceUser('d')],
