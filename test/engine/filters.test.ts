@@ -76,7 +76,7 @@ describe('compileFilters', () => {
   ] as const)('%s %j on %s passes: %s', (op, value, actual, passes) => {
     const filter =
       value === undefined ? { attribute: 'd', op } : { attribute: 'd', op, value: value as string };
-    const attributes = actual === undefined ? {} : { d: actual };
+    const attributes: Record<string, string> = actual === undefined ? {} : { d: actual };
     expect(check([filter], attributes) === undefined).toBe(passes);
   });
 
