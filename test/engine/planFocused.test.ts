@@ -241,4 +241,24 @@ describe('platformQueriesFor', () => {
     });
     expect(queries.groups).toEqual({ externalIds: ['g3'], displayNames: ['Finance'] });
   });
+
+  it('asks for the inactive members it may add, whose account only the platform knows, and the groups of every pair', () => {
+    const desired = computeDesired(snapshot, settings());
+    const queries = platformQueriesFor(
+      desired,
+      focus({
+        added: [
+          ['g1', 'a'],
+          ['g1', 'c'],
+        ],
+        removed: [['g2', 'gone']],
+      }),
+    );
+    expect(queries.users).toEqual({ externalIds: ['c'], userNames: [], emails: [] });
+    expect(queries.groups).toEqual({ externalIds: ['g1', 'g2'], displayNames: [] });
+
+    const renamed = platformQueriesFor(desired, focus({ groups: ['g1', 'g-removed'] }));
+    expect(renamed.users.externalIds).toEqual(['c']);
+    expect(renamed.groups).toEqual({ externalIds: ['g-removed', 'g1'], displayNames: ['Sales'] });
+  });
 });
