@@ -167,6 +167,41 @@ describe('planFocused', () => {
     ]);
   });
 
+  it('adds an inactive member named by a change only when the platform has its account', () => {
+    const sales = platformGroup('q1', 'g1', 'Sales');
+    const withoutAccount = plan({ users: [], groups: [sales] }, focus({ added: [['g1', 'c']] }));
+    expect(withoutAccount.groupOps).toEqual([]);
+    const account = platformUser('pc', 'c', { userName: 'c@example.com' }, false);
+    const withAccount = plan({ users: [account], groups: [sales] }, focus({ added: [['g1', 'c']] }), ['c']);
+    expect(withAccount.groupOps).toEqual([
+      { kind: 'addMembers', externalId: 'g1', targetId: 'q1', memberExternalIds: ['c'] },
+    ]);
+  });
+
+  it('gives a group it adopts by name every desired member it lacks, as a full run would', () => {
+    const platform = {
+      users: [platformUser('pa', 'a', { userName: 'a@example.com' })],
+      groups: [platformGroup('q2', undefined, 'Support')],
+    };
+    const result = plan(platform, focus({ groups: ['g2'] }), ['a']);
+    expect(result.groupOps).toEqual([
+      expect.objectContaining({
+        kind: 'updateGroup',
+        externalId: 'g2',
+        targetId: 'q2',
+        adoptedBy: 'displayName',
+      }),
+      { kind: 'addMembers', externalId: 'g2', targetId: 'q2', memberExternalIds: ['a'] },
+    ]);
+  });
+
+  it('decides nothing for a user that is neither in the source nor on the platform', () => {
+    const result = plan({ users: [], groups: [] }, focus({ users: ['gone'], groups: ['g-gone'] }), ['gone']);
+    expect(result.userOps).toEqual([]);
+    expect(result.userTraces).toEqual([]);
+    expect(result.groupTraces).toEqual([]);
+  });
+
   it('returns a trace per focused object for on-demand provisioning', () => {
     const platform = { users: [platformUser('pa', undefined, { userName: 'A@example.com' })], groups: [] };
     const result = plan(platform, focus({ users: ['a', 'c'], groups: ['g2'] }));
@@ -209,6 +244,15 @@ describe('planFocused', () => {
       managedUserCount: 40,
     });
     expect(known.managedUserCount).toBe(40);
+    // Linked platform users the tenant did not record as its own still count as managed.
+    const linked = {
+      users: [
+        platformUser('pa', 'a', { userName: 'a@example.com' }),
+        platformUser('pb', 'b', { userName: 'b@example.com' }),
+      ],
+      groups: [],
+    };
+    expect(plan(linked, focus({ users: ['a', 'b'] })).managedUserCount).toBe(2);
   });
 });
 
