@@ -256,6 +256,105 @@ describe('planFocused', () => {
   });
 });
 
+describe('on-demand traces', () => {
+  const onlyA = { filters: [{ attribute: 'userName', op: 'startsWith' as const, value: 'a@' }] };
+
+  it('say why a user gets no op', () => {
+    const platform = {
+      users: [
+        platformUser('pa', 'a', { userName: 'a@example.com' }),
+        platformUser('pb', 'b', { userName: 'b@example.com' }, false),
+        platformUser('pd', 'd', { userName: 'd@example.com' }),
+      ],
+      groups: [],
+    };
+    const traces = plan(platform, focus({ users: ['a', 'b'] }), ['a', 'b'], onlyA).userTraces;
+    expect(traces.map(({ externalId, action, detail }) => ({ externalId, action, detail }))).toEqual([
+      { externalId: 'a', action: 'none', detail: 'already up to date' },
+      { externalId: 'b', action: 'none', detail: 'already inactive on the platform' },
+    ]);
+    const leftAlone = plan(platform, focus({ users: ['d'] }), ['d'], {
+      ...onlyA,
+      skipOutOfScopeDeletions: true,
+    });
+    expect(leftAlone.userOps).toEqual([]);
+    expect(leftAlone.userTraces).toEqual([
+      expect.objectContaining({
+        externalId: 'd',
+        inScope: false,
+        action: 'none',
+        detail: 'out of scope; left alone (skipOutOfScopeDeletions)',
+      }),
+    ]);
+  });
+
+  it('count the members a group gains and loses, and name its first op', () => {
+    const platform = {
+      users: [
+        platformUser('pa', 'a', { userName: 'a@example.com' }),
+        platformUser('pb', 'b', { userName: 'b@example.com' }),
+        platformUser('px', 'gone', { userName: 'gone@example.com' }),
+      ],
+      groups: [platformGroup('q1', 'g1', 'Sales', ['px'])],
+    };
+    const result = plan(
+      platform,
+      focus({
+        groups: ['g1'],
+        added: [
+          ['g1', 'a'],
+          ['g1', 'b'],
+        ],
+      }),
+      ['a', 'b', 'gone'],
+    );
+    expect(result.groupTraces).toEqual([
+      {
+        externalId: 'g1',
+        pushed: true,
+        matchedBy: 'externalId',
+        targetId: 'q1',
+        action: 'addMembers',
+        changes: [],
+        membersAdded: 2,
+        membersRemoved: 1,
+      },
+    ]);
+  });
+
+  it('say what happens to an owned group the scope no longer pushes', () => {
+    const platform = { users: [], groups: [platformGroup('q9', 'g-old', 'Old team')] };
+    // A platform group this tenant never owned is not its to delete.
+    expect(plan(platform, focus({ groups: ['g-old'] })).groupTraces).toEqual([]);
+    const engineSettings = settings();
+    const withOld: DirectorySnapshot = {
+      ...snapshot,
+      groups: [...snapshot.groups, sourceGroup('g-old', 'Old team')],
+    };
+    const notPushed = settings({ scope: { mode: 'groups', groups: ['Sales'] } });
+    const decide = (overrides: Partial<EngineSettings>) =>
+      planFocused({
+        desired: computeDesired(withOld, { ...notPushed, ...overrides }),
+        platform,
+        owned: owned([], ['g-old']),
+        settings: { ...engineSettings, ...notPushed, ...overrides },
+        focus: focus({ groups: ['g-old'] }),
+      });
+    expect(decide({}).groupOps).toEqual([{ kind: 'deleteGroup', externalId: 'g-old', targetId: 'q9' }]);
+    expect(decide({}).groupTraces).toEqual([
+      expect.objectContaining({ pushed: false, action: 'deleteGroup' }),
+    ]);
+    const kept = decide({ skipOutOfScopeDeletions: true });
+    expect(kept.groupOps).toEqual([]);
+    expect(kept.groupTraces).toEqual([
+      expect.objectContaining({
+        action: 'none',
+        detail: 'out of scope; left alone (skipOutOfScopeDeletions)',
+      }),
+    ]);
+  });
+});
+
 describe('focusOnSubjects', () => {
   it('takes the named users, the members of named groups, and their pushed-group memberships', () => {
     const desired = computeDesired(snapshot, settings());
