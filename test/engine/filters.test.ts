@@ -31,15 +31,41 @@ describe('compileFilters', () => {
   it('treats an absent value as passing ne and notIn, and failing the positive operators', () => {
     expect(check([{ attribute: 'department', op: 'ne', value: 'HR' }], {})).toBeUndefined();
     expect(check([{ attribute: 'department', op: 'notIn', value: ['HR'] }], {})).toBeUndefined();
-    for (const op of ['eq', 'startsWith', 'endsWith', 'contains'] as const) {
-      expect(check([{ attribute: 'department', op, value: 'x' }], {})).toBeDefined();
+    const failures = {
+      eq: 'department is not x',
+      startsWith: 'department does not start with x',
+      endsWith: 'department does not end with x',
+      contains: 'department does not contain x',
+    } as const;
+    for (const [op, failure] of Object.entries(failures) as [keyof typeof failures, string][]) {
+      expect(check([{ attribute: 'department', op, value: 'x' }], {})).toBe(failure);
     }
+  });
+
+  it('keeps a look-alike domain out of an endsWith scope', () => {
+    const contosoOnly = [{ attribute: 'mail', op: 'endsWith', value: '@contoso.com' }] as const;
+    expect(check(contosoOnly, { mail: 'ann@Contoso.com' })).toBeUndefined();
+    expect(check(contosoOnly, { mail: 'a@contoso.com.evil.example' })).toBe(
+      'mail does not end with @contoso.com',
+    );
+  });
+
+  it('scopes in the users who do not have an attribute with absent, and names it on those who do', () => {
+    const noContractorFlag = [{ attribute: 'contractorCompany', op: 'absent' }] as const;
+    expect(check(noContractorFlag, { department: 'Sales' })).toBeUndefined();
+    expect(check(noContractorFlag, { contractorCompany: '' })).toBeUndefined();
+    expect(check(noContractorFlag, { contractorCompany: 'Fabrikam' })).toBe('contractorCompany is set');
   });
 
   it.each([
     ['startsWith', 'Sal', 'Sales', true],
     ['startsWith', 'les', 'Sales', false],
     ['endsWith', 'LES', 'Sales', true],
+    ['endsWith', 'Sal', 'Sales', false],
+    ['eq', 'Sale', 'Sales', false],
+    ['in', ['HR', 'sales'], 'Sales', true],
+    ['ne', 'HR', 'Sales', true],
+    ['absent', undefined, undefined, true],
     ['contains', 'ale', 'Sales', true],
     ['contains', 'xyz', 'Sales', false],
     ['ne', 'sales', 'Sales', false],
@@ -50,7 +76,8 @@ describe('compileFilters', () => {
   ] as const)('%s %j on %s passes: %s', (op, value, actual, passes) => {
     const filter =
       value === undefined ? { attribute: 'd', op } : { attribute: 'd', op, value: value as string };
-    expect(check([filter], { d: actual }) === undefined).toBe(passes);
+    const attributes: Record<string, string> = actual === undefined ? {} : { d: actual };
+    expect(check([filter], attributes) === undefined).toBe(passes);
   });
 
   it('requires every filter to pass (AND)', () => {

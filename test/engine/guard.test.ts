@@ -16,6 +16,31 @@ const disableWithChanges = (id: string): Op => ({
     { path: 'active', from: true, to: false },
   ],
 });
+const create = (id: string): Op => ({
+  kind: 'createUser',
+  externalId: id,
+  active: true,
+  attributes: { userName: `${id}@example.com` },
+});
+const retitle = (id: string): Op => ({
+  kind: 'updateUser',
+  externalId: id,
+  targetId: `p-${id}`,
+  active: true,
+  attributes: {},
+  changes: [
+    { path: 'title', from: 'Intern', to: 'Engineer' },
+    { path: 'urn:example:params:scim:schemas:extension:1.0:User:isContractor', from: true, to: false },
+  ],
+});
+const reactivate = (id: string): Op => ({
+  kind: 'reactivateUser',
+  externalId: id,
+  targetId: `p-${id}`,
+  active: true,
+  attributes: {},
+  changes: [{ path: 'active', from: false, to: true }],
+});
 const planWith = (userOps: Op[], managedUserCount: number): Plan => ({
   userOps,
   groupOps: [],
@@ -74,5 +99,54 @@ describe('guardPlan', () => {
     expect(guardPlan(planWith([], 0), limits, { sourceUserCount: 5, previousSourceUserCount: 10 }).held).toBe(
       false,
     );
+  });
+
+  it('does not count creates, ordinary updates or reactivations as taking accounts away', () => {
+    const busyDay = ['a', 'b', 'c', 'd', 'e'].flatMap((id) => [
+      create(id),
+      retitle(`${id}2`),
+      reactivate(`${id}3`),
+    ]);
+    expect(
+      guardPlan(planWith(busyDay, 4), limits, { sourceUserCount: 19, previousSourceUserCount: 4 }),
+    ).toEqual({ held: false });
+  });
+
+  it('lets a plan through that sits exactly at the limits', () => {
+    const three = [deactivate('a'), remove('b'), disableWithChanges('c')];
+    expect(
+      guardPlan(planWith(three, 6), limits, { sourceUserCount: 6, previousSourceUserCount: 12 }),
+    ).toEqual({
+      held: false,
+    });
+  });
+
+  it('holds a plan one over the ratio, but not one under it', () => {
+    const ratioOnly = { ...limits, maxDeactivations: 100 };
+    const ops = [deactivate('a'), deactivate('b'), deactivate('c')];
+    expect(guardPlan(planWith(ops, 5), ratioOnly, { sourceUserCount: 5 })).toEqual({
+      held: true,
+      reason: '3 of 5 managed users would be deactivated or deleted, over maxDeactivationRatio 0.5',
+    });
+    expect(guardPlan(planWith(ops, 6), ratioOnly, { sourceUserCount: 6 })).toEqual({ held: false });
+  });
+
+  it('judges a first run, with no managed users yet, by the count limit alone', () => {
+    expect(guardPlan(planWith([deactivate('a')], 0), limits, { sourceUserCount: 1 })).toEqual({
+      held: false,
+    });
+  });
+
+  it('gives every reason when several limits are crossed', () => {
+    const ops = [deactivate('a'), deactivate('b'), deactivate('c'), deactivate('d')];
+    expect(guardPlan(planWith(ops, 4), limits, { sourceUserCount: 0, previousSourceUserCount: 4 })).toEqual({
+      held: true,
+      reason: [
+        '4 users would be deactivated or deleted, over maxDeactivations 3',
+        '4 of 4 managed users would be deactivated or deleted, over maxDeactivationRatio 0.5',
+        'the source returned no users while 4 platform users are managed',
+        'the source returned 0 users, under minSourceRatio 0.5 of the previous 4',
+      ].join('; '),
+    });
   });
 });

@@ -135,6 +135,24 @@ describe('matchUsers', () => {
     expect(matches).toEqual([{ kind: 'unmatched' }]);
   });
 
+  it('reports two platform accounts with one externalId as a conflict instead of updating one of them', () => {
+    const platform = {
+      users: [
+        platformUser('p1', 'ann', { userName: 'ann@x.io' }),
+        platformUser('p2', 'ann', { userName: 'ann.copy@x.io' }),
+      ],
+      groups: [],
+    };
+    expect(matchAll({ users: [ann], groups: [] }, platform)).toEqual({
+      ann: 'conflict: 2 platform users have externalId ann',
+    });
+  });
+
+  it('adopts a platform account whose externalId is empty, as it would one without any', () => {
+    const platform = { users: [platformUser('p1', '', { userName: 'ann@x.io' })], groups: [] };
+    expect(matchAll({ users: [ann], groups: [] }, platform)).toEqual({ ann: 'p1 by userName' });
+  });
+
   it('reports source users that would be created with the same userName', () => {
     const other = sourceUser('other', { userName: 'ANN@x.io' });
     expect(matchAll({ users: [ann, other], groups: [] }, { users: [], groups: [] })).toEqual({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeDesired } from '../../src/engine/desired.js';
-import { type Focus, focusOnSubjects } from '../../src/engine/focus.js';
+import { type Focus, focusOnSubjects, platformQueriesFor } from '../../src/engine/focus.js';
 import { planFocused } from '../../src/engine/plan.js';
 import type { EngineSettings } from '../../src/engine/settings.js';
 import type { DirectorySnapshot } from '../../src/model/directory.js';
@@ -112,6 +112,48 @@ describe('planFocused', () => {
     ]);
   });
 
+  it('adds a user it adopts by userName to the pushed groups that hold it', () => {
+    const platform = { users: [platformUser('pa', undefined, { userName: 'A@example.com' })], groups: [] };
+    const result = plan(platform, focus({ users: ['a'] }));
+    expect(result.userOps).toEqual([
+      expect.objectContaining({ kind: 'updateUser', externalId: 'a', targetId: 'pa', adoptedBy: 'userName' }),
+    ]);
+    expect(result.groupOps).toEqual([
+      { kind: 'addMembers', externalId: 'g1', memberExternalIds: ['a'] },
+      { kind: 'addMembers', externalId: 'g2', memberExternalIds: ['a'] },
+    ]);
+  });
+
+  it('leaves alone the members of a synced group that the tenant does not manage', () => {
+    // Sales is renamed at the source; on the platform it also holds a local admin and a
+    // managed user gone from the source. Only the managed one is removed.
+    const platform = {
+      users: [
+        platformUser('pa', 'a', { userName: 'a@example.com' }),
+        platformUser('p-admin', 'local-admin', { userName: 'admin@example.com' }),
+        platformUser('p-gone', 'gone', { userName: 'gone@example.com' }, false),
+      ],
+      groups: [platformGroup('q1', 'g1', 'Sales (old name)', ['pa', 'p-admin', 'p-gone'])],
+    };
+    const result = plan(platform, focus({ groups: ['g1'] }), ['a', 'gone']);
+    expect(result.groupOps.filter((op) => op.kind === 'removeMembers')).toEqual([
+      { kind: 'removeMembers', externalId: 'g1', targetId: 'q1', memberExternalIds: ['gone'] },
+    ]);
+  });
+
+  it('traces a deactivation with the active change it makes', () => {
+    const platform = { users: [platformUser('p1', 'gone', { userName: 'gone@example.com' })], groups: [] };
+    const result = plan(platform, focus({ users: ['gone'] }), ['gone']);
+    expect(result.userOps).toEqual([{ kind: 'deactivateUser', externalId: 'gone', targetId: 'p1' }]);
+    expect(result.userTraces).toEqual([
+      expect.objectContaining({
+        externalId: 'gone',
+        action: 'deactivateUser',
+        changes: [{ path: 'active', from: true, to: false }],
+      }),
+    ]);
+  });
+
   it('does not add an inactive user without an account', () => {
     const result = plan({ users: [], groups: [] }, focus({ users: ['c'], added: [['g1', 'c']] }));
     expect(result.userOps).toEqual([]);
@@ -123,6 +165,41 @@ describe('planFocused', () => {
     expect(result.groupOps).toEqual([
       { kind: 'createGroup', externalId: 'g2', displayName: 'Support', memberExternalIds: ['a'] },
     ]);
+  });
+
+  it('adds an inactive member named by a change only when the platform has its account', () => {
+    const sales = platformGroup('q1', 'g1', 'Sales');
+    const withoutAccount = plan({ users: [], groups: [sales] }, focus({ added: [['g1', 'c']] }));
+    expect(withoutAccount.groupOps).toEqual([]);
+    const account = platformUser('pc', 'c', { userName: 'c@example.com' }, false);
+    const withAccount = plan({ users: [account], groups: [sales] }, focus({ added: [['g1', 'c']] }), ['c']);
+    expect(withAccount.groupOps).toEqual([
+      { kind: 'addMembers', externalId: 'g1', targetId: 'q1', memberExternalIds: ['c'] },
+    ]);
+  });
+
+  it('gives a group it adopts by name every desired member it lacks, as a full run would', () => {
+    const platform = {
+      users: [platformUser('pa', 'a', { userName: 'a@example.com' })],
+      groups: [platformGroup('q2', undefined, 'Support')],
+    };
+    const result = plan(platform, focus({ groups: ['g2'] }), ['a']);
+    expect(result.groupOps).toEqual([
+      expect.objectContaining({
+        kind: 'updateGroup',
+        externalId: 'g2',
+        targetId: 'q2',
+        adoptedBy: 'displayName',
+      }),
+      { kind: 'addMembers', externalId: 'g2', targetId: 'q2', memberExternalIds: ['a'] },
+    ]);
+  });
+
+  it('decides nothing for a user that is neither in the source nor on the platform', () => {
+    const result = plan({ users: [], groups: [] }, focus({ users: ['gone'], groups: ['g-gone'] }), ['gone']);
+    expect(result.userOps).toEqual([]);
+    expect(result.userTraces).toEqual([]);
+    expect(result.groupTraces).toEqual([]);
   });
 
   it('returns a trace per focused object for on-demand provisioning', () => {
@@ -167,6 +244,114 @@ describe('planFocused', () => {
       managedUserCount: 40,
     });
     expect(known.managedUserCount).toBe(40);
+    // Linked platform users the tenant did not record as its own still count as managed.
+    const linked = {
+      users: [
+        platformUser('pa', 'a', { userName: 'a@example.com' }),
+        platformUser('pb', 'b', { userName: 'b@example.com' }),
+      ],
+      groups: [],
+    };
+    expect(plan(linked, focus({ users: ['a', 'b'] })).managedUserCount).toBe(2);
+  });
+});
+
+describe('on-demand traces', () => {
+  const onlyA = { filters: [{ attribute: 'userName', op: 'startsWith' as const, value: 'a@' }] };
+
+  it('say why a user gets no op', () => {
+    const platform = {
+      users: [
+        platformUser('pa', 'a', { userName: 'a@example.com' }),
+        platformUser('pb', 'b', { userName: 'b@example.com' }, false),
+        platformUser('pd', 'd', { userName: 'd@example.com' }),
+      ],
+      groups: [],
+    };
+    const traces = plan(platform, focus({ users: ['a', 'b'] }), ['a', 'b'], onlyA).userTraces;
+    expect(traces.map(({ externalId, action, detail }) => ({ externalId, action, detail }))).toEqual([
+      { externalId: 'a', action: 'none', detail: 'already up to date' },
+      { externalId: 'b', action: 'none', detail: 'already inactive on the platform' },
+    ]);
+    const leftAlone = plan(platform, focus({ users: ['d'] }), ['d'], {
+      ...onlyA,
+      skipOutOfScopeDeletions: true,
+    });
+    expect(leftAlone.userOps).toEqual([]);
+    expect(leftAlone.userTraces).toEqual([
+      expect.objectContaining({
+        externalId: 'd',
+        inScope: false,
+        action: 'none',
+        detail: 'out of scope; left alone (skipOutOfScopeDeletions)',
+      }),
+    ]);
+  });
+
+  it('count the members a group gains and loses, and name its first op', () => {
+    const platform = {
+      users: [
+        platformUser('pa', 'a', { userName: 'a@example.com' }),
+        platformUser('pb', 'b', { userName: 'b@example.com' }),
+        platformUser('px', 'gone', { userName: 'gone@example.com' }),
+      ],
+      groups: [platformGroup('q1', 'g1', 'Sales', ['px'])],
+    };
+    const result = plan(
+      platform,
+      focus({
+        groups: ['g1'],
+        added: [
+          ['g1', 'a'],
+          ['g1', 'b'],
+        ],
+      }),
+      ['a', 'b', 'gone'],
+    );
+    expect(result.groupTraces).toEqual([
+      {
+        externalId: 'g1',
+        pushed: true,
+        matchedBy: 'externalId',
+        targetId: 'q1',
+        action: 'addMembers',
+        changes: [],
+        membersAdded: 2,
+        membersRemoved: 1,
+      },
+    ]);
+  });
+
+  it('say what happens to an owned group the scope no longer pushes', () => {
+    const platform = { users: [], groups: [platformGroup('q9', 'g-old', 'Old team')] };
+    // A platform group this tenant never owned is not its to delete.
+    expect(plan(platform, focus({ groups: ['g-old'] })).groupTraces).toEqual([]);
+    const engineSettings = settings();
+    const withOld: DirectorySnapshot = {
+      ...snapshot,
+      groups: [...snapshot.groups, sourceGroup('g-old', 'Old team')],
+    };
+    const notPushed = settings({ scope: { mode: 'groups', groups: ['Sales'] } });
+    const decide = (overrides: Partial<EngineSettings>) =>
+      planFocused({
+        desired: computeDesired(withOld, { ...notPushed, ...overrides }),
+        platform,
+        owned: owned([], ['g-old']),
+        settings: { ...engineSettings, ...notPushed, ...overrides },
+        focus: focus({ groups: ['g-old'] }),
+      });
+    expect(decide({}).groupOps).toEqual([{ kind: 'deleteGroup', externalId: 'g-old', targetId: 'q9' }]);
+    expect(decide({}).groupTraces).toEqual([
+      expect.objectContaining({ pushed: false, action: 'deleteGroup' }),
+    ]);
+    const kept = decide({ skipOutOfScopeDeletions: true });
+    expect(kept.groupOps).toEqual([]);
+    expect(kept.groupTraces).toEqual([
+      expect.objectContaining({
+        action: 'none',
+        detail: 'out of scope; left alone (skipOutOfScopeDeletions)',
+      }),
+    ]);
   });
 });
 
@@ -181,5 +366,42 @@ describe('focusOnSubjects', () => {
       { groupId: 'g1', memberId: 'd' },
       { groupId: 'g2', memberId: 'a' },
     ]);
+  });
+});
+
+describe('platformQueriesFor', () => {
+  it('asks the platform for the accounts and groups an incremental run may adopt, so it does not duplicate them', () => {
+    const withEmail: DirectorySnapshot = {
+      users: [sourceUser('e', { email: 'Eve@example.com' })],
+      groups: [sourceGroup('g3', 'Finance', ['e'])],
+    };
+    const desired = computeDesired(withEmail, settings());
+    const queries = platformQueriesFor(desired, focus({ users: ['e'], groups: ['g3'] }));
+    expect(queries.users).toEqual({
+      externalIds: ['e'],
+      userNames: ['e@example.com'],
+      emails: ['Eve@example.com'],
+    });
+    expect(queries.groups).toEqual({ externalIds: ['g3'], displayNames: ['Finance'] });
+  });
+
+  it('asks for the inactive members it may add, whose account only the platform knows, and the groups of every pair', () => {
+    const desired = computeDesired(snapshot, settings());
+    const queries = platformQueriesFor(
+      desired,
+      focus({
+        added: [
+          ['g1', 'a'],
+          ['g1', 'c'],
+        ],
+        removed: [['g2', 'gone']],
+      }),
+    );
+    expect(queries.users).toEqual({ externalIds: ['c'], userNames: [], emails: [] });
+    expect(queries.groups).toEqual({ externalIds: ['g1', 'g2'], displayNames: [] });
+
+    const renamed = platformQueriesFor(desired, focus({ groups: ['g1', 'g-removed'] }));
+    expect(renamed.users.externalIds).toEqual(['c']);
+    expect(renamed.groups).toEqual({ externalIds: ['g-removed', 'g1'], displayNames: ['Sales'] });
   });
 });

@@ -86,6 +86,22 @@ function expectDesiredState(
   }
 }
 
+/**
+ * Counts the cases a property's conditional checks ran on: a property whose checks sit behind an
+ * `if` would pass vacuously if the generated worlds stopped reaching them.
+ */
+function casesSeen<Name extends string>(names: readonly Name[]) {
+  const counts = Object.fromEntries(names.map((name) => [name, 0])) as Record<Name, number>;
+  return {
+    saw: (name: Name) => {
+      counts[name]++;
+    },
+    expectEachSeen: () => {
+      for (const name of names) expect(counts[name], `cases of ${name}`).toBeGreaterThan(0);
+    },
+  };
+}
+
 describe('engine properties', () => {
   it('applying a full plan reaches the desired state, and planning again plans nothing', () => {
     fc.assert(
@@ -108,6 +124,13 @@ describe('engine properties', () => {
   });
 
   it('never touches a platform object the tenant does not manage', () => {
+    const cases = casesSeen([
+      'managed user touched',
+      'user adopted',
+      'managed group touched',
+      'group adopted',
+      'unmanaged member kept',
+    ] as const);
     fc.assert(
       fc.property(scenarios, (scenario) => {
         const { desired, plan } = planScenario(scenario);
@@ -129,9 +152,11 @@ describe('engine properties', () => {
               desired.users.has(user.externalId) || ownedUsers.has(user.externalId),
               `touched ${user.id}`,
             ).toBe(true);
+            cases.saw('managed user touched');
             continue;
           }
           // An adopted user: its userName or email is the in-scope source user's.
+          cases.saw('user adopted');
           const adoption = adoptions.get(user.id);
           expect(adoption, `touched ${user.id} without adopting it`).toBeDefined();
           const wanted = desired.users.get(adoption?.externalId ?? '');
@@ -146,7 +171,9 @@ describe('engine properties', () => {
             expect(desired.sourceGroupIds.has(group.externalId) || ownedGroups.has(group.externalId)).toBe(
               true,
             );
+            cases.saw('managed group touched');
           } else {
+            cases.saw('group adopted');
             expect(adoptions.get(group.id)?.externalId).toBeDefined();
             expect(desired.groups.get(adoptions.get(group.id)?.externalId ?? '')?.displayName).toBe(
               group.displayName,
@@ -171,12 +198,14 @@ describe('engine properties', () => {
               after.platform.groups.some((kept) => kept.id === group.id)
             ) {
               expect(stillThere.has(memberId), `unmanaged member ${memberId} of ${group.id}`).toBe(true);
+              cases.saw('unmanaged member kept');
             }
           }
         }
       }),
       RUNS,
     );
+    cases.expectEachSeen();
   });
 
   it('a focused plan never deprovisions what is outside its focus or absent from its platform state', () => {
@@ -203,6 +232,7 @@ describe('engine properties', () => {
         ),
       }),
     );
+    const cases = casesSeen(['op on a platform object', 'deprovision', 'member removal', 'user op'] as const);
     fc.assert(
       fc.property(focused, ({ scenario, users, groups, userIds, groupIds, removed }) => {
         const desired = computeDesired(scenario.snapshot, scenario.settings);
@@ -223,9 +253,12 @@ describe('engine properties', () => {
         const known = new Set([...users.map((user) => user.id), ...groups.map((group) => group.id)]);
         const deprovisions = new Set<Op['kind']>(['deactivateUser', 'deleteUser', 'deleteGroup']);
         for (const op of [...plan.userOps, ...plan.groupOps]) {
-          if ('targetId' in op && op.targetId !== undefined)
+          if ('targetId' in op && op.targetId !== undefined) {
             expect(known.has(op.targetId), `${op.kind} ${op.targetId}`).toBe(true);
+            cases.saw('op on a platform object');
+          }
           if (deprovisions.has(op.kind)) {
+            cases.saw('deprovision');
             const isGroup = op.kind === 'deleteGroup';
             expect((isGroup ? focus.groupIds : focus.userIds).has(op.externalId)).toBe(true);
             const managed = isGroup
@@ -233,11 +266,18 @@ describe('engine properties', () => {
               : desired.users.has(op.externalId) || scenario.world.owned.users.has(op.externalId);
             expect(managed, `${op.kind} ${op.externalId} is managed`).toBe(true);
           }
-          if (op.kind === 'removeMembers') expect(desired.groups.has(op.externalId)).toBe(true);
+          if (op.kind === 'removeMembers') {
+            expect(desired.groups.has(op.externalId)).toBe(true);
+            cases.saw('member removal');
+          }
         }
-        for (const op of plan.userOps) expect(focus.userIds.has(op.externalId)).toBe(true);
+        for (const op of plan.userOps) {
+          expect(focus.userIds.has(op.externalId)).toBe(true);
+          cases.saw('user op');
+        }
       }),
       RUNS,
     );
+    cases.expectEachSeen();
   });
 });

@@ -55,26 +55,71 @@ function largeWorld(userCount: number, groupCount: number, membershipCount: numb
   return { snapshot, platform };
 }
 
-describe('planning at scale', () => {
-  it('plans 20k users, 2k groups and 200k memberships (catches accidental quadratic code)', () => {
-    const { snapshot, platform } = largeWorld(20_000, 2_000, 200_000);
-    const engineSettings = settings({ scope: { mode: 'groups', groups: ['Group 0', 'group-1', 'Group 2'] } });
-    const all = settings();
-    const desired = computeDesired(snapshot, all);
-    const plan = planFull({ desired, platform, owned: owned(), settings: all });
-    expect(plan.userOps.length).toBeGreaterThan(10_000);
-    expect(plan.groupOps.length).toBeGreaterThan(1_000);
+/**
+ * Counts the reads of the elements of the arrays it wraps. Linear planning reads each input
+ * element a bounded number of times, whatever the directory's size; code that scans an input
+ * list once per user or group reads it in proportion to the size, and shows up as a ratio.
+ */
+function readCounter() {
+  let reads = 0;
+  const handler: ProxyHandler<readonly unknown[]> = {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && key.charCodeAt(0) >= 48 && key.charCodeAt(0) <= 57) reads++;
+      return Reflect.get(target, key, receiver);
+    },
+  };
+  const wrap = <T>(items: readonly T[]): T[] => new Proxy(items, handler) as T[];
+  return { wrap, reads: () => reads };
+}
 
-    const narrowed = computeDesired(snapshot, engineSettings);
-    const changes = changesBetween(desired, narrowed);
-    expect(changes.membershipsRemoved.length).toBeGreaterThan(100_000);
-    const focused = planFocused({
-      desired: narrowed,
-      platform,
-      owned: owned(),
-      settings: engineSettings,
-      focus: changes,
-    });
-    expect(focused.userOps.length).toBeGreaterThan(5_000);
+/** Plans a full run, then the focused run of a scope narrowed to three groups; returns the plans and the reads per input element. */
+function planAtSize(userCount: number) {
+  const { snapshot, platform } = largeWorld(userCount, userCount / 10, userCount * 10);
+  const counter = readCounter();
+  const countedSnapshot: DirectorySnapshot = {
+    users: counter.wrap(snapshot.users),
+    groups: counter.wrap(
+      snapshot.groups.map((group) => ({ ...group, memberIds: counter.wrap(group.memberIds) })),
+    ),
+  };
+  const countedPlatform: PlatformState = {
+    users: counter.wrap(platform.users),
+    groups: counter.wrap(
+      platform.groups.map((group) => ({ ...group, memberIds: counter.wrap(group.memberIds) })),
+    ),
+  };
+  const elements =
+    snapshot.users.length +
+    platform.users.length +
+    [...snapshot.groups, ...platform.groups].reduce((sum, group) => sum + 1 + group.memberIds.length, 0);
+
+  const all = settings();
+  const desired = computeDesired(countedSnapshot, all);
+  const full = planFull({ desired, platform: countedPlatform, owned: owned(), settings: all });
+  const narrowedSettings = settings({ scope: { mode: 'groups', groups: ['Group 0', 'group-1', 'Group 2'] } });
+  const narrowed = computeDesired(countedSnapshot, narrowedSettings);
+  const changes = changesBetween(desired, narrowed);
+  const focused = planFocused({
+    desired: narrowed,
+    platform: countedPlatform,
+    owned: owned(),
+    settings: narrowedSettings,
+    focus: changes,
+  });
+  return { full, changes, focused, readsPerElement: counter.reads() / elements };
+}
+
+describe('planning at scale', () => {
+  it('plans 20k users, 2k groups and 200k memberships reading each input element as often as at a quarter of the size', () => {
+    const large = planAtSize(20_000);
+    expect(large.full.userOps.length).toBeGreaterThan(10_000);
+    expect(large.full.groupOps.length).toBeGreaterThan(1_000);
+    expect(large.changes.membershipsRemoved.length).toBeGreaterThan(100_000);
+    expect(large.focused.userOps.length).toBeGreaterThan(5_000);
+
+    const small = planAtSize(5_000);
+    // Linear code gives a ratio near 1; one scan of an input list per object gives about 4.
+    expect(large.readsPerElement / small.readsPerElement).toBeLessThan(1.5);
+    expect(large.readsPerElement).toBeLessThan(10);
   });
 });

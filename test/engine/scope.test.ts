@@ -86,6 +86,20 @@ describe('computeScope', () => {
     expect(computeScope({ users, groups }, settings(overrides)).unresolvedGroups).toEqual(['Missing']);
   });
 
+  it('scope groups by name: keeps every source group of that name, not just one', () => {
+    const salesEurope = sourceGroup('g-sales-eu', 'Sales', ['alice']);
+    const salesAmericas = sourceGroup('g-sales-us', 'Sales', ['bob']);
+    const snapshot = { users, groups: [salesEurope, salesAmericas] };
+    const overrides = { scope: { mode: 'groups', groups: ['Sales'] } } as const;
+    const result = decisions(snapshot, overrides);
+    expect(result.alice).toEqual({ inScope: true, reason: 'member of scoped group Sales' });
+    expect(result.bob).toEqual({ inScope: true, reason: 'member of scoped group Sales' });
+    expect(pushed(snapshot, overrides)).toEqual([
+      ['g-sales-eu', ['alice']],
+      ['g-sales-us', ['bob']],
+    ]);
+  });
+
   it('filters take users out of scope and out of pushed groups', () => {
     const overrides = {
       filters: [{ attribute: 'department', op: 'in' as const, value: ['Sales', 'Support'] }],

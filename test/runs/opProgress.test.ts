@@ -24,8 +24,21 @@ describe('OpProgress', () => {
     const started = performance.now();
     await progress.next('acme', 50);
     expect(performance.now() - started).toBeGreaterThanOrEqual(45);
-    // A recording after the wait ended wakes nobody and leaves nothing behind.
-    progress.recorded('acme');
+  });
+
+  it('does not remember a recording nobody waited for: the next wait lasts until its own timeout or the next recording', async () => {
+    const progress = new OpProgress();
     await progress.next('acme', 10);
+    progress.recorded('acme');
+
+    let started = performance.now();
+    await progress.next('acme', 50);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(45);
+
+    const wait = progress.next('acme', 5_000);
+    started = performance.now();
+    progress.recorded('acme');
+    await wait;
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });
