@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ProvisionAnswer } from '../../src/model/provision.js';
-import { type ScimEmulator, startScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
-import { ensureDevCertificates } from '../../src/tls/devCertificates.js';
+import { type ScimEmulator, startScimEmulator } from '../emulators/scim/scimEmulator.js';
 import { runCli } from '../support/cli.js';
+import { ensureDevCertificates } from '../support/devCertificates.js';
 import { platformView } from '../support/scimState.js';
 
 const SCIM_TOKEN = 'scim-token-provision-1b2c';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ensureDevCertificates } from '../../tls/devCertificates.js';
+import { ensureDevCertificates } from '../../../test/support/devCertificates.js';
 import { action } from '../action.js';
 import { cliLogger } from '../cliLogger.js';
 
@@ -18,7 +18,7 @@ export function registerDemo(program: Command): void {
         // The SDKs read NODE_EXTRA_CA_CERTS once, at start-up: the demo runs in a child that has it.
         if (process.env.NODE_EXTRA_CA_CERTS !== certificates.caFile)
           return relaunchTrusting(certificates.caFile);
-        const { runDemo } = await import('../../demo/demo.js');
+        const { runDemo } = await import('../../../test/demo/demo.js');
         return runDemo({
           once: Boolean(options.once),
           certificates,

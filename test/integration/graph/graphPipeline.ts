@@ -1,10 +1,4 @@
 import {
-  type GraphDirectorySpec,
-  generateGraphDirectory,
-} from '../../../connectors/graph/emulator/generator.js';
-import type { GraphEmulator, GraphEmulatorOptions } from '../../../connectors/graph/emulator/server.js';
-import { type ScimEmulator, startScimEmulator } from '../../../src/platform/emulator/scimEmulator.js';
-import {
   CLIENT_ID,
   CLIENT_SECRET,
   servedPaths,
@@ -12,6 +6,9 @@ import {
   TENANT_ID,
   testCertificates,
 } from '../../connectors/graph/support.js';
+import { type GraphDirectorySpec, generateGraphDirectory } from '../../emulators/graph/generator.js';
+import type { GraphEmulator, GraphEmulatorOptions } from '../../emulators/graph/server.js';
+import { type ScimEmulator, startScimEmulator } from '../../emulators/scim/scimEmulator.js';
 import { type PipelineHarness, startPipelineHarness } from '../../support/pipelineHarness.js';
 
 const SERVICE_PRINCIPAL_ID = 'c0ffee00-1234-4abc-8def-0123456789ab';

@@ -1,13 +1,13 @@
+import type { RunRecord } from '../../../src/model/run.js';
+import type { CallRecord } from '../../emulators/https/httpsServer.js';
 import {
   type OktaDirectory,
   type OktaEmulator,
   type RateLimitBucket,
   startOktaEmulator,
-} from '../../../connectors/okta/emulator/index.js';
-import type { CallRecord } from '../../../src/emulation/httpsServer.js';
-import type { RunRecord } from '../../../src/model/run.js';
-import { type ScimEmulator, startScimEmulator } from '../../../src/platform/emulator/scimEmulator.js';
-import { ensureDevCertificates } from '../../../src/tls/devCertificates.js';
+} from '../../emulators/okta/index.js';
+import { type ScimEmulator, startScimEmulator } from '../../emulators/scim/scimEmulator.js';
+import { ensureDevCertificates } from '../../support/devCertificates.js';
 import { type PipelineHarness, startPipelineHarness } from '../../support/pipelineHarness.js';
 
 const OKTA_TOKEN = 'ssws-integration-okta-5e1f0c';
