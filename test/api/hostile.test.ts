@@ -2,17 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateGraphDirectory } from '../../connectors/graph/emulator/generator.js';
-import { type GraphEmulator, startGraphEmulator } from '../../connectors/graph/emulator/server.js';
-import {
-  generateOktaOrg,
-  type OktaEmulator,
-  startOktaEmulator,
-} from '../../connectors/okta/emulator/index.js';
-import { type ScimEmulator, startScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
-import { type EmbeddedRedis, freePort, startEmbeddedRedis } from '../../src/service/embeddedRedis.js';
-import { ensureDevCertificates } from '../../src/tls/devCertificates.js';
+import { generateGraphDirectory } from '../emulators/graph/generator.js';
+import { type GraphEmulator, startGraphEmulator } from '../emulators/graph/server.js';
+import { generateOktaOrg, type OktaEmulator, startOktaEmulator } from '../emulators/okta/index.js';
+import { type ScimEmulator, startScimEmulator } from '../emulators/scim/scimEmulator.js';
 import { type ServiceProcess, startServiceProcess } from '../service/serviceProcess.js';
+import { ensureDevCertificates } from '../support/devCertificates.js';
+import { type EmbeddedRedis, freePort, startEmbeddedRedis } from '../support/embeddedRedis.js';
 import { httpRequest, type RawAnswer, type RequestParts, sendRaw } from './rawHttp.js';
 
 /**

@@ -11,12 +11,12 @@ import { upstreamHttpError } from '../../src/api/httpErrors.js';
 import { parseConfig } from '../../src/config/load.js';
 import { UpstreamError } from '../../src/model/upstream.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import { type ScimEmulator, startScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
 import { QueueSet } from '../../src/queue/queues.js';
 import { createStores } from '../../src/runs/runtime.js';
 import { connectRedis } from '../../src/service/redis.js';
 import { createScheduleQueue } from '../../src/service/schedules.js';
-import { ensureDevCertificates } from '../../src/tls/devCertificates.js';
+import { type ScimEmulator, startScimEmulator } from '../emulators/scim/scimEmulator.js';
+import { ensureDevCertificates } from '../support/devCertificates.js';
 
 const OPERATOR = 'operator-token-upstream-0123456789';
 const WRONG_SCIM_TOKEN = 'not-the-platform-token-4242';

@@ -1,4 +1,4 @@
-import type { CallRecord } from '../../src/emulation/httpsServer.js';
+import type { CallRecord } from '../emulators/https/httpsServer.js';
 
 /** Object ids (GUIDs, generated ids) stand out from the fixed path words by length and digits. */
 const looksLikeId = (segment: string) => segment.length >= 8 && /\d/.test(segment);

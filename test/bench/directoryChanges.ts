@@ -1,4 +1,4 @@
-import type { GraphDirectory } from '../../connectors/graph/emulator/directory.js';
+import type { GraphDirectory } from '../emulators/graph/directory.js';
 import type { AppliedChange } from './emulatorProtocol.js';
 
 /** The mix of an ordinary day in Entra: mostly profile edits, a leaver, a new hire, a team move, a rename. */

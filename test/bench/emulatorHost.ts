@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { GraphDirectorySpec } from '../../connectors/graph/emulator/generator.js';
+import type { GraphDirectorySpec } from '../emulators/graph/generator.js';
 import type {
   AppliedChange,
   EmulatorAddresses,

@@ -1,5 +1,5 @@
-import type { GraphDirectorySpec } from '../../connectors/graph/emulator/generator.js';
-import type { CallRecord } from '../../src/emulation/httpsServer.js';
+import type { GraphDirectorySpec } from '../emulators/graph/generator.js';
+import type { CallRecord } from '../emulators/https/httpsServer.js';
 
 /**
  * The emulators of the HTTP benchmarks run in a worker thread: on the client's thread their CPU

@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { generateGraphDirectory } from '../../connectors/graph/emulator/generator.js';
-import { startGraphEmulator } from '../../connectors/graph/emulator/server.js';
-import { startScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
-import { ensureDevCertificates } from '../../src/tls/devCertificates.js';
+import { generateGraphDirectory } from '../emulators/graph/generator.js';
+import { startGraphEmulator } from '../emulators/graph/server.js';
+import { startScimEmulator } from '../emulators/scim/scimEmulator.js';
+import { ensureDevCertificates } from '../support/devCertificates.js';
 import { applyDirectoryChanges } from './directoryChanges.js';
 import type {
   EmulatorAddresses,

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { type EmbeddedRedis, startEmbeddedRedis } from '../../src/service/embeddedRedis.js';
-import { ensureDevCertificates } from '../../src/tls/devCertificates.js';
+import { ensureDevCertificates } from '../support/devCertificates.js';
+import { type EmbeddedRedis, startEmbeddedRedis } from '../support/embeddedRedis.js';
 import { BENCH_TLS_DIR, emitFigure, type Figure, progress } from './figure.js';
 
 /**

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINISHED_STATUSES, opTotals, type RunRecord } from '../../src/model/run.js';
-import { type ScimEmulator, startScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
-import { scimErrorResponse } from '../../src/platform/emulator/scimError.js';
 import { RunStore } from '../../src/runs/runStore.js';
-import { type EmbeddedRedis, startEmbeddedRedis } from '../../src/service/embeddedRedis.js';
 import { connectRedis } from '../../src/service/redis.js';
-import { ensureDevCertificates } from '../../src/tls/devCertificates.js';
+import { type ScimEmulator, startScimEmulator } from '../emulators/scim/scimEmulator.js';
+import { scimErrorResponse } from '../emulators/scim/scimError.js';
 import { type ServiceProcess, startServiceProcess } from '../service/serviceProcess.js';
 import { runCli } from '../support/cli.js';
+import { ensureDevCertificates } from '../support/devCertificates.js';
+import { type EmbeddedRedis, startEmbeddedRedis } from '../support/embeddedRedis.js';
 import { platformView } from '../support/scimState.js';
 import { until } from '../support/until.js';
 import {

@@ -3,11 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { GraphEmulator } from '../../connectors/graph/emulator/server.js';
-import { type ScimEmulator, startScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
-import { ensureDevCertificates } from '../../src/tls/devCertificates.js';
 import { CLIENT_ID, CLIENT_SECRET, startTestEmulator, TENANT_ID } from '../connectors/graph/support.js';
+import type { GraphEmulator } from '../emulators/graph/server.js';
+import { type ScimEmulator, startScimEmulator } from '../emulators/scim/scimEmulator.js';
 import { runCli } from '../support/cli.js';
+import { ensureDevCertificates } from '../support/devCertificates.js';
 
 const SCIM_TOKEN = 'scim-token-e2e-mapping-51c2';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

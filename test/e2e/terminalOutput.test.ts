@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type ScimEmulator, startScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
-import { ensureDevCertificates } from '../../src/tls/devCertificates.js';
+import { type ScimEmulator, startScimEmulator } from '../emulators/scim/scimEmulator.js';
 import { runCli } from '../support/cli.js';
+import { ensureDevCertificates } from '../support/devCertificates.js';
 
 const SCIM_TOKEN = 'scim-token-terminal-41c2';
 const CLI = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');

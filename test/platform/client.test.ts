@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { PlatformError } from '../../src/model/platform.js';
 import { ENTERPRISE_USER_URN } from '../../src/model/scim.js';
 import type { ScimPlatform } from '../../src/platform/client.js';
-import type { ScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
+import type { ScimEmulator } from '../emulators/scim/scimEmulator.js';
 import { clientFor, RecordingCounter, startTestEmulator, TOKEN, testCertificates } from './support.js';
 
 const DEPARTMENT = `${ENTERPRISE_USER_URN}:department`;

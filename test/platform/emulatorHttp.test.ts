@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { ScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
 import { CORE_USER_URN, ERROR_URN } from '../../src/platform/scimSchemas.js';
+import type { ScimEmulator } from '../emulators/scim/scimEmulator.js';
 import { startTestEmulator, TOKEN } from './support.js';
 
 let emulator: ScimEmulator;

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, test } from 'vitest';
 import { ENTERPRISE_USER_URN } from '../../src/model/scim.js';
-import { ScimError } from '../../src/platform/emulator/scimError.js';
-import { ScimStore } from '../../src/platform/emulator/store.js';
 import { PATCH_OP_URN } from '../../src/platform/scimSchemas.js';
+import { ScimError } from '../emulators/scim/scimError.js';
+import { ScimStore } from '../emulators/scim/store.js';
 
 const patch = (...Operations: object[]) => ({ schemas: [PATCH_OP_URN], Operations });
 

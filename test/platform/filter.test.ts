@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { matchesFilter } from '../../src/platform/emulator/evaluate.js';
 import { parseFilter, parsePatchPath } from '../../src/platform/filter/parser.js';
 import { anyEqualsFilter, quoteFilterValue } from '../../src/platform/filter/quote.js';
 import { FilterSyntaxError } from '../../src/platform/filter/tokenizer.js';
+import { matchesFilter } from '../emulators/scim/evaluate.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 

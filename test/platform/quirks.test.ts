@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { LookupFallback } from '../../src/model/platform.js';
 import type { ScimPlatform } from '../../src/platform/client.js';
-import type { ScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
+import type { ScimEmulator } from '../emulators/scim/scimEmulator.js';
 import { clientFor, startTestEmulator } from './support.js';
 
 const WORK_EMAIL = 'emails[type eq "work"].value';

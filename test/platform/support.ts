@@ -5,8 +5,8 @@ import {
   type ScimEmulator,
   type ScimEmulatorOptions,
   startScimEmulator,
-} from '../../src/platform/emulator/scimEmulator.js';
-import { ensureDevCertificates } from '../../src/tls/devCertificates.js';
+} from '../emulators/scim/scimEmulator.js';
+import { ensureDevCertificates } from '../support/devCertificates.js';
 
 export const TOKEN = 'scim-test-token-0123456789';
 

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { generateGraphDirectory } from '../../connectors/graph/emulator/generator.js';
+import { generateGraphDirectory } from '../emulators/graph/generator.js';
 import { platformView, writesIn } from '../support/scimState.js';
 import {
   type FileDirectory,

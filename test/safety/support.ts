@@ -1,12 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GraphEmulator, GraphEmulatorOptions } from '../../connectors/graph/emulator/server.js';
-import { type OktaEmulator, startOktaEmulator } from '../../connectors/okta/emulator/index.js';
 import type { ProvisionAnswer, ProvisionRequest } from '../../src/model/provision.js';
 import type { RunRecord, RunRequest } from '../../src/model/run.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import type { ScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
 import type { ApplyContext } from '../../src/queue/applyOp.js';
 import { QueueSet } from '../../src/queue/queues.js';
 import { RunCallCounter } from '../../src/runs/callCounter.js';
@@ -16,8 +13,11 @@ import { provisionOnDemand } from '../../src/runs/provision.js';
 import { requestOf } from '../../src/runs/requestRun.js';
 import { type ApprovalOutcome, approveHeldRun } from '../../src/service/approval.js';
 import { connectRedis } from '../../src/service/redis.js';
-import { type DevCertificates, ensureDevCertificates } from '../../src/tls/devCertificates.js';
 import { CLIENT_ID, CLIENT_SECRET, startTestEmulator, TENANT_ID } from '../connectors/graph/support.js';
+import type { GraphEmulator, GraphEmulatorOptions } from '../emulators/graph/server.js';
+import { type OktaEmulator, startOktaEmulator } from '../emulators/okta/index.js';
+import type { ScimEmulator } from '../emulators/scim/scimEmulator.js';
+import { type DevCertificates, ensureDevCertificates } from '../support/devCertificates.js';
 import { type PipelineHarness, startPipelineHarness } from '../support/pipelineHarness.js';
 import { type PlatformKind, startTestPlatform, type TestPlatform } from '../support/testPlatform.js';
 

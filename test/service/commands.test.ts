@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ScimEmulator, startScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
-import { ensureDevCertificates } from '../../src/tls/devCertificates.js';
+import { type ScimEmulator, startScimEmulator } from '../emulators/scim/scimEmulator.js';
 import { runCli } from '../support/cli.js';
+import { ensureDevCertificates } from '../support/devCertificates.js';
 
 let emulator: ScimEmulator;
 let directory: string;

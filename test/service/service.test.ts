@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/model/run.js';
-import { type ScimEmulator, startScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
-import { type EmbeddedRedis, freePort, startEmbeddedRedis } from '../../src/service/embeddedRedis.js';
 import type { TenantStatus } from '../../src/service/tenantStatus.js';
-import { ensureDevCertificates } from '../../src/tls/devCertificates.js';
+import { type ScimEmulator, startScimEmulator } from '../emulators/scim/scimEmulator.js';
+import { ensureDevCertificates } from '../support/devCertificates.js';
+import { type EmbeddedRedis, freePort, startEmbeddedRedis } from '../support/embeddedRedis.js';
 import { until } from '../support/until.js';
 import { type ServiceProcess, startServiceProcess } from './serviceProcess.js';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { startEmbeddedRedis } from '../../src/service/embeddedRedis.js';
-import { ensureDevCertificates } from '../../src/tls/devCertificates.js';
+import { ensureDevCertificates } from './devCertificates.js';
+import { startEmbeddedRedis } from './embeddedRedis.js';
 
 /**
  * Runs once before the suite: a private Redis (unless REDIS_URL is set) and the development CA.

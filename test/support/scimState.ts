@@ -1,4 +1,4 @@
-import type { ScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
+import type { ScimEmulator } from '../emulators/scim/scimEmulator.js';
 import type { TestPlatform } from './testPlatform.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

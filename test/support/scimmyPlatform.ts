@@ -3,8 +3,8 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import SCIMMYRouters, { SCIMMY } from 'scimmy-routers';
-import type { CallRecord, FaultSettings } from '../../src/emulation/httpsServer.js';
-import type { DevCertificates } from '../../src/tls/devCertificates.js';
+import type { CallRecord, FaultSettings } from '../emulators/https/httpsServer.js';
+import type { DevCertificates } from './devCertificates.js';
 
 /**
  * A SCIM platform as a platform team would build it on the `scimmy` library and its Express

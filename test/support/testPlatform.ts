@@ -1,6 +1,6 @@
-import type { CallRecord, FaultSettings } from '../../src/emulation/httpsServer.js';
-import { type ScimEmulator, startScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
-import { ensureDevCertificates } from '../../src/tls/devCertificates.js';
+import type { CallRecord, FaultSettings } from '../emulators/https/httpsServer.js';
+import { type ScimEmulator, startScimEmulator } from '../emulators/scim/scimEmulator.js';
+import { ensureDevCertificates } from './devCertificates.js';
 import { OBSERVER_HEADER, startScimmyPlatform } from './scimmyPlatform.js';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { generateGraphDirectory } from '../../../connectors/graph/emulator/generator.js';
 import { applyChanges } from '../../../src/engine/index.js';
 import { CursorExpiredError, type Source } from '../../../src/model/source.js';
+import { generateGraphDirectory } from '../../emulators/graph/generator.js';
 import { recordingCounter, servedPaths, startTestEmulator, testSource } from './support.js';
 
 const SERVICE_PRINCIPAL_ID = 'bbbbbbbb-cccc-4ddd-8eee-ffffffffffff';

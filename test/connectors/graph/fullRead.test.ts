@@ -1,6 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { generateGraphDirectory } from '../../../connectors/graph/emulator/generator.js';
 import type { DirectorySnapshot } from '../../../src/model/directory.js';
+import { generateGraphDirectory } from '../../emulators/graph/generator.js';
 import { recordingCounter, seededRandom, servedPaths, startTestEmulator, testSource } from './support.js';
 
 const SERVICE_PRINCIPAL_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';

@@ -1,14 +1,14 @@
-import {
-  type GraphEmulator,
-  type GraphEmulatorOptions,
-  startGraphEmulator,
-} from '../../../connectors/graph/emulator/server.js';
 import { createGraphSource } from '../../../connectors/graph/source.js';
 import type { GraphSourceConfig } from '../../../src/config/load.js';
 import { Secret } from '../../../src/config/secret.js';
 import type { CallCounter } from '../../../src/model/source.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { ensureDevCertificates } from '../../../src/tls/devCertificates.js';
+import {
+  type GraphEmulator,
+  type GraphEmulatorOptions,
+  startGraphEmulator,
+} from '../../emulators/graph/server.js';
+import { ensureDevCertificates } from '../../support/devCertificates.js';
 
 export const TENANT_ID = '11111111-2222-3333-4444-555555555555';
 export const CLIENT_ID = '66666666-7777-8888-9999-000000000000';

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { GraphEmulator } from '../../../connectors/graph/emulator/server.js';
 import { Secret } from '../../../src/config/secret.js';
+import type { GraphEmulator } from '../../emulators/graph/server.js';
 import { CLIENT_SECRET, startTestEmulator, testCertificates, testSource } from './support.js';
 
 const SERVICE_PRINCIPAL_ID = 'dddddddd-eeee-4fff-8000-111111111111';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { generateOktaOrg, type OktaEmulator } from '../../../connectors/okta/emulator/index.js';
 import type { Source } from '../../../src/model/source.js';
 import { CursorExpiredError } from '../../../src/model/source.js';
+import { generateOktaOrg, type OktaEmulator } from '../../emulators/okta/index.js';
 import { oktaSource, startEmulator } from './support.js';
 
 describe('Okta incremental read', () => {

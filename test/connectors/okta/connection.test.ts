@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateOktaOrg, type OktaEmulator } from '../../../connectors/okta/emulator/index.js';
 import { Secret } from '../../../src/config/secret.js';
+import { generateOktaOrg, type OktaEmulator } from '../../emulators/okta/index.js';
 import { oktaSource, startEmulator } from './support.js';
 
 const CLIENT_ID = '0oaservice0000000001';

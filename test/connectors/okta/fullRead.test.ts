@@ -1,9 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  generateOktaOrg,
-  type OktaDirectory,
-  type OktaEmulator,
-} from '../../../connectors/okta/emulator/index.js';
+import { generateOktaOrg, type OktaDirectory, type OktaEmulator } from '../../emulators/okta/index.js';
 import { oktaSource, startEmulator } from './support.js';
 
 const ACTIVE = new Set(['ACTIVE', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'RECOVERY']);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateOktaOrg, type OktaEmulator } from '../../../connectors/okta/emulator/index.js';
+import { generateOktaOrg, type OktaEmulator } from '../../emulators/okta/index.js';
 import { oktaSource, startEmulator } from './support.js';
 
 describe('Okta lookup for on-demand provisioning', () => {

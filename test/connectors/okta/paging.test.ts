@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OktaEmulator } from '../../../connectors/okta/emulator/index.js';
+import type { OktaEmulator } from '../../emulators/okta/index.js';
 import { oktaSource, startEmulator } from './support.js';
 
 describe('Okta pages that are empty but still have a next link', () => {

@@ -1,15 +1,15 @@
-import {
-  createEmulatorClock,
-  type OktaEmulator,
-  type OktaEmulatorOptions,
-  startOktaEmulator,
-} from '../../../connectors/okta/emulator/index.js';
 import { createOktaSource, type SourceClock } from '../../../connectors/okta/source.js';
 import type { OktaSourceConfig } from '../../../src/config/load.js';
 import { Secret } from '../../../src/config/secret.js';
 import type { CallCounter } from '../../../src/model/source.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { ensureDevCertificates } from '../../../src/tls/devCertificates.js';
+import {
+  createEmulatorClock,
+  type OktaEmulator,
+  type OktaEmulatorOptions,
+  startOktaEmulator,
+} from '../../emulators/okta/index.js';
+import { ensureDevCertificates } from '../../support/devCertificates.js';
 
 export const TOKEN = 'ssws-test-token';
 

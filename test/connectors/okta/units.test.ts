@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { matches, parseExpression } from '../../../connectors/okta/emulator/expressions.js';
 import { equalsAny, quoted } from '../../../connectors/okta/expressions.js';
 import { digestLogEvents } from '../../../connectors/okta/logEvents.js';
 import { isActiveStatus, oktaUserMapping, toDirectoryUser } from '../../../connectors/okta/mapping.js';
 import { RateLimitPacer } from '../../../connectors/shared/rateLimitPacer.js';
+import { matches, parseExpression } from '../../emulators/okta/expressions.js';
 
 describe('Okta mapping', () => {
   it('maps statuses to active per the status mapping and the pending-users rule', () => {

@@ -1,4 +1,4 @@
-import type { GraphDirectory } from '../../../connectors/graph/emulator/directory.js';
+import type { GraphDirectory } from '../../emulators/graph/directory.js';
 import type { GroupView, UserView } from '../../support/scimState.js';
 
 /**

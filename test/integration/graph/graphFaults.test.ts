@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeltaExpiry } from '../../../connectors/graph/emulator/directory.js';
 import { seededRandom } from '../../connectors/graph/support.js';
+import type { DeltaExpiry } from '../../emulators/graph/directory.js';
 import { scimView } from '../../support/scimState.js';
 import { expectedPlatform, type PlatformState, sourceDirectoryOf } from './expectedPlatform.js';
 import { type GraphPipeline, startGraphPipeline } from './graphPipeline.js';

@@ -1,15 +1,12 @@
 import {
-  type GraphDirectorySpec,
-  generateGraphDirectory,
-} from '../../../connectors/graph/emulator/generator.js';
-import type { GraphEmulator, GraphEmulatorOptions } from '../../../connectors/graph/emulator/server.js';
-import {
   CLIENT_ID,
   CLIENT_SECRET,
   servedPaths,
   startTestEmulator,
   TENANT_ID,
 } from '../../connectors/graph/support.js';
+import { type GraphDirectorySpec, generateGraphDirectory } from '../../emulators/graph/generator.js';
+import type { GraphEmulator, GraphEmulatorOptions } from '../../emulators/graph/server.js';
 import { type PipelineHarness, startPipelineHarness } from '../../support/pipelineHarness.js';
 import { type PlatformKind, startTestPlatform, type TestPlatform } from '../../support/testPlatform.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GraphDirectory } from '../../../connectors/graph/emulator/directory.js';
+import type { GraphDirectory } from '../../emulators/graph/directory.js';
 import { scimView, writesIn } from '../../support/scimState.js';
 import { PLATFORM_KINDS } from '../../support/testPlatform.js';
 import {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GraphDirectory } from '../../../connectors/graph/emulator/directory.js';
 import { keys } from '../../../src/runs/keys.js';
+import type { GraphDirectory } from '../../emulators/graph/directory.js';
 import { writesIn } from '../../support/scimState.js';
 import { PLATFORM_KINDS } from '../../support/testPlatform.js';
 import { type GraphPipeline, startGraphPipeline } from './graphPipeline.js';

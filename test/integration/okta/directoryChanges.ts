@@ -1,9 +1,4 @@
-import type {
-  EmulatedOrg,
-  OktaDirectory,
-  OktaUserStatus,
-  SeedUser,
-} from '../../../connectors/okta/emulator/index.js';
+import type { EmulatedOrg, OktaDirectory, OktaUserStatus, SeedUser } from '../../emulators/okta/index.js';
 
 /**
  * One admin change to the Okta org, made twice: through the emulator's control interface (what

@@ -1,4 +1,4 @@
-import type { OktaDirectory, SeedUser } from '../../../connectors/okta/emulator/index.js';
+import type { OktaDirectory, SeedUser } from '../../emulators/okta/index.js';
 import type { PlatformView, UserView } from '../../support/scimState.js';
 
 /**

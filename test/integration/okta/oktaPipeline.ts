@@ -1,12 +1,12 @@
+import type { RunRecord } from '../../../src/model/run.js';
+import type { CallRecord } from '../../emulators/https/httpsServer.js';
 import {
   type OktaDirectory,
   type OktaEmulator,
   type RateLimitBucket,
   startOktaEmulator,
-} from '../../../connectors/okta/emulator/index.js';
-import type { CallRecord } from '../../../src/emulation/httpsServer.js';
-import type { RunRecord } from '../../../src/model/run.js';
-import { ensureDevCertificates } from '../../../src/tls/devCertificates.js';
+} from '../../emulators/okta/index.js';
+import { ensureDevCertificates } from '../../support/devCertificates.js';
 import { type PipelineHarness, startPipelineHarness } from '../../support/pipelineHarness.js';
 import { type PlatformKind, startTestPlatform, type TestPlatform } from '../../support/testPlatform.js';
 

@@ -1,9 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  generateOktaOrg,
-  OKTA_USER_STATUSES,
-  type OktaDirectory,
-} from '../../../connectors/okta/emulator/index.js';
+import { generateOktaOrg, OKTA_USER_STATUSES, type OktaDirectory } from '../../emulators/okta/index.js';
 import { scimView, writesIn } from '../../support/scimState.js';
 import { PLATFORM_KINDS } from '../../support/testPlatform.js';
 import {

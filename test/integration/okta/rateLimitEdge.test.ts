@@ -1,9 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  generateOktaOrg,
-  type OktaDirectory,
-  type RateLimitBucket,
-} from '../../../connectors/okta/emulator/index.js';
+import { generateOktaOrg, type OktaDirectory, type RateLimitBucket } from '../../emulators/okta/index.js';
 import { scimView } from '../../support/scimState.js';
 import { type DirectoryChange, directAssignment, profileEdit, together } from './directoryChanges.js';
 import { expectedPlatform, type PlatformView, usersInAppScope } from './expectedPlatform.js';

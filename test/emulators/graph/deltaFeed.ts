@@ -1,4 +1,4 @@
-import type { EmulatedRequest, EmulatedResponse } from '../../../src/emulation/httpsServer.js';
+import type { EmulatedRequest, EmulatedResponse } from '../https/httpsServer.js';
 import type { GraphDirectory } from './directory.js';
 import { graphError } from './graphErrors.js';
 import { parseSelect } from './odataQuery.js';

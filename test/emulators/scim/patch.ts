@@ -1,9 +1,9 @@
-import { ENTERPRISE_USER_URN } from '../../model/scim.js';
-import type { Filter, PatchPath } from '../filter/ast.js';
-import { parsePatchPath } from '../filter/parser.js';
-import { FilterSyntaxError } from '../filter/tokenizer.js';
-import { findKey, getAttribute, isJsonObject, type JsonObject } from '../json.js';
-import { PATCH_OP_URN } from '../scimSchemas.js';
+import { ENTERPRISE_USER_URN } from '../../../src/model/scim.js';
+import type { Filter, PatchPath } from '../../../src/platform/filter/ast.js';
+import { parsePatchPath } from '../../../src/platform/filter/parser.js';
+import { FilterSyntaxError } from '../../../src/platform/filter/tokenizer.js';
+import { findKey, getAttribute, isJsonObject, type JsonObject } from '../../../src/platform/json.js';
+import { PATCH_OP_URN } from '../../../src/platform/scimSchemas.js';
 import { matchesFilter } from './evaluate.js';
 import { ScimError } from './scimError.js';
 

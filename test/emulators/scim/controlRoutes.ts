@@ -1,5 +1,5 @@
-import type { EmulatorServer, FaultSettings, Route } from '../../emulation/httpsServer.js';
-import { isJsonObject } from '../json.js';
+import { isJsonObject } from '../../../src/platform/json.js';
+import type { EmulatorServer, FaultSettings, Route } from '../https/httpsServer.js';
 import type { ScimStore } from './store.js';
 
 export const CONTROL_PREFIX = '/_control';

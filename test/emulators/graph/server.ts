@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { seededRandom } from '../../../src/util/seededRandom.js';
+import type { DevCertificates } from '../../support/devCertificates.js';
 import {
   createRouter,
   type EmulatedRequest,
   type EmulatorServer,
   type FaultSettings,
   startEmulatorServer,
-} from '../../../src/emulation/httpsServer.js';
-import type { DevCertificates } from '../../../src/tls/devCertificates.js';
-import { seededRandom } from '../../../src/util/seededRandom.js';
+} from '../https/httpsServer.js';
 import { BatchItemFaults, batchRoute } from './batch.js';
 import { DeltaFeed } from './deltaFeed.js';
 import { type DirectoryData, GraphDirectory } from './directory.js';

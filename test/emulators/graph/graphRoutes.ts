@@ -1,9 +1,4 @@
-import type {
-  EmulatedRequest,
-  EmulatedResponse,
-  Route,
-  RouteHandler,
-} from '../../../src/emulation/httpsServer.js';
+import type { EmulatedRequest, EmulatedResponse, Route, RouteHandler } from '../https/httpsServer.js';
 import type { DeltaFeed } from './deltaFeed.js';
 import type { GraphDirectory, GraphProperties } from './directory.js';
 import { graphError, notFound } from './graphErrors.js';

@@ -1,5 +1,5 @@
 import { createPublicKey, constants as cryptoConstants, randomBytes, verify } from 'node:crypto';
-import type { EmulatedRequest, EmulatedResponse, Route } from '../../../src/emulation/httpsServer.js';
+import type { EmulatedRequest, EmulatedResponse, Route } from '../https/httpsServer.js';
 
 /**
  * Entra's v2.0 endpoints as MSAL (inside @azure/identity) uses them for app-only tokens: OIDC

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EmulatedResponse } from '../../../src/emulation/httpsServer.js';
+import type { EmulatedResponse } from '../https/httpsServer.js';
 
 /** An answer in Graph's error envelope: `{ error: { code, message, innerError } }`. */
 export function graphError(

@@ -1,7 +1,7 @@
-import type { Filter } from '../filter/ast.js';
-import { parseAttributePath, parseFilter } from '../filter/parser.js';
-import { FilterSyntaxError } from '../filter/tokenizer.js';
-import type { JsonObject } from '../json.js';
+import type { Filter } from '../../../src/platform/filter/ast.js';
+import { parseAttributePath, parseFilter } from '../../../src/platform/filter/parser.js';
+import { FilterSyntaxError } from '../../../src/platform/filter/tokenizer.js';
+import type { JsonObject } from '../../../src/platform/json.js';
 import type { ScimQuirks } from './quirks.js';
 import { ScimError } from './scimError.js';
 

@@ -1,6 +1,6 @@
-import type { Filter } from '../filter/ast.js';
-import type { JsonObject } from '../json.js';
-import { getAttribute } from '../json.js';
+import type { Filter } from '../../../src/platform/filter/ast.js';
+import type { JsonObject } from '../../../src/platform/json.js';
+import { getAttribute } from '../../../src/platform/json.js';
 import { isCaseExact, matchesFilter } from './evaluate.js';
 
 export type StoredResource = JsonObject & { readonly id: string };

@@ -1,4 +1,4 @@
-import type { EmulatedRequest, EmulatedResponse, Route, Router } from '../../../src/emulation/httpsServer.js';
+import type { EmulatedRequest, EmulatedResponse, Route, Router } from '../https/httpsServer.js';
 import { graphError, throttled } from './graphErrors.js';
 
 /** Graph's limit on the requests of one JSON batch. */

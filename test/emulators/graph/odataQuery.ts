@@ -1,5 +1,5 @@
-import type { EmulatedResponse } from '../../../src/emulation/httpsServer.js';
-import { parseOdataStringContent } from '../../shared/odataLiteral.js';
+import { parseOdataStringContent } from '../../../connectors/shared/odataLiteral.js';
+import type { EmulatedResponse } from '../https/httpsServer.js';
 import type { GraphProperties } from './directory.js';
 import { graphError } from './graphErrors.js';
 

@@ -1,6 +1,6 @@
-import { type EmulatorServer, type FaultSettings, startEmulatorServer } from '../../emulation/httpsServer.js';
-import type { DevCertificates } from '../../tls/devCertificates.js';
-import { SCIM_CONTENT_TYPE } from '../scimSchemas.js';
+import { SCIM_CONTENT_TYPE } from '../../../src/platform/scimSchemas.js';
+import type { DevCertificates } from '../../support/devCertificates.js';
+import { type EmulatorServer, type FaultSettings, startEmulatorServer } from '../https/httpsServer.js';
 import { CONTROL_PREFIX, controlRoutes } from './controlRoutes.js';
 import type { ScimQuirks } from './quirks.js';
 import { scimRoutes } from './routes.js';

@@ -1,9 +1,4 @@
-import type {
-  EmulatedRequest,
-  EmulatedResponse,
-  Route,
-  RouteHandler,
-} from '../../../src/emulation/httpsServer.js';
+import type { EmulatedRequest, EmulatedResponse, Route, RouteHandler } from '../https/httpsServer.js';
 import type { EmulatorClock } from './clock.js';
 import { comparisons, type Expression, ExpressionError, matches, parseExpression } from './expressions.js';
 import type { OAuthTokenEndpoint } from './oauth.js';

@@ -1,7 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { EmulatedRequest, EmulatedResponse, Route, RouteHandler } from '../../emulation/httpsServer.js';
-import type { JsonObject } from '../json.js';
-import { LIST_RESPONSE_URN, SCIM_CONTENT_TYPE, SERVICE_PROVIDER_CONFIG_URN } from '../scimSchemas.js';
+import type { JsonObject } from '../../../src/platform/json.js';
+import {
+  LIST_RESPONSE_URN,
+  SCIM_CONTENT_TYPE,
+  SERVICE_PROVIDER_CONFIG_URN,
+} from '../../../src/platform/scimSchemas.js';
+import type { EmulatedRequest, EmulatedResponse, Route, RouteHandler } from '../https/httpsServer.js';
 import { parseListQuery, parseProjection } from './listQuery.js';
 import { ScimError, scimErrorResponse } from './scimError.js';
 import type { ResourceType, ScimStore } from './store.js';

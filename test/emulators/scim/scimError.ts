@@ -1,5 +1,5 @@
-import type { EmulatedResponse } from '../../emulation/httpsServer.js';
-import { ERROR_URN, SCIM_CONTENT_TYPE } from '../scimSchemas.js';
+import { ERROR_URN, SCIM_CONTENT_TYPE } from '../../../src/platform/scimSchemas.js';
+import type { EmulatedResponse } from '../https/httpsServer.js';
 
 /** A request the emulator refuses, answered in the SCIM error envelope (RFC 7644 §3.12). */
 export class ScimError extends Error {

@@ -1,4 +1,4 @@
-import type { EmulatedRequest } from '../../../src/emulation/httpsServer.js';
+import type { EmulatedRequest } from '../https/httpsServer.js';
 
 export interface PageLimits {
   readonly defaultLimit: number;

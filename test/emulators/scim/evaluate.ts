@@ -1,5 +1,10 @@
-import type { AttributePath, CompareOperator, Filter, FilterValue } from '../filter/ast.js';
-import { getAttribute, isJsonObject, type JsonObject } from '../json.js';
+import type {
+  AttributePath,
+  CompareOperator,
+  Filter,
+  FilterValue,
+} from '../../../src/platform/filter/ast.js';
+import { getAttribute, isJsonObject, type JsonObject } from '../../../src/platform/json.js';
 
 /** Attributes compared exactly (RFC 7643 `caseExact: true`); every other string ignores case. */
 const CASE_EXACT: ReadonlySet<string> = new Set(['id', 'externalid', '$ref']);

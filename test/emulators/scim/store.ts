@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Filter } from '../filter/ast.js';
-import { getAttribute, isJsonObject, type JsonObject } from '../json.js';
-import { CORE_GROUP_URN, CORE_USER_URN } from '../scimSchemas.js';
+import type { Filter } from '../../../src/platform/filter/ast.js';
+import { getAttribute, isJsonObject, type JsonObject } from '../../../src/platform/json.js';
+import { CORE_GROUP_URN, CORE_USER_URN } from '../../../src/platform/scimSchemas.js';
 import { applyPatch, hasSchema } from './patch.js';
 import type { ScimQuirks } from './quirks.js';
 import { ResourceTable, type StoredResource } from './resourceTable.js';

@@ -1,5 +1,5 @@
 import { createPublicKey, type JsonWebKey, type KeyObject, randomBytes, verify } from 'node:crypto';
-import type { EmulatedRequest, EmulatedResponse } from '../../../src/emulation/httpsServer.js';
+import type { EmulatedRequest, EmulatedResponse } from '../https/httpsServer.js';
 import type { EmulatorClock } from './clock.js';
 import { json, oauthError } from './responses.js';
 

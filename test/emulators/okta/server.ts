@@ -1,12 +1,12 @@
+import { OKTA_READ_SCOPES } from '../../../connectors/okta/scopes.js';
+import type { DevCertificates } from '../../support/devCertificates.js';
 import {
   type EmulatedResponse,
   type EmulatorServer,
   type FaultSettings,
   type RouteHandler,
   startEmulatorServer,
-} from '../../../src/emulation/httpsServer.js';
-import type { DevCertificates } from '../../../src/tls/devCertificates.js';
-import { OKTA_READ_SCOPES } from '../scopes.js';
+} from '../https/httpsServer.js';
 import { createEmulatorClock, type EmulatorClock } from './clock.js';
 import type { OktaDirectory } from './directory.js';
 import { type OAuthClientRegistration, OAuthTokenEndpoint } from './oauth.js';

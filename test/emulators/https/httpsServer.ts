@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import type { DevCertificates } from '../tls/devCertificates.js';
-import { jsonOrText } from '../util/jsonOrText.js';
+import { jsonOrText } from '../../../src/util/jsonOrText.js';
+import type { DevCertificates } from '../../support/devCertificates.js';
 
 /**
  * The HTTPS scaffolding every in-repo emulator (platform SCIM, Graph + Entra login, Okta) shares:

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { EmulatedResponse } from '../../../src/emulation/httpsServer.js';
+import type { EmulatedResponse } from '../https/httpsServer.js';
 
 /** Okta's error body: `{ errorCode, errorSummary, errorLink, errorId, errorCauses }`. */
 export function oktaError(

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { generateGraphDirectory } from '../../connectors/graph/emulator/generator.js';
-import { type GraphEmulator, startGraphEmulator } from '../../connectors/graph/emulator/server.js';
-import { generateOktaOrg } from '../../connectors/okta/emulator/generate.js';
-import { type OktaEmulator, startOktaEmulator } from '../../connectors/okta/emulator/server.js';
-import { type ScimEmulator, startScimEmulator } from '../platform/emulator/scimEmulator.js';
-import type { DevCertificates } from '../tls/devCertificates.js';
+import { generateGraphDirectory } from '../emulators/graph/generator.js';
+import { type GraphEmulator, startGraphEmulator } from '../emulators/graph/server.js';
+import { generateOktaOrg } from '../emulators/okta/generate.js';
+import { type OktaEmulator, startOktaEmulator } from '../emulators/okta/server.js';
+import { type ScimEmulator, startScimEmulator } from '../emulators/scim/scimEmulator.js';
+import type { DevCertificates } from '../support/devCertificates.js';
 
 /**
  * The demo's world: a Graph tenant and an Okta org seeded with sample directories, a directory
