@@ -2,11 +2,11 @@ import type { Assignments, DirectoryGroup } from '../../src/model/directory.js';
 import type { FullRead } from '../../src/model/source.js';
 import { mapWithConcurrency } from '../../src/util/mapWithConcurrency.js';
 import { readAssignments } from './assignments.js';
-import { encodeDeltaCursor } from './deltaCursor.js';
-import { groupDeltaPath, userDeltaPath } from './deltaRead.js';
-import { type GraphHttp, type GraphObject, graphPath } from './graphHttp.js';
+import { type GraphHttp, type GraphObject, graphPath } from './client.js';
+import { encodeDeltaCursor } from './cursor.js';
 import { expandGroups } from './groupExpansion.js';
 import { resolveGroup } from './groupReferences.js';
+import { groupDeltaPath, userDeltaPath } from './incrementalRead.js';
 import { GRAPH_GROUP_PROPERTIES, toDirectoryUser } from './mapping.js';
 import { type GraphReadContext, MEMBER_READ_CONCURRENCY, PAGE_SIZE } from './readContext.js';
 

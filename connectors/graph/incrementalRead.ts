@@ -1,11 +1,11 @@
 import type { DirectoryChanges, DirectorySnapshot } from '../../src/model/directory.js';
 import { CursorExpiredError, type IncrementalRead } from '../../src/model/source.js';
 import { readAssignments } from './assignments.js';
-import { type DeltaMerge, mergeDelta } from './deltaChanges.js';
-import { decodeDeltaCursor, encodeDeltaCursor } from './deltaCursor.js';
-import { GraphRequestError } from './graphRequestError.js';
+import { type DeltaMerge, mergeDelta } from './changeFeed.js';
+import { decodeDeltaCursor, encodeDeltaCursor } from './cursor.js';
 import { readObjectsById } from './readById.js';
 import type { GraphReadContext } from './readContext.js';
+import { GraphRequestError } from './requestError.js';
 
 export const userDeltaPath = '/users/delta';
 export const groupDeltaPath = '/groups/delta';

@@ -1,10 +1,10 @@
 import type { GraphSourceConfig } from '../../src/config/load.js';
 import type { CallCounter, Source } from '../../src/model/source.js';
 import type { Logger } from '../../src/observability/logger.js';
+import { GraphHttp } from './client.js';
 import { createGraphCredential, graphTokenScope } from './credential.js';
-import { readDeltaChanges } from './deltaRead.js';
 import { readFullSnapshot } from './fullRead.js';
-import { GraphHttp } from './graphHttp.js';
+import { readDeltaChanges } from './incrementalRead.js';
 import { lookupSubjects } from './lookup.js';
 import { userProperties } from './mapping.js';
 import type { GraphReadContext } from './readContext.js';

@@ -2,10 +2,10 @@ import type { Client, Group, User } from '@okta/okta-sdk-nodejs';
 import type { DirectoryGroup } from '../../src/model/directory.js';
 import type { SubjectLookup, SubjectReferences } from '../../src/model/source.js';
 import { mapWithConcurrency } from '../../src/util/mapWithConcurrency.js';
-import { directoryUsers, type OktaContext, scopedAppId } from './context.js';
 import { equals, equalsAny } from './expressions.js';
 import { toDirectoryGroup } from './mapping.js';
 import { readAll } from './paging.js';
+import { directoryUsers, type OktaContext, scopedAppId } from './readContext.js';
 import {
   isDirectlyAssigned,
   isNotFound,

@@ -2,12 +2,12 @@ import type { OktaSourceConfig } from '../../src/config/load.js';
 import type { CallCounter, Source } from '../../src/model/source.js';
 import type { Logger } from '../../src/observability/logger.js';
 import { createOktaClient } from './client.js';
-import { testOktaConnection } from './connectionTest.js';
-import type { OktaContext } from './context.js';
 import { readFullDirectory } from './fullRead.js';
 import { readDirectoryChanges } from './incrementalRead.js';
 import { lookupSubjects } from './lookup.js';
-import { PacedRequestExecutor } from './pacedRequestExecutor.js';
+import type { OktaContext } from './readContext.js';
+import { testOktaConnection } from './testConnection.js';
+import { PacedRequestExecutor } from './throttling.js';
 
 export interface SourceClock {
   now(): number;

@@ -1,8 +1,8 @@
 import type { ConnectionCheck } from '../../src/model/source.js';
-import { type OktaContext, scopedAppId } from './context.js';
-import { OktaTokenRequestError } from './pacedRequestExecutor.js';
 import { readFirst } from './paging.js';
+import { type OktaContext, scopedAppId } from './readContext.js';
 import { OKTA_READ_SCOPES } from './scopes.js';
+import { OktaTokenRequestError } from './throttling.js';
 
 interface OktaFailure {
   readonly status?: number;
