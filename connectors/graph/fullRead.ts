@@ -1,5 +1,5 @@
 import type { Assignments, DirectoryGroup } from '../../src/model/directory.js';
-import type { FullRead } from '../../src/model/source.js';
+import { type FullRead, SourceError } from '../../src/model/source.js';
 import { mapWithConcurrency } from '../../src/util/mapWithConcurrency.js';
 import { readAssignments } from './assignments.js';
 import { type GraphHttp, type GraphObject, graphPath } from './client.js';
@@ -89,9 +89,10 @@ async function currentGroups(http: GraphHttp, ids: readonly string[]): Promise<G
 async function scopeGroup(context: GraphReadContext, reference: string): Promise<GraphObject> {
   const resolution = await resolveGroup(context.http, reference);
   if (resolution.kind === 'found') return resolution.group;
-  throw new Error(
+  throw new SourceError(
     resolution.kind === 'missing'
       ? `scope group "${reference}" was not found in the directory`
       : `scope group "${reference}" names ${resolution.count} groups; list it by object id`,
+    { class: 'fatal', cause: 'configuration' },
   );
 }

@@ -1,6 +1,8 @@
 import type { GraphSourceConfig } from '../../src/config/load.js';
 import type { CallCounter, Source } from '../../src/model/source.js';
 import type { Logger } from '../../src/observability/logger.js';
+import { failureWithoutAnswer } from '../shared/failureWithoutAnswer.js';
+import { withSourceErrors } from '../shared/sourceErrors.js';
 import { GraphHttp } from './client.js';
 import { createGraphCredential, graphTokenScope } from './credential.js';
 import { readFullSnapshot } from './fullRead.js';
@@ -33,10 +35,13 @@ export function createGraphSource(config: GraphSourceConfig, deps: GraphSourceDe
     ]),
     logger: deps.logger,
   };
-  return {
-    readFull: () => readFullSnapshot(context),
-    readChanges: (cursor, records) => readDeltaChanges(context, cursor, records),
-    lookup: (subjects) => lookupSubjects(context, subjects),
-    testConnection: () => testGraphConnection(context, credential, scope),
-  };
+  return withSourceErrors(
+    {
+      readFull: () => readFullSnapshot(context),
+      readChanges: (cursor, records) => readDeltaChanges(context, cursor, records),
+      lookup: (subjects) => lookupSubjects(context, subjects),
+      testConnection: () => testGraphConnection(context, credential, scope),
+    },
+    failureWithoutAnswer,
+  );
 }

@@ -13,7 +13,8 @@ import { equals, quoted } from './expressions.js';
 import { toDirectoryGroupAttributes } from './mapping.js';
 import { readAll } from './paging.js';
 import { directoryUsers, type OktaContext, scopedAppId } from './readContext.js';
-import { isDirectlyAssigned, isNotFound, PAGE_SIZE, READ_CONCURRENCY, readUsers } from './reads.js';
+import { isDirectlyAssigned, PAGE_SIZE, READ_CONCURRENCY, readUsers } from './reads.js';
+import { isNotFound } from './requestError.js';
 
 /**
  * Changes since the cursor, in O(changes) calls: users by `lastUpdated` (search, which also

@@ -6,14 +6,8 @@ import { equals, equalsAny } from './expressions.js';
 import { toDirectoryGroup } from './mapping.js';
 import { readAll } from './paging.js';
 import { directoryUsers, type OktaContext, scopedAppId } from './readContext.js';
-import {
-  isDirectlyAssigned,
-  isNotFound,
-  PAGE_SIZE,
-  READ_CONCURRENCY,
-  readGroups,
-  readUsers,
-} from './reads.js';
+import { isDirectlyAssigned, PAGE_SIZE, READ_CONCURRENCY, readGroups, readUsers } from './reads.js';
+import { isNotFound } from './requestError.js';
 
 const USER_ID = /^00u[0-9A-Za-z]{17}$/;
 const GROUP_ID = /^00g[0-9A-Za-z]{17}$/;

@@ -1,11 +1,13 @@
 import type { OktaSourceConfig } from '../../src/config/load.js';
 import type { CallCounter, Source } from '../../src/model/source.js';
 import type { Logger } from '../../src/observability/logger.js';
+import { withSourceErrors } from '../shared/sourceErrors.js';
 import { createOktaClient } from './client.js';
 import { readFullDirectory } from './fullRead.js';
 import { readDirectoryChanges } from './incrementalRead.js';
 import { lookupSubjects } from './lookup.js';
 import type { OktaContext } from './readContext.js';
+import { oktaFailureClass } from './requestError.js';
 import { testOktaConnection } from './testConnection.js';
 import { PacedRequestExecutor } from './throttling.js';
 
@@ -36,10 +38,13 @@ export function createOktaSource(config: OktaSourceConfig, deps: OktaSourceDeps)
     logger,
     now: deps.clock?.now ?? Date.now,
   };
-  return {
-    readFull: () => readFullDirectory(context),
-    readChanges: (cursor) => readDirectoryChanges(context, cursor),
-    lookup: (subjects) => lookupSubjects(context, subjects),
-    testConnection: () => testOktaConnection(context),
-  };
+  return withSourceErrors(
+    {
+      readFull: () => readFullDirectory(context),
+      readChanges: (cursor) => readDirectoryChanges(context, cursor),
+      lookup: (subjects) => lookupSubjects(context, subjects),
+      testConnection: () => testOktaConnection(context),
+    },
+    oktaFailureClass,
+  );
 }

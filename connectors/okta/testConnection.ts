@@ -1,14 +1,8 @@
 import type { ConnectionCheck } from '../../src/model/source.js';
 import { readFirst } from './paging.js';
 import { type OktaContext, scopedAppId } from './readContext.js';
+import { OktaTokenRequestError, oktaFailureOf } from './requestError.js';
 import { OKTA_READ_SCOPES } from './scopes.js';
-import { OktaTokenRequestError } from './throttling.js';
-
-interface OktaFailure {
-  readonly status?: number;
-  readonly errorCode?: string;
-  readonly errorSummary?: string;
-}
 
 /**
  * Like Entra's "Test Connection": one cheap read per permission dirsync needs, each reported on
@@ -76,7 +70,7 @@ function credentialsCheck(checks: readonly ConnectionCheck[]): ConnectionCheck {
 }
 
 function describeFailure(error: unknown, scope: string, appId: string | undefined): string {
-  const failure = (typeof error === 'object' && error !== null ? error : {}) as OktaFailure;
+  const failure = oktaFailureOf(error);
   const code = failure.errorCode ? ` ${failure.errorCode}` : '';
   if (error instanceof OktaTokenRequestError) {
     return `credentials rejected: ${error.message}; check clientId, the public key registered for the app (keyId) and that ${OKTA_READ_SCOPES.join(', ')} are granted`;

@@ -8,6 +8,7 @@ import {
 import type { CallCounter } from '../../src/model/source.js';
 import type { Logger } from '../../src/observability/logger.js';
 import { RateLimitPacer, type RateWindow } from '../shared/rateLimitPacer.js';
+import { OktaTokenRequestError } from './requestError.js';
 
 type RequestOptions = Parameters<RequestExecutor['fetch']>[0];
 
@@ -18,24 +19,6 @@ export interface FetchResponse {
   arrayBuffer(): Promise<ArrayBuffer>;
   clone(): FetchResponse;
   text(): Promise<string>;
-}
-
-/**
- * The org's authorization server refused to issue an access token. The SDK 8.1 does not check
- * the token response (its error filter is undefined in oauth.js) and would send
- * `Bearer undefined`, so the refusal surfaces here, with Okta's reason.
- */
-export class OktaTokenRequestError extends Error {
-  override readonly name = 'OktaTokenRequestError';
-  constructor(
-    readonly status: number,
-    readonly error: string,
-    readonly description: string,
-  ) {
-    super(
-      `Okta refused the OAuth token request (HTTP ${status} ${error}${description ? `: ${description}` : ''})`,
-    );
-  }
 }
 
 export interface PacedRequestExecutorOptions {

@@ -1,4 +1,5 @@
 import type { DirectoryChanges, DirectorySnapshot } from './directory.js';
+import type { Failure } from './failure.js';
 
 /** Counts the API calls and throttling a run caused, for its run record and metrics. */
 export interface CallCounter {
@@ -28,6 +29,21 @@ export interface FullRead {
 /** Thrown by `readChanges` when the cursor is no longer accepted; the run falls back to full. */
 export class CursorExpiredError extends Error {
   override readonly name = 'CursorExpiredError';
+}
+
+/**
+ * A failed read of a source directory, with what it means for the run: every connector throws its
+ * failures as this (or `CursorExpiredError`), whatever its SDK threw.
+ */
+export class SourceError extends Error {
+  override readonly name: string = 'SourceError';
+  constructor(
+    message: string,
+    readonly failure: Failure,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 /**
