@@ -3,9 +3,9 @@ import { CursorExpiredError, type IncrementalRead } from '../../src/model/source
 import { readAssignments } from './assignments.js';
 import { type DeltaMerge, mergeDelta } from './changeFeed.js';
 import { decodeDeltaCursor, encodeDeltaCursor } from './cursor.js';
+import { GraphRequestError } from './errors.js';
 import { readObjectsById } from './readById.js';
 import type { GraphReadContext } from './readContext.js';
-import { GraphRequestError } from './requestError.js';
 
 export const userDeltaPath = '/users/delta';
 export const groupDeltaPath = '/groups/delta';

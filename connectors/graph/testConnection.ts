@@ -1,9 +1,9 @@
 import type { TokenCredential } from '@azure/identity';
 import type { ConnectionCheck } from '../../src/model/source.js';
 import { graphPath } from './client.js';
+import { GraphRequestError } from './errors.js';
 import { resolveGroup } from './groupReferences.js';
 import type { GraphReadContext } from './readContext.js';
-import { GraphRequestError } from './requestError.js';
 
 /**
  * Like Entra's "Test Connection": a token first, then one small read per application permission

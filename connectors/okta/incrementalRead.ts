@@ -9,12 +9,12 @@ import {
   type LogEventRecord,
 } from './changeFeed.js';
 import { CURSOR_OVERLAP_MS, decodeCursor, encodeCursor, watchServerTime } from './cursor.js';
+import { isNotFound } from './errors.js';
 import { equals, quoted } from './expressions.js';
 import { toDirectoryGroupAttributes } from './mapping.js';
 import { readAll } from './paging.js';
 import { directoryUsers, type OktaContext, scopedAppId } from './readContext.js';
 import { isDirectlyAssigned, PAGE_SIZE, READ_CONCURRENCY, readUsers } from './reads.js';
-import { isNotFound } from './requestError.js';
 
 /**
  * Changes since the cursor, in O(changes) calls: users by `lastUpdated` (search, which also

@@ -1,8 +1,8 @@
 import type { Client, Group, User } from '@okta/okta-sdk-nodejs';
 import type { Assignments } from '../../src/model/directory.js';
 import { mapWithConcurrency } from '../../src/util/mapWithConcurrency.js';
+import { isNotFound } from './errors.js';
 import { readAll } from './paging.js';
-import { isNotFound } from './requestError.js';
 
 /** The largest pages each endpoint allows, to spend as few calls of the rate limit as possible. */
 export const PAGE_SIZE = {

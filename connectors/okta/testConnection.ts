@@ -1,7 +1,7 @@
 import type { ConnectionCheck } from '../../src/model/source.js';
+import { OktaTokenRequestError, oktaFailureOf } from './errors.js';
 import { readFirst } from './paging.js';
 import { type OktaContext, scopedAppId } from './readContext.js';
-import { OktaTokenRequestError, oktaFailureOf } from './requestError.js';
 import { OKTA_READ_SCOPES } from './scopes.js';
 
 /**

@@ -8,7 +8,7 @@ import {
 import type { CallCounter } from '../../src/model/source.js';
 import type { Logger } from '../../src/observability/logger.js';
 import { RateLimitPacer, type RateWindow } from '../shared/rateLimitPacer.js';
-import { OktaTokenRequestError } from './requestError.js';
+import { OktaTokenRequestError } from './errors.js';
 
 type RequestOptions = Parameters<RequestExecutor['fetch']>[0];
 
