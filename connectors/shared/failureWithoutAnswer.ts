@@ -8,10 +8,17 @@ import type { Failure } from '../../src/model/failure.js';
 const UNREACHABLE =
   /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|CERT_[A-Z_]+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)\b|self[- ]signed certificate|unable to verify/i;
 
+/** What Entra's credentials (`@azure/identity`) throw when the token service refuses to sign in. */
+const SIGN_IN_REFUSED: ReadonlySet<string> = new Set([
+  'AuthenticationError',
+  'AuthenticationRequiredError',
+  'AggregateAuthenticationError',
+]);
+
 /**
- * A call that got no HTTP answer. A refused sign-in (Entra's `AuthenticationError`, which the
- * Graph SDK passes on as its code) is a credentials problem; a connection that could not be made
- * once the retries were spent is an unreachable source; anything else may pass on its own.
+ * A call that got no HTTP answer. A connection that could not be made once the retries were spent
+ * is an unreachable source; a refused sign-in (the credential's error name, which the Graph SDK
+ * passes on as its code) is a credentials problem; anything else may pass on its own.
  */
 export function failureWithoutAnswer(error: unknown): Failure {
   const { name, code, message } = (typeof error === 'object' && error !== null ? error : {}) as {
@@ -19,15 +26,15 @@ export function failureWithoutAnswer(error: unknown): Failure {
     code?: unknown;
     message?: unknown;
   };
-  if (name === 'AuthenticationError' || code === 'AuthenticationError') {
-    return { class: 'fatal', cause: 'credentials' };
-  }
   if (
     isTransientNetworkError(error) ||
     (typeof code === 'string' && UNREACHABLE.test(code)) ||
     (typeof message === 'string' && UNREACHABLE.test(message))
   ) {
     return { class: 'fatal', cause: 'unreachable' };
+  }
+  if (SIGN_IN_REFUSED.has(String(name)) || SIGN_IN_REFUSED.has(String(code))) {
+    return { class: 'fatal', cause: 'credentials' };
   }
   return { class: 'transient' };
 }
