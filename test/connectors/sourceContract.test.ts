@@ -61,6 +61,7 @@ sourceContract('Microsoft Graph', async (): Promise<SourceUnderContract> => {
   return {
     type: 'graph',
     directory,
+    unknownUserId: '10000000-0000-4000-8000-000000000404',
     source: (counter = countingCalls()) => graphSource(emulator, {}, counter),
     checks: ['token', 'User.Read.All', 'GroupMember.Read.All'],
     withoutPermission: async () => ({ source: graphSource(withoutGroups), check: 'GroupMember.Read.All' }),
@@ -137,6 +138,7 @@ sourceContract('Okta', async (): Promise<SourceUnderContract> => {
   return {
     type: 'okta',
     directory,
+    unknownUserId: oktaId('00u', 'nobody'),
     source: (counter) => oktaSource(emulator, {}, counter),
     checks: ['credentials', 'read users', 'read groups', 'read System Log'],
     withoutPermission: async () => ({ source: oktaSource(withoutGroups), check: 'read groups' }),
@@ -177,6 +179,7 @@ sourceContract('File export', async (): Promise<SourceUnderContract> => {
   return {
     type: 'file',
     directory,
+    unknownUserId: 'u-nobody',
     source: () => fileSource(path),
     checks: ['read directory file'],
     withoutPermission: async () => ({

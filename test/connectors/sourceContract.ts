@@ -84,6 +84,8 @@ export interface SourceSpecificFailure {
 export interface SourceUnderContract {
   readonly type: SourceConfig['type'];
   readonly directory: ContractDirectory;
+  /** An id of the source's own form that names no user. */
+  readonly unknownUserId: string;
   source(counter?: CallCounter): Source;
   /** The checks of test-connection, in order, when every permission is granted. */
   readonly checks: readonly string[];
@@ -174,7 +176,13 @@ export function sourceContract(name: string, start: () => Promise<SourceUnderCon
     it('looks subjects up by id, userName or email and groups by name, leaving misses unresolved', async () => {
       const { users, groups } = subject.directory;
       const references = {
-        users: [users.alice.id, users.dave.userName.toUpperCase(), users.bob.email, 'nobody@contoso.example'],
+        users: [
+          users.alice.id,
+          users.dave.userName.toUpperCase(),
+          users.bob.email,
+          'nobody@contoso.example',
+          subject.unknownUserId,
+        ],
         groups: [groups.sales.name, 'No such group'],
       };
       const { snapshot, resolved } = await subject.source().lookup(references);
