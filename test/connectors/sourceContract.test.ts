@@ -9,6 +9,7 @@ import { silentLogger } from '../../src/observability/logger.js';
 import {
   CLIENT_SECRET,
   testSource as graphSource,
+  recordingCounter,
   seededRandom,
   startTestEmulator as startGraphEmulator,
 } from './graph/support.js';
@@ -20,7 +21,6 @@ import {
 import {
   type ContractDirectory,
   contractDirectory,
-  countingCalls,
   NEWCOMER,
   type Person,
   type SourceUnderContract,
@@ -62,7 +62,7 @@ sourceContract('Microsoft Graph', async (): Promise<SourceUnderContract> => {
     type: 'graph',
     directory,
     unknownUserId: '10000000-0000-4000-8000-000000000404',
-    source: (counter = countingCalls()) => graphSource(emulator, {}, counter),
+    source: (counter = recordingCounter()) => graphSource(emulator, {}, counter),
     checks: ['token', 'User.Read.All', 'GroupMember.Read.All'],
     withoutPermission: async () => ({ source: graphSource(withoutGroups), check: 'GroupMember.Read.All' }),
     changeFeed: {
@@ -128,7 +128,7 @@ sourceContract('Okta', async (): Promise<SourceUnderContract> => {
   const oktaSource = (
     on: typeof emulator,
     overrides: Parameters<typeof oktaConfig>[1] = {},
-    counter: CallCounter = countingCalls(),
+    counter: CallCounter = recordingCounter(),
   ) =>
     createOktaSource(oktaConfig(on, overrides), {
       counter,

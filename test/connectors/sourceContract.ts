@@ -4,6 +4,7 @@ import type { SourceConfig } from '../../src/config/load.js';
 import type { DirectorySnapshot } from '../../src/model/directory.js';
 import type { Failure } from '../../src/model/failure.js';
 import { type CallCounter, type Source, SourceError } from '../../src/model/source.js';
+import { recordingCounter } from './graph/support.js';
 
 /** One person of the contract's directory, as each source names them. */
 export interface Person {
@@ -100,25 +101,6 @@ export interface SourceUnderContract {
   readonly missingObject: (() => Source) | 'none';
   readonly otherFailures: readonly SourceSpecificFailure[];
   close(): Promise<void>;
-}
-
-/** A counter of source calls and throttling waits. */
-export function countingCalls(): CallCounter & { readonly calls: number; readonly throttles: number } {
-  const counts = { calls: 0, throttles: 0 };
-  return {
-    get calls() {
-      return counts.calls;
-    },
-    get throttles() {
-      return counts.throttles;
-    },
-    call: () => {
-      counts.calls++;
-    },
-    throttled: () => {
-      counts.throttles++;
-    },
-  };
 }
 
 const EMAIL = 'emails[type eq "work"].value';
@@ -228,7 +210,7 @@ export function sourceContract(name: string, start: () => Promise<SourceUnderCon
     it('waits out 429s and reads the same directory; a 429 that never ends fails as throttled', async () => {
       const { throttle } = subject;
       if (throttle === 'none') return;
-      const counter = countingCalls();
+      const counter = recordingCounter();
       const source = subject.source(counter);
       const calm = await source.readFull();
       try {
