@@ -157,7 +157,17 @@ sourceContract('Okta', async (): Promise<SourceUnderContract> => {
     refusedCredentials: () => oktaSource(emulator, { token: new Secret('not-the-token', 'inline') }),
     throttle: (rate) => emulator.server.setFaults({ rate429: rate, retryAfterSeconds: 0 }),
     missingObject: () => oktaSource(emulator, { scope: { mode: 'app', appId: '0oa00000000000000404' } }),
-    otherFailures: [],
+    otherFailures: [
+      {
+        name: 'an org nothing answers at',
+        source: () =>
+          createOktaSource(
+            { ...oktaConfig(emulator), orgUrl: 'https://localhost:1' },
+            { counter: recordingCounter(), logger: silentLogger() },
+          ),
+        failure: { class: 'fatal', cause: 'unreachable' },
+      },
+    ],
     close: async () => {
       await Promise.all([emulator.close(), withoutGroups.close()]);
     },
