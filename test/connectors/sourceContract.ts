@@ -3,7 +3,7 @@ import { defaultUserMapping } from '../../connectors/index.js';
 import type { SourceConfig } from '../../src/config/load.js';
 import type { DirectorySnapshot } from '../../src/model/directory.js';
 import type { Failure } from '../../src/model/failure.js';
-import { type CallCounter, type Source, SourceError } from '../../src/model/source.js';
+import { type CallCounter, CursorExpiredError, type Source, SourceError } from '../../src/model/source.js';
 import { recordingCounter } from './graph/support.js';
 
 /** One person of the contract's directory, as each source names them. */
@@ -240,7 +240,7 @@ export function sourceContract(name: string, start: () => Promise<SourceUnderCon
     });
 
     // Last: it changes the directory the other tests read.
-    it('reads the changes since a cursor with a new cursor, or has no incremental read at all', async () => {
+    it('reads the changes since a cursor with a new cursor, refuses a cursor it cannot read, or has no incremental read at all', async () => {
       const source = subject.source();
       const { changeFeed } = subject;
       if (changeFeed === 'none') {
@@ -263,6 +263,9 @@ export function sourceContract(name: string, start: () => Promise<SourceUnderCon
 
       const next = await source.readChanges?.(first?.cursor ?? '', full.snapshot);
       expect(next?.cursor).toEqual(expect.any(String));
+      await expect(source.readChanges?.('not a cursor', full.snapshot)).rejects.toBeInstanceOf(
+        CursorExpiredError,
+      );
     });
   });
 }
