@@ -32,29 +32,26 @@ export async function testGraphConnection(
       return ok;
     },
   });
+  const probes = [
+    probe('User.Read.All', graphPath('/users', { $top: 1, $select: 'id' }), 'users can be read'),
+    probe(
+      'GroupMember.Read.All',
+      graphPath('/groups', { $top: 1, $select: 'id' }),
+      'groups and members can be read',
+    ),
+  ];
+  if (config.scope.mode === 'assigned') {
+    const id = config.scope.servicePrincipalId;
+    probes.push(
+      probe(
+        'Application.Read.All',
+        graphPath(`/servicePrincipals/${encodeURIComponent(id)}`, { $select: 'id,appDisplayName' }),
+        `assignments of service principal ${id} can be read`,
+      ),
+    );
+  }
   checks.push(
-    ...(await runProbes(
-      [
-        probe('User.Read.All', graphPath('/users', { $top: 1, $select: 'id' }), 'users can be read'),
-        probe(
-          'GroupMember.Read.All',
-          graphPath('/groups', { $top: 1, $select: 'id' }),
-          'groups and members can be read',
-        ),
-        ...(config.scope.mode === 'assigned'
-          ? [
-              probe(
-                'Application.Read.All',
-                graphPath(`/servicePrincipals/${encodeURIComponent(config.scope.servicePrincipalId)}`, {
-                  $select: 'id,appDisplayName',
-                }),
-                `assignments of service principal ${config.scope.servicePrincipalId} can be read`,
-              ),
-            ]
-          : []),
-      ],
-      (error, { permission }) => describeProbeFailure(permission, error),
-    )),
+    ...(await runProbes(probes, (error, { permission }) => describeProbeFailure(permission, error))),
   );
   if (config.scope.mode === 'groups' && checks.every((check) => check.ok)) {
     checks.push(await scopeGroupsCheck(context, config.scope.groups));
