@@ -2,7 +2,7 @@ import type { FileSourceConfig } from '../../src/config/load.js';
 import type { Source } from '../../src/model/source.js';
 import { withSourceErrors } from '../shared/sourceErrors.js';
 import { fileFailureClass } from './errors.js';
-import { readDirectoryFile } from './fullRead.js';
+import { readFullDirectory } from './fullRead.js';
 import { lookupSubjects } from './lookup.js';
 import { testFileConnection } from './testConnection.js';
 
@@ -10,8 +10,8 @@ import { testFileConnection } from './testConnection.js';
 export function createFileSource(config: FileSourceConfig): Source {
   return withSourceErrors(
     {
-      readFull: async () => ({ snapshot: await readDirectoryFile(config) }),
-      lookup: async (subjects) => lookupSubjects(await readDirectoryFile(config), subjects),
+      readFull: () => readFullDirectory(config),
+      lookup: async (subjects) => lookupSubjects((await readFullDirectory(config)).snapshot, subjects),
       testConnection: () => testFileConnection(config),
     },
     fileFailureClass,

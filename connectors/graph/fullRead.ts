@@ -18,7 +18,7 @@ import { type GraphReadContext, MEMBER_READ_CONCURRENCY, PAGE_SIZE } from './rea
  * Groups: `all` reads every group and the direct members of each; `assigned` and `groups` read
  * only the assigned or listed groups and the groups nested in them.
  */
-export async function readFullSnapshot(context: GraphReadContext): Promise<FullRead> {
+export async function readFullDirectory(context: GraphReadContext): Promise<FullRead> {
   const { http, userSelect } = context;
   const [users, groups] = await Promise.all([
     http.deltaRound(graphPath(userDeltaPath, { $deltatoken: 'latest', $select: userSelect.join(',') })),

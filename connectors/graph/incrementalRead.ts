@@ -16,7 +16,7 @@ export const groupDeltaPath = '/groups/delta';
  * records committed with the cursor; objects they do not hold are read by id (see `groupsToRead`).
  * An expired delta token is `CursorExpiredError`.
  */
-export async function readDeltaChanges(
+export async function readDirectoryChanges(
   context: GraphReadContext,
   cursorText: string,
   records: DirectorySnapshot,

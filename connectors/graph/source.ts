@@ -5,8 +5,8 @@ import { failureWithoutAnswer } from '../shared/failureWithoutAnswer.js';
 import { withSourceErrors } from '../shared/sourceErrors.js';
 import { GraphHttp } from './client.js';
 import { createGraphCredential, graphTokenScope } from './credential.js';
-import { readFullSnapshot } from './fullRead.js';
-import { readDeltaChanges } from './incrementalRead.js';
+import { readFullDirectory } from './fullRead.js';
+import { readDirectoryChanges } from './incrementalRead.js';
 import { lookupSubjects } from './lookup.js';
 import { userProperties } from './mapping.js';
 import type { GraphReadContext } from './readContext.js';
@@ -37,8 +37,8 @@ export function createGraphSource(config: GraphSourceConfig, deps: GraphSourceDe
   };
   return withSourceErrors(
     {
-      readFull: () => readFullSnapshot(context),
-      readChanges: (cursor, records) => readDeltaChanges(context, cursor, records),
+      readFull: () => readFullDirectory(context),
+      readChanges: (cursor, records) => readDirectoryChanges(context, cursor, records),
       lookup: (subjects) => lookupSubjects(context, subjects),
       testConnection: () => testGraphConnection(context, credential, scope),
     },
