@@ -6,14 +6,19 @@ import type {
   DirectorySnapshot,
   DirectoryUser,
 } from '../../src/model/directory.js';
+import { SourceError } from '../../src/model/source.js';
 import { type CsvRow, CsvSyntaxError, parseCsv } from './csv.js';
 
 /**
  * A directory export (README, "What each source needs"). Anything that does not parse fails the whole read: a file read
- * half-way must never look like a directory whose users left.
+ * half-way must never look like a directory whose users left. It is not fatal: the job that writes
+ * the export may write a good one before the next run.
  */
-export class DirectoryFileError extends Error {
+export class DirectoryFileError extends SourceError {
   override readonly name = 'DirectoryFileError';
+  constructor(message: string) {
+    super(message, { class: 'badRequest' });
+  }
 }
 
 const USER_FIELDS = [

@@ -1,5 +1,5 @@
 import type { Assignments } from '../../src/model/directory.js';
-import { type GraphHttp, graphPath } from './graphHttp.js';
+import { type GraphHttp, graphPath } from './client.js';
 import { PAGE_SIZE } from './readContext.js';
 
 export interface AssignmentRead {

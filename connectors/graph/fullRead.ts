@@ -1,12 +1,12 @@
 import type { Assignments, DirectoryGroup } from '../../src/model/directory.js';
-import type { FullRead } from '../../src/model/source.js';
+import { type FullRead, SourceError } from '../../src/model/source.js';
 import { mapWithConcurrency } from '../../src/util/mapWithConcurrency.js';
 import { readAssignments } from './assignments.js';
-import { encodeDeltaCursor } from './deltaCursor.js';
-import { groupDeltaPath, userDeltaPath } from './deltaRead.js';
-import { type GraphHttp, type GraphObject, graphPath } from './graphHttp.js';
+import { type GraphHttp, type GraphObject, graphPath } from './client.js';
+import { encodeDeltaCursor } from './cursor.js';
 import { expandGroups } from './groupExpansion.js';
 import { resolveGroup } from './groupReferences.js';
+import { groupDeltaPath, userDeltaPath } from './incrementalRead.js';
 import { GRAPH_GROUP_PROPERTIES, toDirectoryUser } from './mapping.js';
 import { type GraphReadContext, MEMBER_READ_CONCURRENCY, PAGE_SIZE } from './readContext.js';
 
@@ -18,7 +18,7 @@ import { type GraphReadContext, MEMBER_READ_CONCURRENCY, PAGE_SIZE } from './rea
  * Groups: `all` reads every group and the direct members of each; `assigned` and `groups` read
  * only the assigned or listed groups and the groups nested in them.
  */
-export async function readFullSnapshot(context: GraphReadContext): Promise<FullRead> {
+export async function readFullDirectory(context: GraphReadContext): Promise<FullRead> {
   const { http, userSelect } = context;
   const [users, groups] = await Promise.all([
     http.deltaRound(graphPath(userDeltaPath, { $deltatoken: 'latest', $select: userSelect.join(',') })),
@@ -89,9 +89,10 @@ async function currentGroups(http: GraphHttp, ids: readonly string[]): Promise<G
 async function scopeGroup(context: GraphReadContext, reference: string): Promise<GraphObject> {
   const resolution = await resolveGroup(context.http, reference);
   if (resolution.kind === 'found') return resolution.group;
-  throw new Error(
+  throw new SourceError(
     resolution.kind === 'missing'
       ? `scope group "${reference}" was not found in the directory`
       : `scope group "${reference}" names ${resolution.count} groups; list it by object id`,
+    { class: 'fatal', cause: 'configuration' },
   );
 }

@@ -1,6 +1,6 @@
 import type { DirectoryGroup } from '../../src/model/directory.js';
 import { mapWithConcurrency } from '../../src/util/mapWithConcurrency.js';
-import { type GraphHttp, type GraphObject, graphPath } from './graphHttp.js';
+import { type GraphHttp, type GraphObject, graphPath } from './client.js';
 import { toDirectoryGroup } from './mapping.js';
 import { MEMBER_READ_CONCURRENCY, PAGE_SIZE } from './readContext.js';
 

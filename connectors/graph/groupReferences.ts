@@ -1,5 +1,5 @@
 import { odataStringLiteral } from '../shared/odataLiteral.js';
-import { type GraphHttp, type GraphObject, graphPath } from './graphHttp.js';
+import { type GraphHttp, type GraphObject, graphPath } from './client.js';
 import { GRAPH_GROUP_PROPERTIES } from './mapping.js';
 import { isObjectId, PAGE_SIZE } from './readContext.js';
 

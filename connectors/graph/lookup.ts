@@ -3,7 +3,7 @@ import type { SubjectLookup, SubjectReferences } from '../../src/model/source.js
 import { mapWithConcurrency } from '../../src/util/mapWithConcurrency.js';
 import { odataStringLiteral } from '../shared/odataLiteral.js';
 import { readAssignments } from './assignments.js';
-import { type GraphObject, graphPath } from './graphHttp.js';
+import { type GraphObject, graphPath } from './client.js';
 import { expandGroups } from './groupExpansion.js';
 import { resolveGroup } from './groupReferences.js';
 import { GRAPH_GROUP_PROPERTIES, toDirectoryGroup, toDirectoryUser } from './mapping.js';

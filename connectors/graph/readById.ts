@@ -1,6 +1,6 @@
 import type { DirectoryGroup, DirectoryUser } from '../../src/model/directory.js';
 import { mapWithConcurrency } from '../../src/util/mapWithConcurrency.js';
-import { type GraphObject, type GraphPage, graphPath } from './graphHttp.js';
+import { type GraphObject, type GraphPage, graphPath } from './client.js';
 import { toDirectoryGroup, toDirectoryUser } from './mapping.js';
 import { type GraphReadContext, MEMBER_READ_CONCURRENCY, PAGE_SIZE } from './readContext.js';
 

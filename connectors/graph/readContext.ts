@@ -1,6 +1,6 @@
 import type { GraphSourceConfig } from '../../src/config/load.js';
 import type { Logger } from '../../src/observability/logger.js';
-import type { GraphHttp } from './graphHttp.js';
+import type { GraphHttp } from './client.js';
 
 /** What every read of the Graph source shares. */
 export interface GraphReadContext {

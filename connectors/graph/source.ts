@@ -1,10 +1,12 @@
 import type { GraphSourceConfig } from '../../src/config/load.js';
 import type { CallCounter, Source } from '../../src/model/source.js';
 import type { Logger } from '../../src/observability/logger.js';
+import { failureWithoutAnswer } from '../shared/failureWithoutAnswer.js';
+import { withSourceErrors } from '../shared/sourceErrors.js';
+import { GraphHttp } from './client.js';
 import { createGraphCredential, graphTokenScope } from './credential.js';
-import { readDeltaChanges } from './deltaRead.js';
-import { readFullSnapshot } from './fullRead.js';
-import { GraphHttp } from './graphHttp.js';
+import { readFullDirectory } from './fullRead.js';
+import { readDirectoryChanges } from './incrementalRead.js';
 import { lookupSubjects } from './lookup.js';
 import { userProperties } from './mapping.js';
 import type { GraphReadContext } from './readContext.js';
@@ -33,10 +35,13 @@ export function createGraphSource(config: GraphSourceConfig, deps: GraphSourceDe
     ]),
     logger: deps.logger,
   };
-  return {
-    readFull: () => readFullSnapshot(context),
-    readChanges: (cursor, records) => readDeltaChanges(context, cursor, records),
-    lookup: (subjects) => lookupSubjects(context, subjects),
-    testConnection: () => testGraphConnection(context, credential, scope),
-  };
+  return withSourceErrors(
+    {
+      readFull: () => readFullDirectory(context),
+      readChanges: (cursor, records) => readDirectoryChanges(context, cursor, records),
+      lookup: (subjects) => lookupSubjects(context, subjects),
+      testConnection: () => testGraphConnection(context, credential, scope),
+    },
+    failureWithoutAnswer,
+  );
 }

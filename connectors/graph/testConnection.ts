@@ -1,7 +1,8 @@
 import type { TokenCredential } from '@azure/identity';
 import type { ConnectionCheck } from '../../src/model/source.js';
-import { graphPath } from './graphHttp.js';
-import { GraphRequestError } from './graphRequestError.js';
+import { type ConnectionProbe, runProbes } from '../shared/connectionProbes.js';
+import { graphPath } from './client.js';
+import { GraphRequestError } from './errors.js';
 import { resolveGroup } from './groupReferences.js';
 import type { GraphReadContext } from './readContext.js';
 
@@ -23,28 +24,35 @@ export async function testGraphConnection(
   const checks: ConnectionCheck[] = [
     { name: 'token', ok: true, message: `app ${config.clientId} signed in to tenant ${config.tenantId}` },
   ];
-  const probe = async (name: string, path: string, ok: string): Promise<void> => {
-    try {
+  const probe = (permission: string, path: string, ok: string): ConnectionProbe => ({
+    name: permission,
+    permission,
+    run: async () => {
       await http.get(path);
-      checks.push({ name, ok: true, message: ok });
-    } catch (error) {
-      checks.push({ name, ok: false, message: describeProbeFailure(name, error) });
-    }
-  };
-  await probe('User.Read.All', graphPath('/users', { $top: 1, $select: 'id' }), 'users can be read');
-  await probe(
-    'GroupMember.Read.All',
-    graphPath('/groups', { $top: 1, $select: 'id' }),
-    'groups and members can be read',
-  );
+      return ok;
+    },
+  });
+  const probes = [
+    probe('User.Read.All', graphPath('/users', { $top: 1, $select: 'id' }), 'users can be read'),
+    probe(
+      'GroupMember.Read.All',
+      graphPath('/groups', { $top: 1, $select: 'id' }),
+      'groups and members can be read',
+    ),
+  ];
   if (config.scope.mode === 'assigned') {
     const id = config.scope.servicePrincipalId;
-    await probe(
-      'Application.Read.All',
-      graphPath(`/servicePrincipals/${encodeURIComponent(id)}`, { $select: 'id,appDisplayName' }),
-      `assignments of service principal ${id} can be read`,
+    probes.push(
+      probe(
+        'Application.Read.All',
+        graphPath(`/servicePrincipals/${encodeURIComponent(id)}`, { $select: 'id,appDisplayName' }),
+        `assignments of service principal ${id} can be read`,
+      ),
     );
   }
+  checks.push(
+    ...(await runProbes(probes, (error, { permission }) => describeProbeFailure(permission, error))),
+  );
   if (config.scope.mode === 'groups' && checks.every((check) => check.ok)) {
     checks.push(await scopeGroupsCheck(context, config.scope.groups));
   }

@@ -1,7 +1,7 @@
 import { Client } from '@okta/okta-sdk-nodejs';
 import type { OktaSourceConfig } from '../../src/config/load.js';
-import type { PacedRequestExecutor } from './pacedRequestExecutor.js';
 import { OKTA_READ_SCOPES } from './scopes.js';
+import type { PacedRequestExecutor } from './throttling.js';
 
 /**
  * The SDK Client, configured only from the tenant's config. The SDK's ConfigLoader merges

@@ -1,7 +1,7 @@
 import type { FullRead } from '../../src/model/source.js';
-import { directoryUsers, type OktaContext, scopedAppId } from './context.js';
 import { CURSOR_OVERLAP_MS, encodeCursor, watchServerTime } from './cursor.js';
 import { toDirectoryGroup } from './mapping.js';
+import { directoryUsers, type OktaContext, scopedAppId } from './readContext.js';
 import { readAllUsers, readAppAssignments, readGroups, readMembersOfGroups } from './reads.js';
 
 /**

@@ -2,13 +2,19 @@ import type { Group } from '@okta/okta-sdk-nodejs';
 import type { DirectoryChanges } from '../../src/model/directory.js';
 import type { IncrementalRead } from '../../src/model/source.js';
 import { mapWithConcurrency } from '../../src/util/mapWithConcurrency.js';
-import { directoryUsers, type OktaContext, scopedAppId } from './context.js';
+import {
+  APP_EVENT_TYPES,
+  DIRECTORY_EVENT_TYPES,
+  digestLogEvents,
+  type LogEventRecord,
+} from './changeFeed.js';
 import { CURSOR_OVERLAP_MS, decodeCursor, encodeCursor, watchServerTime } from './cursor.js';
+import { isNotFound } from './errors.js';
 import { equals, quoted } from './expressions.js';
-import { APP_EVENT_TYPES, DIRECTORY_EVENT_TYPES, digestLogEvents, type LogEventRecord } from './logEvents.js';
 import { toDirectoryGroupAttributes } from './mapping.js';
 import { readAll } from './paging.js';
-import { isDirectlyAssigned, isNotFound, PAGE_SIZE, READ_CONCURRENCY, readUsers } from './reads.js';
+import { directoryUsers, type OktaContext, scopedAppId } from './readContext.js';
+import { isDirectlyAssigned, PAGE_SIZE, READ_CONCURRENCY, readUsers } from './reads.js';
 
 /**
  * Changes since the cursor, in O(changes) calls: users by `lastUpdated` (search, which also

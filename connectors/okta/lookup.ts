@@ -2,19 +2,12 @@ import type { Client, Group, User } from '@okta/okta-sdk-nodejs';
 import type { DirectoryGroup } from '../../src/model/directory.js';
 import type { SubjectLookup, SubjectReferences } from '../../src/model/source.js';
 import { mapWithConcurrency } from '../../src/util/mapWithConcurrency.js';
-import { directoryUsers, type OktaContext, scopedAppId } from './context.js';
+import { isNotFound, isRefused } from './errors.js';
 import { equals, equalsAny } from './expressions.js';
 import { toDirectoryGroup } from './mapping.js';
 import { readAll } from './paging.js';
-import {
-  isDirectlyAssigned,
-  isNotFound,
-  isRefused,
-  PAGE_SIZE,
-  READ_CONCURRENCY,
-  readGroups,
-  readUsers,
-} from './reads.js';
+import { directoryUsers, type OktaContext, scopedAppId } from './readContext.js';
+import { isDirectlyAssigned, PAGE_SIZE, READ_CONCURRENCY, readGroups, readUsers } from './reads.js';
 
 const USER_ID = /^00u[0-9A-Za-z]{17}$/;
 const GROUP_ID = /^00g[0-9A-Za-z]{17}$/;

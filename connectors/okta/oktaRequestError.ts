@@ -1,5 +1,7 @@
 import { OktaApiError } from '@okta/okta-sdk-nodejs';
+import { SourceError } from '../../src/model/source.js';
 import { UpstreamError } from '../../src/model/upstream.js';
+import { oktaFailureClass } from './errors.js';
 
 /**
  * The SDK's errors as the source's `UpstreamError`: Okta's status and errorCode, the resource
@@ -8,31 +10,26 @@ import { UpstreamError } from '../../src/model/upstream.js';
 export function asSourceError(error: unknown): unknown {
   if (error instanceof UpstreamError) return error;
   if (error instanceof OktaApiError)
-    return new UpstreamError(
+    return new SourceError(
       `Okta GET ${pathOf(error.url)} failed: ${error.message}`,
-      'source',
-      error.status,
-      error.errorCode === undefined ? undefined : String(error.errorCode),
+      oktaFailureClass(error),
+      {
+        status: error.status,
+        ...(error.errorCode !== undefined && { code: String(error.errorCode) }),
+        cause: error,
+      },
     );
   // The SDK's HttpError (a non-JSON error answer) is not exported: known by its name and status.
   if (error instanceof Error && error.name === 'HttpError') {
     const { status, url } = error as Error & { status?: unknown; url?: unknown };
     if (typeof status === 'number' || typeof status === 'string')
-      return new UpstreamError(
+      return new SourceError(
         `Okta GET ${typeof url === 'string' ? pathOf(url) : ''} failed with HTTP ${status}`,
-        'source',
-        Number(status) || 0,
+        oktaFailureClass(error),
+        { status: Number(status) || 0, cause: error },
       );
   }
   return error;
-}
-
-export async function asSourceFailure<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    throw asSourceError(error);
-  }
 }
 
 function pathOf(url: string): string {

@@ -1,6 +1,7 @@
 import type { Client, Group, User } from '@okta/okta-sdk-nodejs';
 import type { Assignments } from '../../src/model/directory.js';
 import { mapWithConcurrency } from '../../src/util/mapWithConcurrency.js';
+import { isNotFound } from './errors.js';
 import { readAll } from './paging.js';
 
 /** The largest pages each endpoint allows, to spend as few calls of the rate limit as possible. */
@@ -14,17 +15,6 @@ export const PAGE_SIZE = {
 };
 /** Requests in flight at once for per-group reads; the pacer still spreads them under the limit. */
 export const READ_CONCURRENCY = 8;
-
-/** Okta refuses the token or its permissions: nothing else asked of it can succeed either. */
-export function isRefused(error: unknown): boolean {
-  const status = typeof error === 'object' && error !== null && (error as { status?: unknown }).status;
-  return status === 401 || status === 403;
-}
-
-/** Okta answers 404 with E0000007 for an unknown id. */
-export function isNotFound(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { status?: unknown }).status === 404;
-}
 
 export async function readUsers(client: Client, query: { search?: string } = {}): Promise<User[]> {
   return readAll(await client.userApi.listUsers({ ...query, limit: PAGE_SIZE.users }));

@@ -1,14 +1,16 @@
 import type { OktaSourceConfig } from '../../src/config/load.js';
 import type { CallCounter, Source } from '../../src/model/source.js';
 import type { Logger } from '../../src/observability/logger.js';
+import { withSourceErrors } from '../shared/sourceErrors.js';
 import { createOktaClient } from './client.js';
-import { testOktaConnection } from './connectionTest.js';
-import type { OktaContext } from './context.js';
+import { oktaFailureClass } from './errors.js';
 import { readFullDirectory } from './fullRead.js';
 import { readDirectoryChanges } from './incrementalRead.js';
 import { lookupSubjects } from './lookup.js';
-import { asSourceFailure } from './oktaRequestError.js';
-import { PacedRequestExecutor } from './pacedRequestExecutor.js';
+import { asSourceError } from './oktaRequestError.js';
+import type { OktaContext } from './readContext.js';
+import { testOktaConnection } from './testConnection.js';
+import { PacedRequestExecutor } from './throttling.js';
 
 export interface SourceClock {
   now(): number;
@@ -37,10 +39,14 @@ export function createOktaSource(config: OktaSourceConfig, deps: OktaSourceDeps)
     logger,
     now: deps.clock?.now ?? Date.now,
   };
-  return {
-    readFull: () => asSourceFailure(readFullDirectory(context)),
-    readChanges: (cursor) => asSourceFailure(readDirectoryChanges(context, cursor)),
-    lookup: (subjects) => asSourceFailure(lookupSubjects(context, subjects)),
-    testConnection: () => asSourceFailure(testOktaConnection(context)),
-  };
+  return withSourceErrors(
+    {
+      readFull: () => readFullDirectory(context),
+      readChanges: (cursor) => readDirectoryChanges(context, cursor),
+      lookup: (subjects) => lookupSubjects(context, subjects),
+      testConnection: () => testOktaConnection(context),
+    },
+    oktaFailureClass,
+    asSourceError,
+  );
 }

@@ -1,4 +1,6 @@
 import type { DirectoryChanges, DirectorySnapshot } from './directory.js';
+import type { Failure } from './failure.js';
+import { UpstreamError } from './upstream.js';
 
 /** Counts the API calls and throttling a run caused, for its run record and metrics. */
 export interface CallCounter {
@@ -28,6 +30,25 @@ export interface FullRead {
 /** Thrown by `readChanges` when the cursor is no longer accepted; the run falls back to full. */
 export class CursorExpiredError extends Error {
   override readonly name = 'CursorExpiredError';
+}
+
+/**
+ * A failed read of a source directory, with what it means for the run: every connector throws its
+ * failures as this (or `CursorExpiredError`), whatever its SDK threw.
+ */
+export class SourceError extends UpstreamError {
+  override readonly name: string = 'SourceError';
+  constructor(message: string, failure: Failure, details: SourceErrorDetails = {}) {
+    const { status = 0, code, cause } = details;
+    super(message, 'source', status, code, failure, cause === undefined ? undefined : { cause });
+  }
+}
+
+/** What the source answered, when it answered, and the error its SDK threw. */
+export interface SourceErrorDetails {
+  readonly status?: number;
+  readonly code?: string;
+  readonly cause?: unknown;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { type Failure, failureOfStatus } from './failure.js';
+
 /** Which side of a sync answered with an error: the platform's SCIM endpoint or the identity source. */
 export type UpstreamOrigin = 'platform' | 'source';
 
@@ -7,6 +9,9 @@ export type UpstreamOrigin = 'platform' | 'source';
  * Messages name the call and the remote reason, never credentials.
  */
 export class UpstreamError extends Error {
+  /** What the failure means for the sync (README, "Failure classes"): by its status unless told. */
+  readonly failure: Failure;
+
   constructor(
     message: string,
     readonly origin: UpstreamOrigin,
@@ -14,8 +19,11 @@ export class UpstreamError extends Error {
     readonly status: number,
     /** The remote's own error code: SCIM `scimType`, Graph `error.code`, Okta `errorCode`. */
     readonly code?: string,
+    failure?: Failure,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
+    this.failure = failure ?? failureOfStatus(status);
   }
 }
 

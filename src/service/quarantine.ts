@@ -1,7 +1,5 @@
+import type { FatalCause } from '../model/failure.js';
 import { FINISHED_STATUSES, type RunStatus } from '../model/run.js';
-
-/** Failures that the next run cannot fix by itself: somebody has to change credentials, network or config. */
-export type FatalCause = 'credentials' | 'unreachable' | 'configuration';
 
 /** What the decision needs of a run record. */
 export interface RunOutcome {

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { GraphHttp, graphPath } from '../../../connectors/graph/client.js';
 import { createGraphCredential, graphTokenScope } from '../../../connectors/graph/credential.js';
-import { GraphHttp, graphPath } from '../../../connectors/graph/graphHttp.js';
 import { graphConfig, recordingCounter, servedPaths, startTestEmulator } from './support.js';
 
 const emulator = await startTestEmulator();

@@ -63,19 +63,6 @@ describe('Graph lookup', () => {
     expect(servedPaths(emulator)).not.toContain('/v1.0/groups');
   });
 
-  it('finds users by mail and by object id, and leaves unknown references unresolved', async () => {
-    const { resolved } = await testSource(emulator).lookup({
-      users: [
-        'shannon@contoso.example',
-        ids.bob,
-        'nobody@contoso.example',
-        '99999999-0000-4000-8000-000000000000',
-      ],
-      groups: [],
-    });
-    expect(resolved).toEqual({ 'shannon@contoso.example': ids.oneil, [ids.bob]: ids.bob });
-  });
-
   it('finds a group by name with its members, nested groups expanded', async () => {
     const { snapshot, resolved } = await testSource(emulator).lookup({
       users: [],

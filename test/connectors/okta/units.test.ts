@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { digestLogEvents } from '../../../connectors/okta/changeFeed.js';
 import { equalsAny, quoted } from '../../../connectors/okta/expressions.js';
-import { digestLogEvents } from '../../../connectors/okta/logEvents.js';
 import { isActiveStatus, oktaUserMapping, toDirectoryUser } from '../../../connectors/okta/mapping.js';
 import { RateLimitPacer } from '../../../connectors/shared/rateLimitPacer.js';
 import { matches, parseExpression } from '../../emulators/okta/expressions.js';

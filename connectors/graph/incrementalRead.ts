@@ -1,9 +1,9 @@
 import type { DirectoryChanges, DirectorySnapshot } from '../../src/model/directory.js';
 import { CursorExpiredError, type IncrementalRead } from '../../src/model/source.js';
 import { readAssignments } from './assignments.js';
-import { type DeltaMerge, mergeDelta } from './deltaChanges.js';
-import { decodeDeltaCursor, encodeDeltaCursor } from './deltaCursor.js';
-import { GraphRequestError } from './graphRequestError.js';
+import { type DeltaMerge, mergeDelta } from './changeFeed.js';
+import { decodeDeltaCursor, encodeDeltaCursor } from './cursor.js';
+import { GraphRequestError } from './errors.js';
 import { readObjectsById } from './readById.js';
 import type { GraphReadContext } from './readContext.js';
 
@@ -16,7 +16,7 @@ export const groupDeltaPath = '/groups/delta';
  * records committed with the cursor; objects they do not hold are read by id (see `groupsToRead`).
  * An expired delta token is `CursorExpiredError`.
  */
-export async function readDeltaChanges(
+export async function readDirectoryChanges(
   context: GraphReadContext,
   cursorText: string,
   records: DirectorySnapshot,

@@ -6,7 +6,7 @@ import type {
   Membership,
   RemovalKind,
 } from '../../src/model/directory.js';
-import type { GraphObject } from './graphHttp.js';
+import type { GraphObject } from './client.js';
 import { mergeUserItem, toDirectoryGroup } from './mapping.js';
 
 const MEMBER_TYPES = new Set(['#microsoft.graph.user', '#microsoft.graph.group']);

@@ -6,9 +6,9 @@ import {
   throttleWaitMs,
 } from '../../src/http/retryPolicy.js';
 import type { CallCounter } from '../../src/model/source.js';
-import { UpstreamError } from '../../src/model/upstream.js';
 import type { Logger } from '../../src/observability/logger.js';
 import { RateLimitPacer, type RateWindow } from '../shared/rateLimitPacer.js';
+import { OktaTokenRequestError } from './errors.js';
 
 type RequestOptions = Parameters<RequestExecutor['fetch']>[0];
 
@@ -19,27 +19,6 @@ export interface FetchResponse {
   arrayBuffer(): Promise<ArrayBuffer>;
   clone(): FetchResponse;
   text(): Promise<string>;
-}
-
-/**
- * The org's authorization server refused to issue an access token. The SDK 8.1 does not check
- * the token response (its error filter is undefined in oauth.js) and would send
- * `Bearer undefined`, so the refusal surfaces here, with Okta's reason.
- */
-export class OktaTokenRequestError extends UpstreamError {
-  override readonly name = 'OktaTokenRequestError';
-  constructor(
-    status: number,
-    readonly error: string,
-    readonly description: string,
-  ) {
-    super(
-      `Okta refused the OAuth token request (HTTP ${status} ${error}${description ? `: ${description}` : ''})`,
-      'source',
-      status,
-      error,
-    );
-  }
 }
 
 export interface PacedRequestExecutorOptions {

@@ -1,15 +1,23 @@
 import { GraphError } from '@microsoft/microsoft-graph-client';
-import { UpstreamError } from '../../src/model/upstream.js';
+import { type Failure, failureOfStatus } from '../../src/model/failure.js';
+import { SourceError } from '../../src/model/source.js';
+import { failureWithoutAnswer } from '../shared/failureWithoutAnswer.js';
 
 /**
  * A failed Graph call, named by method, resource path (never the query, which can carry tokens)
  * and Graph's error code, so that run records say what to fix.
  */
-export class GraphRequestError extends UpstreamError {
+export class GraphRequestError extends SourceError {
   override readonly name = 'GraphRequestError';
 
-  constructor(message: string, status: number, code: string | undefined) {
-    super(message, 'source', status, code);
+  /** `status` is 0 when no answer came (network, token acquisition). */
+  constructor(
+    message: string,
+    status: number,
+    code: string | undefined,
+    failure: Failure = failureOfStatus(status),
+  ) {
+    super(message, failure, { status, ...(code !== undefined && { code }) });
   }
 
   /** Graph's answer to a delta token it no longer knows: the caller restarts with a full read. */
@@ -39,7 +47,12 @@ export function toGraphRequestError(error: unknown, path: string, method = 'GET'
     );
   }
   const cause = error instanceof Error ? error.message : String(error);
-  return new GraphRequestError(`Graph ${method} ${resource} failed: ${cause}`, 0, undefined);
+  return new GraphRequestError(
+    `Graph ${method} ${resource} failed: ${cause}`,
+    0,
+    undefined,
+    failureWithoutAnswer(error),
+  );
 }
 
 /** A GET inside a `$batch` that failed on its own; `body` is its answer (Graph's error envelope). */
@@ -53,6 +66,7 @@ export function batchItemError(path: string, status: number, body: unknown): Gra
     `Graph GET ${resourceOf(path)} (in $batch) failed: ${label ? `${label}: ` : ''}${detail}`,
     status,
     named,
+    status > 0 ? failureOfStatus(status) : { class: 'transient' },
   );
 }
 

@@ -3,7 +3,7 @@ import type { OktaSourceConfig } from '../../src/config/load.js';
 import type { DirectoryUser } from '../../src/model/directory.js';
 import type { Logger } from '../../src/observability/logger.js';
 import { type OktaUserRecord, toDirectoryUser } from './mapping.js';
-import type { PacedRequestExecutor } from './pacedRequestExecutor.js';
+import type { PacedRequestExecutor } from './throttling.js';
 
 /** What every read of one Okta tenant shares. */
 export interface OktaContext {

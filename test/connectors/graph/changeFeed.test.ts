@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mergeDelta } from '../../../connectors/graph/deltaChanges.js';
-import { groupsToRead } from '../../../connectors/graph/deltaRead.js';
+import { mergeDelta } from '../../../connectors/graph/changeFeed.js';
+import { groupsToRead } from '../../../connectors/graph/incrementalRead.js';
 import { toDirectoryUser } from '../../../connectors/graph/mapping.js';
 import type { DirectorySnapshot } from '../../../src/model/directory.js';
 

@@ -9,9 +9,9 @@ import { type RetryPolicy, throttleWaitMs } from '../../src/http/retryPolicy.js'
 import type { CallCounter } from '../../src/model/source.js';
 import { mapWithConcurrency } from '../../src/util/mapWithConcurrency.js';
 import { AccessTokenCache } from './accessTokenCache.js';
-import { CountingRetryHandler, GRAPH_RETRY_POLICY, isRetriedStatus } from './countingRetryHandler.js';
-import { batchItemError, type GraphRequestError, toGraphRequestError } from './graphRequestError.js';
+import { batchItemError, type GraphRequestError, toGraphRequestError } from './errors.js';
 import { HttpsTransport } from './httpsTransport.js';
+import { CountingRetryHandler, GRAPH_RETRY_POLICY, isRetriedStatus } from './throttling.js';
 
 /** A Graph collection page: `value`, and either a next link or (delta) a delta link. */
 export interface GraphPage<T> {

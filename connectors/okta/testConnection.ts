@@ -1,14 +1,9 @@
 import type { ConnectionCheck } from '../../src/model/source.js';
-import { type OktaContext, scopedAppId } from './context.js';
-import { OktaTokenRequestError } from './pacedRequestExecutor.js';
+import { type ConnectionProbe, runProbes } from '../shared/connectionProbes.js';
+import { OktaTokenRequestError, oktaFailureOf } from './errors.js';
 import { readFirst } from './paging.js';
+import { type OktaContext, scopedAppId } from './readContext.js';
 import { OKTA_READ_SCOPES } from './scopes.js';
-
-interface OktaFailure {
-  readonly status?: number;
-  readonly errorCode?: string;
-  readonly errorSummary?: string;
-}
 
 /**
  * Like Entra's "Test Connection": one cheap read per permission dirsync needs, each reported on
@@ -18,10 +13,10 @@ interface OktaFailure {
 export async function testOktaConnection(context: OktaContext): Promise<ConnectionCheck[]> {
   const { client } = context;
   const appId = scopedAppId(context.config);
-  const probes: { name: string; scope: string; run: () => Promise<string> }[] = [
+  const probes: ConnectionProbe[] = [
     {
       name: 'read users',
-      scope: 'okta.users.read',
+      permission: 'okta.users.read',
       run: async () => {
         await readFirst(await client.userApi.listUsers({ limit: 1 }));
         return 'users can be read';
@@ -29,7 +24,7 @@ export async function testOktaConnection(context: OktaContext): Promise<Connecti
     },
     {
       name: 'read groups',
-      scope: 'okta.groups.read',
+      permission: 'okta.groups.read',
       run: async () => {
         await readFirst(await client.groupApi.listGroups({ limit: 1 }));
         return 'groups can be read';
@@ -40,7 +35,7 @@ export async function testOktaConnection(context: OktaContext): Promise<Connecti
       : [
           {
             name: 'read app assignments',
-            scope: 'okta.apps.read',
+            permission: 'okta.apps.read',
             run: async () => {
               const app = await client.applicationApi.getApplication({ appId });
               return `app ${appId} (${String((app as { label?: unknown }).label ?? 'no label')}) found`;
@@ -49,21 +44,14 @@ export async function testOktaConnection(context: OktaContext): Promise<Connecti
         ]),
     {
       name: 'read System Log',
-      scope: 'okta.logs.read',
+      permission: 'okta.logs.read',
       run: async () => {
         await readFirst(await client.systemLogApi.listLogEvents({ limit: 1 }));
         return 'the System Log can be read (incremental runs)';
       },
     },
   ];
-  const checks: ConnectionCheck[] = [];
-  for (const probe of probes) {
-    try {
-      checks.push({ name: probe.name, ok: true, message: await probe.run() });
-    } catch (error) {
-      checks.push({ name: probe.name, ok: false, message: describeFailure(error, probe.scope, appId) });
-    }
-  }
+  const checks = await runProbes(probes, (error, probe) => describeFailure(error, probe.permission, appId));
   return [credentialsCheck(checks), ...checks];
 }
 
@@ -76,7 +64,7 @@ function credentialsCheck(checks: readonly ConnectionCheck[]): ConnectionCheck {
 }
 
 function describeFailure(error: unknown, scope: string, appId: string | undefined): string {
-  const failure = (typeof error === 'object' && error !== null ? error : {}) as OktaFailure;
+  const failure = oktaFailureOf(error);
   const code = failure.errorCode ? ` ${failure.errorCode}` : '';
   if (error instanceof OktaTokenRequestError) {
     return `credentials rejected: ${error.message}; check clientId, the public key registered for the app (keyId) and that ${OKTA_READ_SCOPES.join(', ')} are granted`;
