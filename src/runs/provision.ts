@@ -8,10 +8,11 @@ import {
 import { PROVISION_LIMITS, type ProvisionAnswer, type ProvisionRequest } from '../model/provision.js';
 import type { ProvisioningEvent } from '../model/run.js';
 import type { ScimGroupState } from '../model/scim.js';
-import { RunCallCounter } from './callCounter.js';
 import { describeError } from './errors.js';
-import { PhaseTimer } from './phaseTimer.js';
-import { applyPlan, finish, ON_DEMAND_PRIORITY, type PipelineDependencies } from './pipeline.js';
+import { applyPlan } from './pipeline/applyPlan.js';
+import { type PipelineDependencies, startRun } from './pipeline/context.js';
+import { ON_DEMAND_PRIORITY } from './pipeline/enqueueOps.js';
+import { finishRun } from './pipeline/finishRun.js';
 import { groupSubjectTrace, type TraceInputs, userSubjectTrace } from './provisionTrace.js';
 import { recordRun, requestOf } from './requestRun.js';
 
@@ -44,14 +45,8 @@ export async function provisionOnDemand(
   const { stores, runtime } = deps;
   const tenant = runtime.config.id;
   const record = await recordRun(stores, { tenant, mode: 'incremental', trigger: 'provision' });
-  const started = new Date();
-  const counter = new RunCallCounter();
-  const phases = new PhaseTimer(Date.now);
-  await stores.runs.update(tenant, record.id, {
-    status: 'running',
-    startedAt: started.toISOString(),
-    ...phases.enter('import'),
-  });
+  const run = await startRun(requestOf(record), deps);
+  const { counter, phases, started } = run;
   try {
     const source = await runtime.source(counter);
     const lookup = await source.lookup(request);
@@ -91,7 +86,7 @@ export async function provisionOnDemand(
       return !(op.kind === 'addMembers' && !op.targetId && !namedGroups.has(op.externalId));
     });
     await applyPlan(deps, record.id, { ...plan, groupOps }, { priority: ON_DEMAND_PRIORITY, phases });
-    await finish(deps, requestOf(record), started, counter, phases, {});
+    await finishRun(run, {});
 
     const followUpRunId = deferredMembers.size > 0 ? await deps.requestFollowUp() : undefined;
     const inputs: TraceInputs = {
@@ -119,7 +114,7 @@ export async function provisionOnDemand(
   } catch (error) {
     const reason = describeError(error);
     await stores.runs.addFailure(tenant, record.id, { objectType: 'run', reason });
-    await finish(deps, requestOf(record), started, counter, phases, { error: reason });
+    await finishRun(run, { error: reason });
     throw error;
   }
 }

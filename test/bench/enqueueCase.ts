@@ -5,7 +5,7 @@ import { silentLogger } from '../../src/observability/logger.js';
 import { OP_JOB_OPTIONS, QueueSet } from '../../src/queue/queues.js';
 import { opId } from '../../src/runs/opIds.js';
 import { PhaseTimer } from '../../src/runs/phaseTimer.js';
-import { applyPlan } from '../../src/runs/pipeline.js';
+import { applyPlan } from '../../src/runs/pipeline/applyPlan.js';
 import { recordRun } from '../../src/runs/requestRun.js';
 import { opsPerJob } from '../../src/runs/runQueues.js';
 import { createStores, createTenantRuntime } from '../../src/runs/runtime.js';

@@ -11,7 +11,7 @@ import type { ApplyContext } from '../../src/queue/applyOp.js';
 import { QueueSet } from '../../src/queue/queues.js';
 import { RunCallCounter } from '../../src/runs/callCounter.js';
 import { executeIfUnlocked } from '../../src/runs/lockedRun.js';
-import type { PipelineDependencies } from '../../src/runs/pipeline.js';
+import type { PipelineDependencies } from '../../src/runs/pipeline/context.js';
 import { provisionOnDemand } from '../../src/runs/provision.js';
 import { requestOf } from '../../src/runs/requestRun.js';
 import { type ApprovalOutcome, approveHeldRun } from '../../src/service/approval.js';
