@@ -5,11 +5,9 @@ import { loadConfigFile } from '../config/load.js';
 import type { OpKind } from '../model/plan.js';
 import type { RunRecord } from '../model/run.js';
 import type { Logger } from '../observability/logger.js';
-import { QueueSet } from '../queue/queues.js';
 import { requestRun, waitForRun } from '../runs/requestRun.js';
-import { createStores } from '../runs/runtime.js';
+import { openBackend } from '../service/compositionRoot.js';
 import { type EmbeddedRedis, freePort, startEmbeddedRedis } from '../service/embeddedRedis.js';
-import { connectRedis } from '../service/redis.js';
 import { startService } from '../service/service.js';
 import type { DevCertificates } from '../tls/devCertificates.js';
 import { startDemoControl } from './control.js';
@@ -47,13 +45,11 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     startApi: startApiRole,
   });
   const control = await startDemoControl(environment, host);
-  const redis = connectRedis(redisUrl);
-  const stores = createStores(redis);
-  const queues = new QueueSet(redis);
+  const backend = await openBackend(redisUrl);
+  const { stores, queues } = backend;
   const stopAll = async () => {
     await service.stop();
-    await queues.close();
-    redis.disconnect();
+    await backend.close();
     await control.close();
     await environment.close();
     await embedded?.stop();

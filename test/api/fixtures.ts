@@ -4,9 +4,9 @@ import { Redis } from 'ioredis';
 import { buildApi } from '../../src/api/app.js';
 import { type Config, parseConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import { QueueSet } from '../../src/queue/queues.js';
-import { createStores, type Stores } from '../../src/runs/runtime.js';
-import { connectRedis } from '../../src/service/redis.js';
+import type { QueueSet } from '../../src/queue/queues.js';
+import type { Stores } from '../../src/runs/runtime.js';
+import { openBackend } from '../../src/service/compositionRoot.js';
 import { createScheduleQueue } from '../../src/service/schedules.js';
 
 export const TOKENS = {
@@ -60,10 +60,9 @@ export async function startApiHarness(db: number): Promise<ApiHarness> {
   const flush = new Redis(url);
   await flush.flushdb();
   flush.disconnect();
-  const redis = connectRedis(url);
+  const backend = await openBackend(url);
   const config = apiTestConfig();
-  const stores = createStores(redis);
-  const queues = new QueueSet(redis);
+  const { stores, queues } = backend;
   const scheduleQueue = createScheduleQueue(queues.connection);
   const app = await buildApi({ config, stores, queues, scheduleQueue, logger: silentLogger() });
   await app.ready();
@@ -75,8 +74,7 @@ export async function startApiHarness(db: number): Promise<ApiHarness> {
     async close() {
       await app.close();
       await scheduleQueue.close();
-      await queues.close();
-      redis.disconnect();
+      await backend.close();
     },
   };
 }
