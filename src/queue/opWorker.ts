@@ -2,7 +2,8 @@ import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
 import { describeError } from '../runs/errors.js';
-import type { Stores, TenantRuntime } from '../runs/runtime.js';
+import type { RedisStores } from '../runs/redis/stores.js';
+import type { TenantRuntime } from '../runs/runtime.js';
 import { ConcurrencyLimiter } from '../util/concurrencyLimiter.js';
 import type { OpBatchJobData } from './jobs.js';
 import { opsQueueName, QUEUE_PREFIX } from './names.js';
@@ -20,7 +21,7 @@ const BATCHES_IN_FLIGHT = 2;
 
 export interface OpWorkerOptions {
   readonly connection: Redis;
-  readonly stores: Stores;
+  readonly stores: RedisStores;
   readonly runtime: TenantRuntime;
   readonly logger: Logger;
 }

@@ -3,9 +3,10 @@ import { applyPlan } from './pipeline/applyPlan.js';
 import { type PipelineDependencies, type RunContext, startRun } from './pipeline/context.js';
 import { expireRun, failRun, finishRun, summarise } from './pipeline/finishRun.js';
 import { guardPhase } from './pipeline/guardPhase.js';
-import { type HeldRun, holdRun, loadHeldRun } from './pipeline/heldRuns.js';
+import { holdRun, loadHeldRun } from './pipeline/heldRuns.js';
 import { checkpointOf, importPhase } from './pipeline/importPhase.js';
 import { planPhase } from './pipeline/planPhase.js';
+import type { HeldRun } from './ports.js';
 
 /**
  * The one pipeline of a run, whatever triggered it: import → desired state → read the platform

@@ -6,7 +6,8 @@ import { startOpWorker } from '../queue/opWorker.js';
 import { QueueSet } from '../queue/queues.js';
 import { executeIfUnlocked } from '../runs/lockedRun.js';
 import type { PipelineDependencies } from '../runs/pipeline/context.js';
-import { createStores, createTenantRuntime, type Stores, type TenantRuntime } from '../runs/runtime.js';
+import { createStores, type RedisStores } from '../runs/redis/stores.js';
+import { createTenantRuntime, type TenantRuntime } from '../runs/runtime.js';
 import { connectRedis } from './redis.js';
 
 /** How long a run executed here waits before it looks again at a tenant another run holds. */
@@ -18,7 +19,7 @@ const LOCKED_RETRY_MS = 1000;
  */
 export interface Backend {
   readonly redis: Redis;
-  readonly stores: Stores;
+  readonly stores: RedisStores;
   readonly queues: QueueSet;
   /** A new connection of its own (a BullMQ worker blocks on it); the caller disconnects it. */
   connect(): Redis;

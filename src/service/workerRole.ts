@@ -4,7 +4,7 @@ import type { Logger } from '../observability/logger.js';
 import type { RunJobData } from '../queue/jobs.js';
 import type { QueueSet } from '../queue/queues.js';
 import { startReconcileWorker } from '../queue/reconcileWorker.js';
-import type { Stores } from '../runs/runtime.js';
+import type { RedisStores } from '../runs/redis/stores.js';
 import { type Backend, wireTenant } from './compositionRoot.js';
 import type { Role } from './role.js';
 import { tallyRun } from './runTally.js';
@@ -13,7 +13,7 @@ import { startSweep } from './sweep.js';
 
 export interface WorkerRoleOptions {
   readonly config: Config;
-  readonly stores: Stores;
+  readonly stores: RedisStores;
   readonly queues: QueueSet;
   /** Where each tenant is wired (see `wireTenant`): the same stores and queues. */
   readonly backend: Backend;

@@ -5,7 +5,7 @@ import { buildApi } from '../../src/api/app.js';
 import { type Config, parseConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import type { QueueSet } from '../../src/queue/queues.js';
-import type { Stores } from '../../src/runs/runtime.js';
+import type { RedisStores } from '../../src/runs/redis/stores.js';
 import { openBackend } from '../../src/service/compositionRoot.js';
 import { createScheduleQueue } from '../../src/service/schedules.js';
 
@@ -46,7 +46,7 @@ tenants:
 export interface ApiHarness {
   readonly app: FastifyInstance;
   readonly config: Config;
-  readonly stores: Stores;
+  readonly stores: RedisStores;
   readonly queues: QueueSet;
   close(): Promise<void>;
 }

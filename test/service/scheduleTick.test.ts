@@ -1,14 +1,14 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/observability/logger.js';
+import type { RedisStores } from '../../src/runs/redis/stores.js';
 import { recordRun } from '../../src/runs/requestRun.js';
-import type { Stores } from '../../src/runs/runtime.js';
 import { type Backend, openBackend } from '../../src/service/compositionRoot.js';
 import { readSkippedTriggers } from '../../src/service/quarantineStatus.js';
 import { handleScheduleTick, type TickDependencies } from '../../src/service/scheduleTick.js';
 
 let backend: Backend;
-let stores: Stores;
+let stores: RedisStores;
 let deps: TickDependencies;
 
 beforeAll(async () => {

@@ -3,8 +3,9 @@ import { type Config, parseConfig, type TenantConfig } from '../../src/config/lo
 import type { RunMode, RunRecord } from '../../src/model/run.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import type { PipelineDependencies } from '../../src/runs/pipeline/context.js';
+import type { RedisStores } from '../../src/runs/redis/stores.js';
 import { recordRun, requestOf } from '../../src/runs/requestRun.js';
-import type { Stores, TenantRuntime } from '../../src/runs/runtime.js';
+import type { TenantRuntime } from '../../src/runs/runtime.js';
 import { type Backend, openBackend, type TenantHere, wireTenant } from '../../src/service/compositionRoot.js';
 
 /**
@@ -16,7 +17,7 @@ export interface PipelineHarness {
   readonly tenant: TenantConfig;
   readonly config: Config;
   readonly runtime: TenantRuntime;
-  readonly stores: Stores;
+  readonly stores: RedisStores;
   readonly backend: Backend;
   readonly here: TenantHere;
   /** What the pipeline is given for this tenant, for what `run()` does not drive itself. */

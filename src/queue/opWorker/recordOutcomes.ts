@@ -1,9 +1,10 @@
 import type { Op, OpKind } from '../../model/plan.js';
 import type { ProvisioningEvent } from '../../model/run.js';
 import type { Logger } from '../../observability/logger.js';
-import type { Batch } from '../../runs/batch.js';
 import { keys } from '../../runs/keys.js';
-import type { Stores } from '../../runs/runtime.js';
+import type { WriteBatch } from '../../runs/ports.js';
+import { RedisWriteBatch } from '../../runs/redis/batch.js';
+import type { RedisStores } from '../../runs/redis/stores.js';
 import type { ApplyResult } from '../applyOp.js';
 import { opBatchJobSchema } from '../jobs.js';
 import type { AppliedBatch } from './applyBatch.js';
@@ -18,14 +19,14 @@ const RECORDED_MARK_SECONDS = 24 * 3600;
  * so a batch run again after a crash records nothing twice.
  */
 export async function recordOutcomes(
-  stores: Stores,
+  stores: RedisStores,
   batch: DecodedBatch,
   applied: AppliedBatch,
   logger: Logger,
 ): Promise<void> {
   const { tenant, runId } = batch;
   const { outcomes, counter } = applied;
-  const writes = stores.redis.multi();
+  const writes = new RedisWriteBatch(stores.redis);
   const tally = new OutcomeTally();
   const events: Omit<ProvisioningEvent, 'id'>[] = [];
   const at = new Date().toISOString();
@@ -59,14 +60,14 @@ export async function recordOutcomes(
     writes,
   );
   for (const [field, increment] of applied.durations.increments())
-    writes.hincrbyfloat(keys.tally(tenant), field, increment);
-  writes.set(batch.recordedKey, '1', 'EX', RECORDED_MARK_SECONDS);
+    writes.commands.hincrbyfloat(keys.tally(tenant), field, increment);
+  writes.commands.set(batch.recordedKey, '1', 'EX', RECORDED_MARK_SECONDS);
   await writes.exec();
   stores.progress.recorded(tenant);
 }
 
 /** Whether this job's outcomes were recorded already (the job runs again after a crash). */
-export async function alreadyRecorded(stores: Stores, batch: DecodedBatch): Promise<boolean> {
+export async function alreadyRecorded(stores: RedisStores, batch: DecodedBatch): Promise<boolean> {
   return (await stores.redis.exists(batch.recordedKey)) > 0;
 }
 
@@ -75,13 +76,13 @@ export async function alreadyRecorded(stores: Stores, batch: DecodedBatch): Prom
  * the run waiting for them ends too and the next run plans them again.
  */
 export async function recordBatchFailure(
-  stores: Stores,
+  stores: RedisStores,
   tenant: string,
   stored: unknown,
   reason: string,
 ): Promise<void> {
   const data = opBatchJobSchema.parse(stored);
-  const writes = stores.redis.multi();
+  const writes = new RedisWriteBatch(stores.redis);
   const at = new Date().toISOString();
   const tally = new OutcomeTally();
   const events: Omit<ProvisioningEvent, 'id'>[] = [];
@@ -116,7 +117,7 @@ class OutcomeTally {
     this.#members.removed += result.membersRemoved ?? 0;
   }
 
-  async record(stores: Stores, tenant: string, runId: string, batch: Batch): Promise<void> {
+  async record(stores: RedisStores, tenant: string, runId: string, batch: WriteBatch): Promise<void> {
     for (const { kind, outcome, count } of this.#counts.values()) {
       await stores.runs.countOutcome(tenant, runId, kind, outcome, batch, count);
     }
@@ -150,13 +151,13 @@ function successEvent(runId: string, op: Op, result: ApplyResult, at: string): O
  * run; returns its provisioning-log event for the caller to append with the batch's others.
  */
 async function recordFailure(
-  stores: Stores,
+  stores: RedisStores,
   tenant: string,
   runId: string,
   op: Op,
   reason: string,
   at: string,
-  batch: Batch,
+  batch: WriteBatch,
 ): Promise<Omit<ProvisioningEvent, 'id'>> {
   const objectType = objectTypeOf(op);
   await stores.runs.addFailure(

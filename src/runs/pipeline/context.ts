@@ -3,7 +3,8 @@ import type { Logger } from '../../observability/logger.js';
 import { RunCallCounter } from '../callCounter.js';
 import { PhaseTimer } from '../phaseTimer.js';
 import type { RunQueues } from '../runQueues.js';
-import type { Stores, TenantRuntime } from '../runtime.js';
+import type { Stores } from '../ports.js';
+import type { TenantRuntime } from '../runtime.js';
 
 export interface PipelineDependencies {
   readonly stores: Stores;

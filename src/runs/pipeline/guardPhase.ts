@@ -29,7 +29,7 @@ async function recordProblems(run: RunContext, plan: Plan): Promise<void> {
   // One MULTI per slice, as the op worker records a batch's outcomes.
   for (let start = 0; start < plan.problems.length; start += PROBLEMS_PER_WRITE) {
     const problems = plan.problems.slice(start, start + PROBLEMS_PER_WRITE);
-    const batch = stores.redis.multi();
+    const batch = stores.batch();
     for (const problem of problems) {
       // A conflict may clear when another object changes: the next incremental run looks again.
       await stores.state.markForRetry(tenant, problem.objectType, problem.externalId, batch);

@@ -3,7 +3,7 @@ import type { DirectorySnapshot } from '../../model/directory.js';
 import type { Platform } from '../../model/platform.js';
 import type { PlatformState } from '../../model/scim.js';
 import { CursorExpiredError, type Source } from '../../model/source.js';
-import type { SourceCheckpoint } from '../tenantState.js';
+import type { SourceCheckpoint } from '../ports.js';
 import { nextStep, type RunContext } from './context.js';
 
 /** What the source holds now, and what the plan phase needs beside it. */
