@@ -73,6 +73,8 @@ export interface EventLog {
     batch?: WriteBatch,
   ): Promise<void>;
   read(tenant: string, query?: EventQuery): Promise<{ events: ProvisioningEvent[]; next?: string }>;
+  /** An `after` cursor from which a read returns the events logged at `time` or later. */
+  cursorAt(time: Date): string;
 }
 
 /** What the last committed run saw of the source, for the next incremental run to start from. */

@@ -142,8 +142,8 @@ async function outcomesOf(
   started: Date,
 ): Promise<Map<string, ProvisioningEvent>> {
   const outcomes = new Map<string, ProvisioningEvent>();
-  // Stream ids begin with their time in ms: the run's events all come after its start.
-  let after: string | undefined = `${started.getTime() - 1}-0`;
+  // The run's events all come after its start.
+  let after: string | undefined = deps.stores.events.cursorAt(started);
   for (;;) {
     const page = await deps.stores.events.read(deps.runtime.config.id, {
       runId,

@@ -11,6 +11,7 @@ import { executeIfUnlocked } from '../../src/runs/lockedRun.js';
 import type { PipelineDependencies } from '../../src/runs/pipeline/context.js';
 import { executeRun } from '../../src/runs/pipeline.js';
 import type { Stores } from '../../src/runs/ports.js';
+import { provisionOnDemand } from '../../src/runs/provision.js';
 import { recordRun, requestOf } from '../../src/runs/requestRun.js';
 import type { OpBatch, RunQueues } from '../../src/runs/runQueues.js';
 import { engineSettingsFor, type TenantRuntime } from '../../src/runs/runtime.js';
@@ -18,10 +19,13 @@ import { type MemoryStores, memoryStores } from '../support/memoryStores.js';
 
 /**
  * The pipeline alone, over the in-memory stores: what a run decides, enqueues, records and
- * commits. Each enqueued op ends succeeded at once, as if a worker had applied it.
+ * commits. Each enqueued op ends at once, as if a worker had applied it: succeeded, or failed
+ * for an object named in `failing`, with its provisioning-log event either way.
  */
 class ApplyingQueues implements RunQueues {
   readonly batches: OpBatch[] = [];
+  readonly priorities: number[] = [];
+  readonly failing = new Set<string>();
   /** Called as each enqueue arrives, before its ops end. */
   onEnqueue: () => void = () => {};
 
@@ -29,8 +33,9 @@ class ApplyingQueues implements RunQueues {
 
   async enqueueRun(): Promise<void> {}
 
-  async enqueueOpBatches(tenant: string, batches: readonly OpBatch[]): Promise<void> {
+  async enqueueOpBatches(tenant: string, batches: readonly OpBatch[], priority: number): Promise<void> {
     this.batches.push(...batches);
+    this.priorities.push(priority);
     this.onEnqueue();
     setImmediate(() => void this.#succeed(tenant, batches));
   }
@@ -43,7 +48,35 @@ class ApplyingQueues implements RunQueues {
     for (const batch of batches) {
       const writes = this.stores.batch();
       for (const op of batch.ops) {
-        await this.stores.runs.countOutcome(tenant, batch.runId, op.kind, 'succeeded', writes);
+        const failed = this.failing.has(op.externalId);
+        await this.stores.runs.countOutcome(
+          tenant,
+          batch.runId,
+          op.kind,
+          failed ? 'failed' : 'succeeded',
+          writes,
+        );
+        if (failed) {
+          const failure = {
+            objectType: 'user' as const,
+            externalId: op.externalId,
+            op: op.kind,
+            reason: 'refused by the platform',
+          };
+          await this.stores.runs.addFailure(tenant, batch.runId, failure, writes);
+        }
+        await this.stores.events.append(
+          tenant,
+          {
+            runId: batch.runId,
+            at: new Date().toISOString(),
+            objectType: op.kind.endsWith('User') ? 'user' : 'group',
+            externalId: op.externalId,
+            op: op.kind,
+            ...(failed ? { outcome: 'failure', reason: 'refused by the platform' } : { outcome: 'success' }),
+          },
+          writes,
+        );
       }
       await this.stores.pendingOps.end(tenant, batch.opIds, writes);
       await writes.exec();
@@ -107,6 +140,7 @@ interface World {
   changes?: DirectoryChanges;
   run(mode: 'full' | 'incremental'): Promise<RunRecord>;
   execute(request: RunRequest): Promise<RunRecord>;
+  provision(users: readonly string[]): ReturnType<typeof provisionOnDemand>;
   /** Executes a recorded run under the tenant's lease, as a worker does. */
   executeLocked(request: RunRequest): Promise<RunRecord | undefined>;
 }
@@ -138,13 +172,31 @@ function world(safety = '{}'): World {
     },
     execute: (request) => executeRun(request, deps),
     executeLocked: (request) => executeIfUnlocked(request, deps),
+    provision: (users) =>
+      provisionOnDemand(
+        { users, groups: [] },
+        { ...deps, requestFollowUp: () => Promise.reject(new Error('no follow-up run expected')) },
+      ),
   };
   const source = (): Source => ({
     readFull: async () => ({ snapshot: state.snapshot, cursor: `c${++reads}` }),
     ...(state.changes
       ? { readChanges: async () => ({ changes: state.changes ?? NO_CHANGES, cursor: `c${++reads}` }) }
       : {}),
-    lookup: () => Promise.reject(new Error('not a provisioning test')),
+    lookup: async ({ users }) => {
+      const found = state.snapshot.users.filter((entry) =>
+        users.some((reference) => reference === entry.id || reference === entry.attributes.userName),
+      );
+      const resolved = Object.fromEntries(
+        users.flatMap((reference) => {
+          const match = found.find(
+            (entry) => reference === entry.id || reference === entry.attributes.userName,
+          );
+          return match ? [[reference, match.id]] : [];
+        }),
+      );
+      return { snapshot: { users: found, groups: [] }, resolved };
+    },
     testConnection: async () => [],
   });
   const settings = engineSettingsFor(tenant);
@@ -275,5 +327,28 @@ describe('the run pipeline over in-memory stores', () => {
     expect(unit.queues.ops().map((op) => op.kind)).toEqual(['createUser']);
     expect(await unit.stores.state.checkpoint('unit')).toBeUndefined();
     expect(await unit.executeLocked(requestOf(record))).toBeUndefined();
+  });
+
+  test('provision on demand applies the named users ahead of scheduled work and traces each one to its outcome', async () => {
+    const unit = world();
+    unit.snapshot = { users: [user('u1'), user('u2'), user('u3')], groups: [] };
+    unit.queues.failing.add('u2');
+
+    const answer = await unit.provision(['u1@example.com', 'u2', 'nobody']);
+
+    expect(unit.queues.ops().map((op) => [op.kind, op.externalId])).toEqual([
+      ['createUser', 'u1'],
+      ['createUser', 'u2'],
+    ]);
+    expect(unit.queues.priorities.every((priority) => priority === 0)).toBe(true);
+    expect(answer.results.map((result) => [result.subject, result.status])).toEqual([
+      ['u1@example.com', 'success'],
+      ['u2', 'failure'],
+      ['nobody', 'failure'],
+    ]);
+    const action = answer.results[1]!.steps.find((step) => step.step === 'action');
+    expect(action?.details).toMatchObject({ action: 'createUser', reason: 'refused by the platform' });
+    const run = await unit.stores.runs.get('unit', answer.runId);
+    expect(run).toMatchObject({ trigger: 'provision', status: 'completedWithFailures' });
   });
 });

@@ -189,14 +189,19 @@ class MemoryEventLog implements EventLog {
     });
   }
 
+  cursorAt(time: Date): string {
+    return `${time.getTime() - 1}-${Number.MAX_SAFE_INTEGER}`;
+  }
+
+  /** Ids are `<ms>-<sequence>`, ordered by both, as a Redis stream's. */
   async read(
     tenant: string,
     query: EventQuery = {},
   ): Promise<{ events: ProvisioningEvent[]; next?: string }> {
     const log = this.#events.get(tenant) ?? [];
-    const start = query.after ? log.findIndex((event) => event.id === query.after) + 1 : 0;
+    const after = query.after;
     const events = log
-      .slice(start)
+      .filter((event) => !after || laterThan(event.id, after))
       .filter((event) => !query.runId || event.runId === query.runId)
       .filter(
         (event) => !query.subject || event.externalId === query.subject || event.subject === query.subject,
@@ -204,6 +209,12 @@ class MemoryEventLog implements EventLog {
       .slice(0, query.limit ?? 100);
     return { events, ...(events.length > 0 ? { next: events.at(-1)!.id } : {}) };
   }
+}
+
+function laterThan(id: string, cursor: string): boolean {
+  const [ms, sequence] = id.split('-').map(Number) as [number, number];
+  const [afterMs, afterSequence] = cursor.split('-').map(Number) as [number, number];
+  return ms > afterMs || (ms === afterMs && sequence > afterSequence);
 }
 
 class MemoryTenantState implements TenantState {

@@ -40,6 +40,11 @@ export class RedisEventLog implements EventLog {
     );
   }
 
+  /** Stream ids begin with their time in ms. */
+  cursorAt(time: Date): string {
+    return `${time.getTime() - 1}-0`;
+  }
+
   async read(
     tenant: string,
     query: EventQuery = {},
