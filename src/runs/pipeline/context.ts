@@ -2,8 +2,8 @@ import type { RunRequest } from '../../model/run.js';
 import type { Logger } from '../../observability/logger.js';
 import { RunCallCounter } from '../callCounter.js';
 import { PhaseTimer } from '../phaseTimer.js';
-import type { RunQueues } from '../runQueues.js';
 import type { Stores } from '../ports.js';
+import type { RunQueues } from '../runQueues.js';
 import type { TenantRuntime } from '../runtime.js';
 
 export interface PipelineDependencies {
