@@ -56,6 +56,15 @@ module.exports = {
       to: { path: '^src/(queue|service|api|cli)/' },
     },
     {
+      name: 'runs-on-ports',
+      comment:
+        'The pipeline, provision on demand and the rest of src/runs work with the store ports (src/runs/ports.ts); ' +
+        'only the Redis adapter folder src/runs/redis knows Redis, and nothing else in src/runs imports it.',
+      severity: 'error',
+      from: { path: '^src/runs/', pathNot: '^src/runs/redis/' },
+      to: { path: ['^src/runs/redis/', 'node_modules/(ioredis|bullmq)/'] },
+    },
+    {
       name: 'queue-below-api',
       comment: 'Workers and queues are started by the service roles, never the other way round.',
       severity: 'error',

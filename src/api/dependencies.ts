@@ -2,13 +2,13 @@ import type { Queue } from 'bullmq';
 import type { Config, TenantConfig } from '../config/load.js';
 import type { Logger } from '../observability/logger.js';
 import type { QueueSet } from '../queue/queues.js';
-import type { Stores } from '../runs/runtime.js';
+import type { RedisStores } from '../runs/redis/stores.js';
 import type { ScheduleTick } from '../service/schedules.js';
 
 /** What the admin API reads and writes: the deployment's Redis, through the stores and queues. */
 export interface ApiDependencies {
   readonly config: Config;
-  readonly stores: Stores;
+  readonly stores: RedisStores;
   readonly queues: QueueSet;
   readonly scheduleQueue: Queue<ScheduleTick>;
   readonly logger: Logger;

@@ -1,13 +1,8 @@
-import type { Redis } from 'ioredis';
 import { type Config, findTenant, loadConfigFile, type TenantConfig } from '../config/load.js';
 import type { RunRecord } from '../model/run.js';
 import type { Logger } from '../observability/logger.js';
-import { startOpWorker } from '../queue/opWorker.js';
-import { QueueSet } from '../queue/queues.js';
 import { type RunOrder, recordRun, requestOf } from '../runs/requestRun.js';
-import { createStores, createTenantRuntime, type Stores, type TenantRuntime } from '../runs/runtime.js';
-import { executeHere } from '../service/executeHere.js';
-import { connectRedis } from '../service/redis.js';
+import { type Backend, openBackend, type TenantHere, wireTenant } from '../service/compositionRoot.js';
 import { UsageError } from './errors.js';
 
 /** Options every command takes (README, "CLI"). */
@@ -33,33 +28,15 @@ export function requireTenant(config: Config, tenantId: string): TenantConfig {
   return tenant;
 }
 
-/** A connection to Redis with the stores and queues, for commands that talk to a deployment. */
-export interface Backend {
-  readonly redis: Redis;
-  readonly stores: Stores;
-  readonly queues: QueueSet;
-  close(): Promise<void>;
-}
-
 export function redisUrl(config: Config): string {
   const url = config.redis.url || process.env.REDIS_URL;
   if (!url) throw new UsageError('no Redis configured: set redis.url in the configuration or REDIS_URL');
   return url;
 }
 
-export async function openBackend(config: Config): Promise<Backend> {
-  const redis = connectRedis(redisUrl(config));
-  await redis.ping();
-  const queues = new QueueSet(redis);
-  return {
-    redis,
-    stores: createStores(redis),
-    queues,
-    async close() {
-      await queues.close();
-      redis.disconnect();
-    },
-  };
+/** A connection to the deployment's Redis with the stores and queues, for commands that talk to it. */
+export function connectBackend(config: Config): Promise<Backend> {
+  return openBackend(redisUrl(config));
 }
 
 /**
@@ -68,31 +45,34 @@ export async function openBackend(config: Config): Promise<Backend> {
  */
 export async function runInline(
   backend: Backend,
-  config: Config,
-  tenant: TenantConfig,
+  here: TenantHere,
   order: Omit<RunOrder, 'tenant'>,
-  logger: Logger,
   onProgress?: (record: RunRecord) => void,
 ): Promise<RunRecord> {
-  const runtime = createTenantRuntime(tenant, logger);
-  const workerConnection = connectRedis(redisUrl(config));
-  const record = await recordRun(backend.stores, { ...order, tenant: tenant.id });
+  const record = await recordRun(backend.stores, { ...order, tenant: here.tenant.id });
   const following = followRun(backend, record, onProgress);
   try {
-    const finished = await executeHere(requestOf(record), {
-      stores: backend.stores,
-      queues: backend.queues,
-      runtime,
-      logger,
-      workerConnection,
-    });
+    const finished = await here.execute(requestOf(record));
     // The last reading: a run shorter than one poll shows its end too.
     onProgress?.(finished);
     return finished;
   } finally {
     following.stop();
-    runtime.close();
-    workerConnection.disconnect();
+  }
+}
+
+/** Wires the tenant in this process (see `wireTenant`) for `work`, and unwires it afterwards. */
+export async function withTenantHere<T>(
+  backend: Backend,
+  tenant: TenantConfig,
+  logger: Logger,
+  work: (here: TenantHere) => Promise<T>,
+): Promise<T> {
+  const here = wireTenant(backend, tenant, logger);
+  try {
+    return await work(here);
+  } finally {
+    await here.close();
   }
 }
 
@@ -109,24 +89,6 @@ export function followRun(
   return { stop: () => clearInterval(timer) };
 }
 
-/** The tenant's op worker in this process, on its own connection (BullMQ workers block on theirs). */
-export async function startOpWorkerHere(
-  backend: Backend,
-  config: Config,
-  runtime: TenantRuntime,
-  logger: Logger,
-): Promise<{ close(): Promise<void> }> {
-  const connection = connectRedis(redisUrl(config));
-  const worker = startOpWorker({ connection, stores: backend.stores, runtime, logger });
-  await worker.waitUntilReady();
-  return {
-    async close() {
-      await worker.close();
-      connection.disconnect();
-    },
-  };
-}
-
 /**
  * The common frame of a command about one tenant: the configuration loaded, the tenant known,
  * a connection to the deployment's Redis for `work`, closed afterwards whatever happens.
@@ -138,7 +100,7 @@ export async function withTenantBackend<T>(
 ): Promise<T> {
   const config = loadConfig(options);
   const tenant = requireTenant(config, tenantId);
-  const backend = await openBackend(config);
+  const backend = await connectBackend(config);
   try {
     return await work({ config, tenant, backend });
   } finally {

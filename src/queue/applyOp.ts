@@ -3,7 +3,7 @@ import type { Op } from '../model/plan.js';
 import { type Platform, PlatformError } from '../model/platform.js';
 import type { PlatformUser, ScimUserState } from '../model/scim.js';
 import type { OwnershipChanges } from '../runs/ownershipChanges.js';
-import type { TenantState } from '../runs/tenantState.js';
+import type { TenantState } from '../runs/ports.js';
 
 export interface ApplyContext {
   readonly tenant: string;

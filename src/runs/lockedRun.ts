@@ -1,5 +1,6 @@
 import type { RunRecord, RunRequest } from '../model/run.js';
-import { executeRun, type PipelineDependencies } from './pipeline.js';
+import type { PipelineDependencies } from './pipeline/context.js';
+import { executeRun } from './pipeline.js';
 
 /**
  * Executes a run while holding its tenant's lease, or answers `undefined` at once when another

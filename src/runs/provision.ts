@@ -15,10 +15,11 @@ import {
 import type { ProvisioningEvent } from '../model/run.js';
 import type { ScimGroupState } from '../model/scim.js';
 import type { SubjectLookup } from '../model/source.js';
-import { RunCallCounter } from './callCounter.js';
 import { describeError } from './errors.js';
-import { PhaseTimer } from './phaseTimer.js';
-import { applyPlan, finish, ON_DEMAND_PRIORITY, type PipelineDependencies } from './pipeline.js';
+import { applyPlan } from './pipeline/applyPlan.js';
+import { type PipelineDependencies, startRun } from './pipeline/context.js';
+import { ON_DEMAND_PRIORITY } from './pipeline/enqueueOps.js';
+import { finishRun } from './pipeline/finishRun.js';
 import { groupSubjectTrace, type TraceInputs, userSubjectTrace } from './provisionTrace.js';
 import { recordRun, requestOf } from './requestRun.js';
 
@@ -51,14 +52,8 @@ export async function provisionOnDemand(
   const { stores, runtime } = deps;
   const tenant = runtime.config.id;
   const record = await recordRun(stores, { tenant, mode: 'incremental', trigger: 'provision' });
-  const started = new Date();
-  const counter = new RunCallCounter();
-  const phases = new PhaseTimer(Date.now);
-  await stores.runs.update(tenant, record.id, {
-    status: 'running',
-    startedAt: started.toISOString(),
-    ...phases.enter('import'),
-  });
+  const run = await startRun(requestOf(record), deps);
+  const { counter, phases, started } = run;
   let lookup: SubjectLookup;
   try {
     lookup = await (await runtime.source(counter)).lookup(request);
@@ -67,7 +62,7 @@ export async function provisionOnDemand(
     // every subject's trace ends at its import step, with the source's reason; the run fails.
     const reason = describeError(error);
     await stores.runs.addFailure(tenant, record.id, { objectType: 'run', reason });
-    await finish(deps, requestOf(record), started, counter, phases, { error: reason });
+    await finishRun(run, { error: reason });
     return { runId: record.id, results: failedLookups(request, reason) };
   }
   try {
@@ -109,7 +104,7 @@ export async function provisionOnDemand(
       return !(op.kind === 'addMembers' && !op.targetId && !namedGroups.has(op.externalId));
     });
     await applyPlan(deps, record.id, { ...plan, groupOps }, { priority: ON_DEMAND_PRIORITY, phases });
-    await finish(deps, requestOf(record), started, counter, phases, {});
+    await finishRun(run, {});
 
     const followUpRunId = deferredMembers.size > 0 ? await deps.requestFollowUp() : undefined;
     const inputs: TraceInputs = {
@@ -139,7 +134,7 @@ export async function provisionOnDemand(
   } catch (error) {
     const reason = describeError(error);
     await stores.runs.addFailure(tenant, record.id, { objectType: 'run', reason });
-    await finish(deps, requestOf(record), started, counter, phases, { error: reason });
+    await finishRun(run, { error: reason });
     throw error;
   }
 }
@@ -188,8 +183,8 @@ async function outcomesOf(
   started: Date,
 ): Promise<Map<string, ProvisioningEvent>> {
   const outcomes = new Map<string, ProvisioningEvent>();
-  // Stream ids begin with their time in ms: the run's events all come after its start.
-  let after: string | undefined = `${started.getTime() - 1}-0`;
+  // The run's events all come after its start.
+  let after: string | undefined = deps.stores.events.cursorAt(started);
   for (;;) {
     const page = await deps.stores.events.read(deps.runtime.config.id, {
       runId,

@@ -6,8 +6,8 @@ import {
   type RunRequest,
   type RunTrigger,
 } from '../model/run.js';
+import type { Stores } from './ports.js';
 import type { RunQueues } from './runQueues.js';
-import type { Stores } from './runtime.js';
 
 export interface RunOrder {
   readonly tenant: string;

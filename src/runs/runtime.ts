@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { createSource, defaultUserMapping } from '../../connectors/index.js';
 import type { TenantConfig } from '../config/load.js';
 import type { EngineSettings } from '../engine/index.js';
@@ -6,36 +5,6 @@ import type { Platform } from '../model/platform.js';
 import type { CallCounter, Source } from '../model/source.js';
 import type { Logger } from '../observability/logger.js';
 import { ScimPlatform } from '../platform/client.js';
-import { EventLog } from './eventLog.js';
-import { OpProgress } from './opProgress.js';
-import { PendingOps } from './pendingOps.js';
-import { RunStore } from './runStore.js';
-import { TenantLock } from './tenantLock.js';
-import { TenantState } from './tenantState.js';
-
-/** The stores every role shares, over one Redis connection. */
-export interface Stores {
-  readonly redis: Redis;
-  readonly runs: RunStore;
-  readonly events: EventLog;
-  readonly state: TenantState;
-  readonly lock: TenantLock;
-  readonly pendingOps: PendingOps;
-  /** In this process only: how a run hears of its ops ending without waiting for its next poll. */
-  readonly progress: OpProgress;
-}
-
-export function createStores(redis: Redis): Stores {
-  return {
-    redis,
-    runs: new RunStore(redis),
-    events: new EventLog(redis),
-    state: new TenantState(redis),
-    lock: new TenantLock(redis),
-    pendingOps: new PendingOps(redis),
-    progress: new OpProgress(),
-  };
-}
 
 /** One tenant's configuration turned into what a run needs: settings and the two clients. */
 export interface TenantRuntime {

@@ -1,8 +1,8 @@
 import type { RunRecord } from '../model/run.js';
 import type { QueueSet } from '../queue/queues.js';
 import { keys } from '../runs/keys.js';
+import type { RedisStores } from '../runs/redis/stores.js';
 import { requestOf } from '../runs/requestRun.js';
-import type { Stores } from '../runs/runtime.js';
 
 export type ApprovalOutcome =
   | { readonly approved: true; readonly run: RunRecord }
@@ -18,7 +18,7 @@ export type ApprovalOutcome =
  * or this process with `--inline`).
  */
 export async function approveHeldRun(
-  stores: Stores,
+  stores: RedisStores,
   tenant: string,
   runId: string,
   apply: (run: RunRecord) => Promise<void>,
@@ -56,7 +56,7 @@ export async function approveHeldRun(
 }
 
 export interface ApprovalDependencies {
-  readonly stores: Stores;
+  readonly stores: RedisStores;
   readonly queues: QueueSet;
 }
 

@@ -1,7 +1,7 @@
 import type { RunRecord } from '../model/run.js';
 import type { QueueSet } from '../queue/queues.js';
 import { keys } from '../runs/keys.js';
-import type { Stores } from '../runs/runtime.js';
+import type { RedisStores } from '../runs/redis/stores.js';
 import { approvalJobId } from './approval.js';
 
 /** Recent runs looked at: a tenant never has more than a couple in flight. */
@@ -10,7 +10,7 @@ const LIVE_JOB_STATES = new Set(['waiting', 'delayed', 'active', 'prioritized', 
 const UNFINISHED = new Set(['queued', 'running', 'applying']);
 
 export interface InFlightDependencies {
-  readonly stores: Stores;
+  readonly stores: RedisStores;
   readonly queues: QueueSet;
 }
 

@@ -2,14 +2,14 @@ import type { Queue } from 'bullmq';
 import type { MetricsSnapshot, TenantTotals } from '../observability/metrics.js';
 import type { QueueSet } from '../queue/queues.js';
 import { keys } from '../runs/keys.js';
-import type { Stores } from '../runs/runtime.js';
+import type { RedisStores } from '../runs/redis/stores.js';
 import { readQuarantine, readSkippedTriggers } from './quarantineStatus.js';
 import { readTotals, tallyFinishedRuns } from './runTally.js';
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;
 
 export interface SnapshotDependencies {
-  readonly stores: Stores;
+  readonly stores: RedisStores;
   readonly queues: QueueSet;
   readonly scheduleQueue: Queue;
   readonly tenants: readonly string[];

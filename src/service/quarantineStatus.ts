@@ -1,6 +1,6 @@
 import type { RunMode } from '../model/run.js';
 import { keys } from '../runs/keys.js';
-import type { Stores } from '../runs/runtime.js';
+import type { RedisStores } from '../runs/redis/stores.js';
 import { type QuarantineState, quarantineOf } from './quarantine.js';
 
 /** Runs read to decide: more than the threshold plus every backoff step. */
@@ -13,7 +13,7 @@ export interface SkippedTriggers {
 }
 
 /** A tenant's quarantine as the scheduler and the API see it: decided from its recent runs. */
-export async function readQuarantine(stores: Stores, tenant: string): Promise<QuarantineState> {
+export async function readQuarantine(stores: RedisStores, tenant: string): Promise<QuarantineState> {
   const [runs, resetAt] = await Promise.all([
     stores.runs.list(tenant, RUNS_CONSIDERED),
     stores.redis.get(keys.quarantineResetAt(tenant)),
@@ -22,7 +22,7 @@ export async function readQuarantine(stores: Stores, tenant: string): Promise<Qu
 }
 
 export async function recordSkippedTrigger(
-  stores: Stores,
+  stores: RedisStores,
   tenant: string,
   mode: RunMode,
   at: Date,
@@ -34,7 +34,7 @@ export async function recordSkippedTrigger(
     .exec();
 }
 
-export async function readSkippedTriggers(stores: Stores, tenant: string): Promise<SkippedTriggers> {
+export async function readSkippedTriggers(stores: RedisStores, tenant: string): Promise<SkippedTriggers> {
   const fields = await stores.redis.hgetall(keys.skippedTriggers(tenant));
   return {
     count: Number(fields.count ?? 0),
@@ -47,7 +47,11 @@ export async function readSkippedTriggers(stores: Stores, tenant: string): Promi
  * An operator's reset: the cursor is forgotten (the next run is full) and so is the quarantine —
  * runs that failed before now no longer count. The skipped-trigger counter is a metric and stays.
  */
-export async function resetTenant(stores: Stores, tenant: string, now: Date = new Date()): Promise<void> {
+export async function resetTenant(
+  stores: RedisStores,
+  tenant: string,
+  now: Date = new Date(),
+): Promise<void> {
   await stores.state.reset(tenant);
   await stores.redis.set(keys.quarantineResetAt(tenant), now.toISOString());
 }

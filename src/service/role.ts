@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Config } from '../config/load.js';
 import type { Logger } from '../observability/logger.js';
 import type { QueueSet } from '../queue/queues.js';
-import type { Stores } from '../runs/runtime.js';
+import type { RedisStores } from '../runs/redis/stores.js';
 import type { ScheduleTick } from './schedules.js';
 
 /** One running role of the service (worker, scheduler, api): stopping lets work in hand finish. */
@@ -26,7 +26,7 @@ export function isRoleChoice(value: string): value is RoleChoice {
 /** What the service hands the API role; the API is built above the service (src/api), so it is passed in. */
 export interface ApiRoleOptions {
   readonly config: Config;
-  readonly stores: Stores;
+  readonly stores: RedisStores;
   readonly queues: QueueSet;
   readonly scheduleQueue: Queue<ScheduleTick>;
   readonly logger: Logger;

@@ -8,7 +8,7 @@ import {
 } from '../observability/metrics.js';
 import { OP_SECONDS_FIELD, OP_SECONDS_SUM_FIELD } from '../observability/opDurations.js';
 import { keys } from '../runs/keys.js';
-import type { Stores } from '../runs/runtime.js';
+import type { RedisStores } from '../runs/redis/stores.js';
 
 /** Tallied run ids remembered per tenant: more than the run records kept, so none is counted twice. */
 const TALLIED_KEPT = 1000;
@@ -77,7 +77,7 @@ export async function tallyRun(redis: Redis, record: RunRecord): Promise<boolean
 }
 
 /** Counts every finished run of the tenant that no worker counted (one died before it could). */
-export async function tallyFinishedRuns(stores: Stores, tenant: string): Promise<void> {
+export async function tallyFinishedRuns(stores: RedisStores, tenant: string): Promise<void> {
   const ids = await stores.redis.zrevrange(keys.runIndex(tenant), 0, -1);
   if (ids.length === 0) return;
   const scores = await stores.redis.zmscore(keys.tallied(tenant), ...ids);

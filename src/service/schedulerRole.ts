@@ -4,7 +4,7 @@ import type { Config } from '../config/load.js';
 import type { Logger } from '../observability/logger.js';
 import { QUEUE_PREFIX } from '../queue/names.js';
 import type { QueueSet } from '../queue/queues.js';
-import type { Stores } from '../runs/runtime.js';
+import type { RedisStores } from '../runs/redis/stores.js';
 import type { Role } from './role.js';
 import { settleFollowUp } from './runTrigger.js';
 import { createScheduleQueue, SCHEDULE_QUEUE, type ScheduleTick, syncSchedules } from './schedules.js';
@@ -13,7 +13,7 @@ import { startSweep } from './sweep.js';
 
 export interface SchedulerRoleOptions {
   readonly config: Config;
-  readonly stores: Stores;
+  readonly stores: RedisStores;
   readonly queues: QueueSet;
   /** For the tick worker, which blocks on Redis. */
   readonly connection: Redis;

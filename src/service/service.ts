@@ -1,8 +1,6 @@
 import type { Config } from '../config/load.js';
 import type { Logger } from '../observability/logger.js';
-import { QueueSet } from '../queue/queues.js';
-import { createStores } from '../runs/runtime.js';
-import { connectRedis } from './redis.js';
+import { openBackend } from './compositionRoot.js';
 import { type Role, type RoleChoice, type RoleName, rolesOf, type StartApiRole } from './role.js';
 import { startSchedulerRole } from './schedulerRole.js';
 import { createScheduleQueue } from './schedules.js';
@@ -26,11 +24,9 @@ export interface RunningService {
 /** `dirsync start`: the chosen roles over shared stores; BullMQ workers get a connection of their own. */
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const { config, logger } = options;
-  const redis = connectRedis(options.redisUrl);
-  const blocking = connectRedis(options.redisUrl);
-  await redis.ping();
-  const stores = createStores(redis);
-  const queues = new QueueSet(redis);
+  const backend = await openBackend(options.redisUrl);
+  const blocking = backend.connect();
+  const { stores, queues } = backend;
   const scheduleQueue = createScheduleQueue(queues.connection);
   const started: Role[] = [];
   const stop = async () => {
@@ -40,14 +36,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       logger.info({ role: role.name }, 'role stopped');
     }
     await scheduleQueue.close();
-    await queues.close();
-    redis.disconnect();
+    await backend.close();
     blocking.disconnect();
   };
   try {
     for (const name of rolesOf(options.role)) {
       const common = { config, stores, queues, logger };
-      if (name === 'worker') started.push(await startWorkerRole({ ...common, connection: blocking }));
+      if (name === 'worker')
+        started.push(await startWorkerRole({ ...common, backend, connection: blocking }));
       if (name === 'scheduler') started.push(await startSchedulerRole({ ...common, connection: blocking }));
       if (name === 'api') started.push(await options.startApi({ ...common, scheduleQueue }));
     }

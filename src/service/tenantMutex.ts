@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { keys } from '../runs/keys.js';
-import { Lease } from '../runs/lease.js';
+import { Lease } from '../runs/redis/lease.js';
 
 const HOLD_MS = 10_000;
 const WAIT_MS = 15_000;

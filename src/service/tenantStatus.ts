@@ -3,7 +3,7 @@ import { CronExpressionParser } from 'cron-parser';
 import type { TenantConfig } from '../config/load.js';
 import type { RunMode, RunRecord } from '../model/run.js';
 import { keys } from '../runs/keys.js';
-import type { Stores } from '../runs/runtime.js';
+import type { RedisStores } from '../runs/redis/stores.js';
 import type { InFlightDependencies } from './inFlight.js';
 import { findRunInFlight } from './inFlight.js';
 import type { QuarantineState } from './quarantine.js';
@@ -34,7 +34,7 @@ export async function tenantStatus(
   tenant: TenantConfig,
   now: Date = new Date(),
 ): Promise<TenantStatus> {
-  const stores: Stores = deps.stores;
+  const stores: RedisStores = deps.stores;
   const [lastRuns, inFlight, followUp, schedules, quarantine, skipped, committedAt] = await Promise.all([
     stores.runs.list(tenant.id, 1),
     findRunInFlight(deps, tenant.id),

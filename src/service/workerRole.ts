@@ -1,12 +1,11 @@
-import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/load.js';
 import type { Logger } from '../observability/logger.js';
 import type { RunJobData } from '../queue/jobs.js';
-import { startOpWorker } from '../queue/opWorker.js';
 import type { QueueSet } from '../queue/queues.js';
 import { startReconcileWorker } from '../queue/reconcileWorker.js';
-import { createTenantRuntime, type Stores } from '../runs/runtime.js';
+import type { RedisStores } from '../runs/redis/stores.js';
+import { type Backend, wireTenant } from './compositionRoot.js';
 import type { Role } from './role.js';
 import { tallyRun } from './runTally.js';
 import { settleFollowUp } from './runTrigger.js';
@@ -14,8 +13,10 @@ import { startSweep } from './sweep.js';
 
 export interface WorkerRoleOptions {
   readonly config: Config;
-  readonly stores: Stores;
+  readonly stores: RedisStores;
   readonly queues: QueueSet;
+  /** Where each tenant is wired (see `wireTenant`): the same stores and queues. */
+  readonly backend: Backend;
   /** For the BullMQ workers, which block on Redis. */
   readonly connection: Redis;
   readonly logger: Logger;
@@ -29,7 +30,8 @@ export interface WorkerRoleOptions {
  */
 export async function startWorkerRole(options: WorkerRoleOptions): Promise<Role> {
   const { config, stores, queues, logger } = options;
-  const runtimes = new Map(config.tenants.map((tenant) => [tenant.id, createTenantRuntime(tenant, logger)]));
+  const tenants = config.tenants.map((tenant) => wireTenant(options.backend, tenant, logger));
+  const runtimes = new Map(tenants.map((here) => [here.tenant.id, here.runtime]));
   const reconcile = startReconcileWorker({
     connection: options.connection,
     stores,
@@ -38,9 +40,6 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<Role>
     logger,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
   });
-  const opWorkers = [...runtimes.values()].map((runtime) =>
-    startOpWorker({ connection: options.connection, stores, runtime, logger }),
-  );
   const afterRun = (job: { data: RunJobData } | undefined) => {
     if (!job) return;
     void runEnded(options, job.data).catch((error: unknown) =>
@@ -52,8 +51,10 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<Role>
   };
   reconcile.on('completed', afterRun);
   reconcile.on('failed', afterRun);
-  const workers: Worker[] = [reconcile, ...opWorkers];
-  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  const [opWorkers] = await Promise.all([
+    Promise.all(tenants.map((here) => here.startOpWorker(options.connection))),
+    reconcile.waitUntilReady(),
+  ]);
   const sweep = startSweep(config, (tenant) => settleFollowUp({ stores, queues }, tenant), logger);
   logger.info({ role: 'worker', tenants: [...runtimes.keys()] }, 'worker role started');
   return {
@@ -61,7 +62,7 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<Role>
     async stop() {
       sweep.stop();
       // close() stops taking jobs and waits for the ones in hand to finish.
-      await Promise.all(workers.map((worker) => worker.close()));
+      await Promise.all([reconcile.close(), ...opWorkers.map((worker) => worker.close())]);
     },
   };
 }

@@ -4,9 +4,9 @@ import { Redis } from 'ioredis';
 import { buildApi } from '../../src/api/app.js';
 import { type Config, parseConfig } from '../../src/config/load.js';
 import { type Logger, silentLogger } from '../../src/observability/logger.js';
-import { QueueSet } from '../../src/queue/queues.js';
-import { createStores, type Stores } from '../../src/runs/runtime.js';
-import { connectRedis } from '../../src/service/redis.js';
+import type { QueueSet } from '../../src/queue/queues.js';
+import type { RedisStores } from '../../src/runs/redis/stores.js';
+import { openBackend } from '../../src/service/compositionRoot.js';
 import { createScheduleQueue } from '../../src/service/schedules.js';
 
 export const TOKENS = {
@@ -52,7 +52,7 @@ export interface HarnessOptions {
 export interface ApiHarness {
   readonly app: FastifyInstance;
   readonly config: Config;
-  readonly stores: Stores;
+  readonly stores: RedisStores;
   readonly queues: QueueSet;
   close(): Promise<void>;
 }
@@ -66,10 +66,9 @@ export async function startApiHarness(db: number, options: HarnessOptions = {}):
   const flush = new Redis(url);
   await flush.flushdb();
   flush.disconnect();
-  const redis = connectRedis(url);
+  const backend = await openBackend(url);
   const config = apiTestConfig(options);
-  const stores = createStores(redis);
-  const queues = new QueueSet(redis);
+  const { stores, queues } = backend;
   const scheduleQueue = createScheduleQueue(queues.connection);
   const app = await buildApi({
     config,
@@ -87,8 +86,7 @@ export async function startApiHarness(db: number, options: HarnessOptions = {}):
     async close() {
       await app.close();
       await scheduleQueue.close();
-      await queues.close();
-      redis.disconnect();
+      await backend.close();
     },
   };
 }

@@ -12,7 +12,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { UpstreamError } from '../../src/model/upstream.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { QueueSet } from '../../src/queue/queues.js';
-import { createStores } from '../../src/runs/runtime.js';
+import { createStores } from '../../src/runs/redis/stores.js';
 import { connectRedis } from '../../src/service/redis.js';
 import { createScheduleQueue } from '../../src/service/schedules.js';
 import { type ScimEmulator, startScimEmulator } from '../emulators/scim/scimEmulator.js';

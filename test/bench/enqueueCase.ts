@@ -2,14 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { parseConfig } from '../../src/config/load.js';
 import type { Op } from '../../src/model/plan.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import { OP_JOB_OPTIONS, QueueSet } from '../../src/queue/queues.js';
+import { OP_JOB_OPTIONS } from '../../src/queue/queues.js';
 import { opId } from '../../src/runs/opIds.js';
 import { PhaseTimer } from '../../src/runs/phaseTimer.js';
-import { applyPlan } from '../../src/runs/pipeline.js';
+import { applyPlan } from '../../src/runs/pipeline/applyPlan.js';
 import { recordRun } from '../../src/runs/requestRun.js';
 import { opsPerJob } from '../../src/runs/runQueues.js';
-import { createStores, createTenantRuntime } from '../../src/runs/runtime.js';
-import { connectRedis } from '../../src/service/redis.js';
+import { openBackend, wireTenant } from '../../src/service/compositionRoot.js';
 import { benchRedisUrl, emitFigure, progress, runCase, timed } from './figure.js';
 
 const JOBS = 100_000;
@@ -55,9 +54,8 @@ function benchTenant() {
  * run record shows them planned, and the process exits after the figure.
  */
 async function main(): Promise<void> {
-  const redis = connectRedis(benchRedisUrl());
-  const stores = createStores(redis);
-  const queues = new QueueSet(redis);
+  const backend = await openBackend(benchRedisUrl());
+  const { stores, queues } = backend;
   const logger = silentLogger();
   const ops = createUserOps();
   try {
@@ -79,7 +77,7 @@ async function main(): Promise<void> {
     });
 
     const tenant = benchTenant();
-    const runtime = createTenantRuntime(tenant, logger);
+    const here = wireTenant(backend, tenant, logger, { pollMs: 60_000 });
     const record = await recordRun(stores, {
       tenant: tenant.id,
       mode: 'full',
@@ -90,8 +88,7 @@ async function main(): Promise<void> {
     const pipeline = await timed(async () => {
       const plan = { userOps: ops, groupOps: [], problems: [], managedUserCount: 0 };
       let failure: unknown;
-      const deps = { stores, queues, runtime, logger, pollMs: 60_000 };
-      applyPlan(deps, record.id, plan, { phases: new PhaseTimer(Date.now) }).catch((error) => {
+      applyPlan(here.deps, record.id, plan, { phases: new PhaseTimer(Date.now) }).catch((error) => {
         failure = error;
       });
       for (;;) {
@@ -125,8 +122,7 @@ async function main(): Promise<void> {
       queues.ops(tenant.id).obliterate({ force: true }),
     ]);
   } finally {
-    await queues.close();
-    redis.disconnect();
+    await backend.close();
   }
 }
 

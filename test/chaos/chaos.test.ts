@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINISHED_STATUSES, opTotals, type RunRecord } from '../../src/model/run.js';
-import { RunStore } from '../../src/runs/runStore.js';
+import { RedisRunStore } from '../../src/runs/redis/runStore.js';
 import { connectRedis } from '../../src/service/redis.js';
 import { type ScimEmulator, startScimEmulator } from '../emulators/scim/scimEmulator.js';
 import { scimErrorResponse } from '../emulators/scim/scimError.js';
@@ -38,7 +38,7 @@ const DAY_ONE_USERS = 1500;
 let redis: EmbeddedRedis;
 let platform: ScimEmulator;
 let connection: Redis;
-let runs: RunStore;
+let runs: RedisRunStore;
 let directory: string;
 let configFile: string;
 const workers: ServiceProcess[] = [];
@@ -100,7 +100,7 @@ beforeAll(async () => {
   connection = connectRedis(redis.url);
   // The restart makes the connection drop once; it reconnects on its own.
   connection.on('error', () => {});
-  runs = new RunStore(connection);
+  runs = new RedisRunStore(connection);
   directory = mkdtempSync(join(tmpdir(), 'dirsync-chaos-'));
   configFile = join(directory, 'dirsync.yaml');
   writeFileSync(

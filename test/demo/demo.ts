@@ -5,10 +5,8 @@ import { loadConfigFile } from '../../src/config/load.js';
 import type { OpKind } from '../../src/model/plan.js';
 import type { RunRecord } from '../../src/model/run.js';
 import type { Logger } from '../../src/observability/logger.js';
-import { QueueSet } from '../../src/queue/queues.js';
 import { requestRun, waitForRun } from '../../src/runs/requestRun.js';
-import { createStores } from '../../src/runs/runtime.js';
-import { connectRedis } from '../../src/service/redis.js';
+import { openBackend } from '../../src/service/compositionRoot.js';
 import { startService } from '../../src/service/service.js';
 import type { DevCertificates } from '../support/devCertificates.js';
 import { type EmbeddedRedis, freePort, startEmbeddedRedis } from '../support/embeddedRedis.js';
@@ -47,13 +45,11 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     startApi: startApiRole,
   });
   const control = await startDemoControl(environment, host);
-  const redis = connectRedis(redisUrl);
-  const stores = createStores(redis);
-  const queues = new QueueSet(redis);
+  const backend = await openBackend(redisUrl);
+  const { stores, queues } = backend;
   const stopAll = async () => {
     await service.stop();
-    await queues.close();
-    redis.disconnect();
+    await backend.close();
     await control.close();
     await environment.close();
     await embedded?.stop();

@@ -2,8 +2,8 @@ import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, test } from 'vitest';
 import { keys } from '../../src/runs/keys.js';
 import { executeIfUnlocked } from '../../src/runs/lockedRun.js';
+import { RedisTenantLock } from '../../src/runs/redis/tenantLock.js';
 import { recordRun, requestOf } from '../../src/runs/requestRun.js';
-import { TenantLock } from '../../src/runs/tenantLock.js';
 import { type FileTenant, population, startFileTenant } from '../safety/support.js';
 import { until } from '../support/until.js';
 
@@ -30,7 +30,7 @@ describe('a run that loses its tenant lease stops at its next step and says so',
     tenant.scim.server.setFaults({ latencyMs: 250 });
     const id = tenant.harness.tenant.id;
     const redis = tenant.harness.stores.redis;
-    const stores = { ...tenant.harness.stores, lock: new TenantLock(redis, { leaseMs: LEASE_MS }) };
+    const stores = { ...tenant.harness.stores, lock: new RedisTenantLock(redis, { leaseMs: LEASE_MS }) };
     const record = await recordRun(stores, { tenant: id, mode: 'full', trigger: 'cli' });
 
     const running = executeIfUnlocked(requestOf(record), { ...tenant.deps, stores });

@@ -4,7 +4,8 @@ import type { RunRecord } from '../../src/model/run.js';
 import { applyOp } from '../../src/queue/applyOp.js';
 import { opId } from '../../src/runs/opIds.js';
 import { PhaseTimer } from '../../src/runs/phaseTimer.js';
-import { applyPlan, executeRun } from '../../src/runs/pipeline.js';
+import { applyPlan } from '../../src/runs/pipeline/applyPlan.js';
+import { executeRun } from '../../src/runs/pipeline.js';
 import { recordRun, requestOf } from '../../src/runs/requestRun.js';
 import { platformView } from '../support/scimState.js';
 import {

@@ -2,13 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProvisionAnswer, ProvisionRequest } from '../../src/model/provision.js';
-import type { RunRecord, RunRequest } from '../../src/model/run.js';
+import type { RunRecord } from '../../src/model/run.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import type { ApplyContext } from '../../src/queue/applyOp.js';
-import { QueueSet } from '../../src/queue/queues.js';
 import { RunCallCounter } from '../../src/runs/callCounter.js';
-import { executeIfUnlocked } from '../../src/runs/lockedRun.js';
-import type { PipelineDependencies } from '../../src/runs/pipeline.js';
+import type { PipelineDependencies } from '../../src/runs/pipeline/context.js';
 import { provisionOnDemand } from '../../src/runs/provision.js';
 import { requestOf } from '../../src/runs/requestRun.js';
 import { type ApprovalOutcome, approveHeldRun } from '../../src/service/approval.js';
@@ -54,25 +52,6 @@ export function testCertificates(): DevCertificates {
   return ensureDevCertificates(directory);
 }
 
-/** The pipeline's dependencies around a harness, for what the harness does not drive itself. */
-export interface HarnessDependencies {
-  readonly deps: PipelineDependencies;
-  close(): Promise<void>;
-}
-
-export function dependenciesOf(harness: PipelineHarness): HarnessDependencies {
-  const redis = connectRedis(process.env.REDIS_URL!);
-  const queues = new QueueSet(redis);
-  return {
-    deps: { stores: harness.stores, queues, runtime: harness.runtime, logger: silentLogger(), pollMs: 50 },
-    async close() {
-      await queues.close();
-      redis.disconnect();
-    },
-  };
-}
-
-/** Executes a recorded run request to its end, waiting while another run of the tenant holds the lease. */
 /** What a worker gives `applyOp` for this harness's tenant; `reread` as on a first try or a retry. */
 export function applyContextOf(harness: PipelineHarness, reread: boolean): ApplyContext {
   return {
@@ -84,18 +63,6 @@ export function applyContextOf(harness: PipelineHarness, reread: boolean): Apply
   };
 }
 
-export async function executeWhenUnlocked(
-  request: RunRequest,
-  deps: PipelineDependencies,
-): Promise<RunRecord> {
-  for (;;) {
-    const finished = await executeIfUnlocked(request, deps);
-    if (finished) return finished;
-    await new Promise((wake) => setTimeout(wake, 50));
-  }
-}
-
-/** The operator's wiring of one tenant around a source, into a SCIM platform of its own. */
 export interface Tenant {
   readonly platform: TestPlatform;
   /** The project's emulator behind `platform`; reading it on another platform is an error. */
@@ -140,10 +107,9 @@ async function startTenant(
     ].join('\n'),
     { ...env, SCIM_TOKEN },
   );
-  const wiring = dependenciesOf(harness);
-  const { deps } = wiring;
+  const { deps } = harness;
   const executeApproval = (held: RunRecord) =>
-    executeWhenUnlocked({ ...requestOf(held), trigger: 'approve' }, deps);
+    harness.here.execute({ ...requestOf(held), trigger: 'approve' });
   return {
     platform,
     scim: platform.emulator ?? noEmulator(platform.kind),
@@ -164,7 +130,6 @@ async function startTenant(
       }),
     async close() {
       await harness.close();
-      await wiring.close();
       await platform.close();
     },
   };

@@ -1,16 +1,14 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/observability/logger.js';
-import { QueueSet } from '../../src/queue/queues.js';
+import type { RedisStores } from '../../src/runs/redis/stores.js';
 import { recordRun } from '../../src/runs/requestRun.js';
-import { createStores, type Stores } from '../../src/runs/runtime.js';
+import { type Backend, openBackend } from '../../src/service/compositionRoot.js';
 import { readSkippedTriggers } from '../../src/service/quarantineStatus.js';
-import { connectRedis } from '../../src/service/redis.js';
 import { handleScheduleTick, type TickDependencies } from '../../src/service/scheduleTick.js';
 
-let redis: Redis;
-let stores: Stores;
-let queues: QueueSet;
+let backend: Backend;
+let stores: RedisStores;
 let deps: TickDependencies;
 
 beforeAll(async () => {
@@ -18,14 +16,12 @@ beforeAll(async () => {
   const flush = new Redis(url);
   await flush.flushdb();
   flush.disconnect();
-  redis = connectRedis(url);
-  stores = createStores(redis);
-  queues = new QueueSet(redis);
-  deps = { stores, queues, tenants: new Set(['steady', 'refused']), logger: silentLogger() };
+  backend = await openBackend(url);
+  stores = backend.stores;
+  deps = { stores, queues: backend.queues, tenants: new Set(['steady', 'refused']), logger: silentLogger() };
 });
 afterAll(async () => {
-  await queues?.close();
-  redis?.disconnect();
+  await backend?.close();
 });
 
 describe('a schedule tick', () => {
@@ -41,7 +37,7 @@ describe('a schedule tick', () => {
       requestedMode: 'incremental',
       status: 'queued',
     });
-    expect(await queues.reconcile.getJobState(outcome.triggered.run.id)).toBe('waiting');
+    expect(await backend.queues.reconcile.getJobState(outcome.triggered.run.id)).toBe('waiting');
     const again = await handleScheduleTick(
       deps,
       { tenant: 'steady', mode: 'incremental' },

@@ -1,29 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import type { Worker } from 'bullmq';
 import { type Config, parseConfig, type TenantConfig } from '../../src/config/load.js';
 import type { RunMode, RunRecord } from '../../src/model/run.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import { startOpWorker } from '../../src/queue/opWorker.js';
-import { QueueSet } from '../../src/queue/queues.js';
-import { executeIfUnlocked } from '../../src/runs/lockedRun.js';
+import type { PipelineDependencies } from '../../src/runs/pipeline/context.js';
+import type { RedisStores } from '../../src/runs/redis/stores.js';
 import { recordRun, requestOf } from '../../src/runs/requestRun.js';
-import {
-  createStores,
-  createTenantRuntime,
-  type Stores,
-  type TenantRuntime,
-} from '../../src/runs/runtime.js';
-import { connectRedis } from '../../src/service/redis.js';
+import type { TenantRuntime } from '../../src/runs/runtime.js';
+import { type Backend, openBackend, type TenantHere, wireTenant } from '../../src/service/compositionRoot.js';
 
 /**
  * Runs the real pipeline in this process against the suite's Redis: a tenant from YAML (as an
- * operator writes it), its op worker, and `run()` to execute one run to its end.
+ * operator writes it), wired by the composition root with its op worker here, and `run()` to
+ * execute one run to its end.
  */
 export interface PipelineHarness {
   readonly tenant: TenantConfig;
   readonly config: Config;
   readonly runtime: TenantRuntime;
-  readonly stores: Stores;
+  readonly stores: RedisStores;
+  readonly backend: Backend;
+  readonly here: TenantHere;
+  /** What the pipeline is given for this tenant, for what `run()` does not drive itself. */
+  readonly deps: PipelineDependencies;
   run(mode: RunMode, options?: { dryRun?: boolean }): Promise<RunRecord>;
   close(): Promise<void>;
 }
@@ -40,44 +38,29 @@ export async function startPipelineHarness(
   const text = `tenants:\n  - id: ${id}\n${tenantYaml.replace(/^/gm, '    ')}\n`;
   const config = parseConfig(text, process.cwd(), { env: { ...process.env, ...env } });
   const tenant = config.tenants[0]!;
-  const redis = connectRedis(process.env.REDIS_URL!);
-  const workerConnection = connectRedis(process.env.REDIS_URL!);
-  const stores = createStores(redis);
-  const queues = new QueueSet(redis);
-  const logger = silentLogger();
-  const runtime = createTenantRuntime(tenant, logger);
-  const worker: Worker = startOpWorker({ connection: workerConnection, stores, runtime, logger });
-  await worker.waitUntilReady();
+  const backend = await openBackend(process.env.REDIS_URL!);
+  const here = wireTenant(backend, tenant, silentLogger(), { pollMs: 50, lockedRetryMs: 50 });
+  await here.startOpWorker();
   return {
     tenant,
     config,
-    runtime,
-    stores,
+    runtime: here.runtime,
+    stores: backend.stores,
+    backend,
+    here,
+    deps: here.deps,
     async run(mode, options = {}) {
-      const record = await recordRun(stores, {
+      const record = await recordRun(backend.stores, {
         tenant: id,
         mode,
         dryRun: options.dryRun ?? false,
         trigger: 'cli',
       });
-      for (;;) {
-        const finished = await executeIfUnlocked(requestOf(record), {
-          stores,
-          queues,
-          runtime,
-          logger,
-          pollMs: 50,
-        });
-        if (finished) return finished;
-        await new Promise((wake) => setTimeout(wake, 100));
-      }
+      return here.execute(requestOf(record));
     },
     async close() {
-      await worker.close();
-      runtime.close();
-      await queues.close();
-      workerConnection.disconnect();
-      redis.disconnect();
+      await here.close();
+      await backend.close();
     },
   };
 }

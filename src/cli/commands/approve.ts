@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
 import type { RunRecord } from '../../model/run.js';
 import { requestOf } from '../../runs/requestRun.js';
-import { createTenantRuntime } from '../../runs/runtime.js';
 import { type ApprovalOutcome, approveHeldRun, approveThroughQueue } from '../../service/approval.js';
-import { executeHere } from '../../service/executeHere.js';
-import { connectRedis } from '../../service/redis.js';
+import { wireTenant } from '../../service/compositionRoot.js';
 import { action } from '../action.js';
 import { cliLogger } from '../cliLogger.js';
-import { followRun, redisUrl, withTenantBackend } from '../context.js';
+import { followRun, withTenantBackend } from '../context.js';
 import { EXIT } from '../errors.js';
 import { exitCodeFor, printJson, printText } from '../output.js';
 import { RunProgress } from '../progress.js';
@@ -21,29 +19,22 @@ export function registerApprove(program: Command): void {
     .option('--inline', 'apply it in this process (no service needed) and wait for the end')
     .action(
       action(async (options, tenantId: string, runId: string) => {
-        return withTenantBackend(options, tenantId, async ({ config, tenant, backend }) => {
+        return withTenantBackend(options, tenantId, async ({ tenant, backend }) => {
           let applied: RunRecord | undefined;
           let outcome: ApprovalOutcome;
           if (options.inline) {
-            const workerConnection = connectRedis(redisUrl(config));
-            const logger = cliLogger();
+            const here = wireTenant(backend, tenant, cliLogger());
             const progress = new RunProgress();
             const following = followRun(backend, { tenant: tenant.id, id: runId }, progress.update);
             try {
               outcome = await approveHeldRun(backend.stores, tenant.id, runId, async (run) => {
-                const deps = {
-                  ...backend,
-                  runtime: createTenantRuntime(tenant, logger),
-                  logger,
-                  workerConnection,
-                };
-                applied = await executeHere({ ...requestOf(run), trigger: 'approve' }, deps);
+                applied = await here.execute({ ...requestOf(run), trigger: 'approve' });
               });
               if (applied) progress.update(applied);
             } finally {
               following.stop();
               progress.end();
-              workerConnection.disconnect();
+              await here.close();
             }
           } else {
             outcome = await approveThroughQueue(backend, tenant.id, runId);

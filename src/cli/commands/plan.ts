@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { action } from '../action.js';
 import { cliLogger } from '../cliLogger.js';
-import { runInline, withTenantBackend } from '../context.js';
+import { runInline, withTenantBackend, withTenantHere } from '../context.js';
 import { EXIT } from '../errors.js';
 import { printJson, printText } from '../output.js';
 import { RunProgress } from '../progress.js';
@@ -15,16 +15,11 @@ export function registerPlan(program: Command): void {
     .option('--full', 'plan from a full read instead of the changes since the last run')
     .action(
       action(async (options, tenantId: string) => {
-        return withTenantBackend(options, tenantId, async ({ config, tenant, backend }) => {
+        return withTenantBackend(options, tenantId, async ({ tenant, backend }) => {
           const mode = options.full ? 'full' : 'incremental';
           const progress = new RunProgress();
-          const record = await runInline(
-            backend,
-            config,
-            tenant,
-            { mode, dryRun: true, trigger: 'cli' },
-            cliLogger(),
-            progress.update,
+          const record = await withTenantHere(backend, tenant, cliLogger(), (here) =>
+            runInline(backend, here, { mode, dryRun: true, trigger: 'cli' }, progress.update),
           );
           progress.end();
           const tables = tablesWanted(options);

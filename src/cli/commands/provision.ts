@@ -2,10 +2,10 @@ import type { Command } from 'commander';
 import type { ProvisionAnswer } from '../../model/provision.js';
 import { ProvisionLimitError, provisionOnDemand } from '../../runs/provision.js';
 import { requestRun } from '../../runs/requestRun.js';
-import { createTenantRuntime } from '../../runs/runtime.js';
+import { wireTenant } from '../../service/compositionRoot.js';
 import { action } from '../action.js';
 import { cliLogger } from '../cliLogger.js';
-import { loadConfig, openBackend, requireTenant, runInline, startOpWorkerHere } from '../context.js';
+import { connectBackend, loadConfig, requireTenant, runInline } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { printJson, printText } from '../output.js';
 import { activity } from '../progress.js';
@@ -29,23 +29,18 @@ export function registerProvision(program: Command): void {
         const tenant = requireTenant(config, tenantId);
         const users = options.user as string[];
         const groups = options.group as string[];
-        const backend = await openBackend(config);
-        const logger = cliLogger();
-        const runtime = createTenantRuntime(tenant, logger);
-        const worker = options.inline ? await startOpWorkerHere(backend, config, runtime, logger) : undefined;
+        const backend = await connectBackend(config);
+        const here = wireTenant(backend, tenant, cliLogger());
+        if (options.inline) await here.startOpWorker();
         const working = activity(`[${tenant.id}] provisioning ${subjects(users, groups)}`);
         try {
           const answer = await provisionOnDemand(
             { users, groups },
             {
-              stores: backend.stores,
-              queues: backend.queues,
-              runtime,
-              logger,
+              ...here.deps,
               requestFollowUp: async () =>
                 options.inline
-                  ? (await runInline(backend, config, tenant, { mode: 'full', trigger: 'provision' }, logger))
-                      .id
+                  ? (await runInline(backend, here, { mode: 'full', trigger: 'provision' })).id
                   : (
                       await requestRun(backend.stores, backend.queues, {
                         tenant: tenant.id,
@@ -64,8 +59,7 @@ export function registerProvision(program: Command): void {
           throw error;
         } finally {
           working.stop();
-          await worker?.close();
-          runtime.close();
+          await here.close();
           await backend.close();
         }
       }),

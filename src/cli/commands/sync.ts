@@ -4,7 +4,7 @@ import { waitForRun } from '../../runs/requestRun.js';
 import { triggerRun } from '../../service/runTrigger.js';
 import { action } from '../action.js';
 import { cliLogger } from '../cliLogger.js';
-import { runInline, withTenantBackend } from '../context.js';
+import { runInline, withTenantBackend, withTenantHere } from '../context.js';
 import { EXIT } from '../errors.js';
 import { exitCodeFor, printJson, printText } from '../output.js';
 import { RunProgress } from '../progress.js';
@@ -20,7 +20,7 @@ export function registerSync(program: Command): void {
     .option('--inline', 'run it in this process (no service needed); implies --wait')
     .action(
       action(async (options, tenantId: string) => {
-        return withTenantBackend(options, tenantId, async ({ config, tenant, backend }) => {
+        return withTenantBackend(options, tenantId, async ({ tenant, backend }) => {
           const order = {
             mode: options.full ? 'full' : 'incremental',
             dryRun: false,
@@ -29,7 +29,9 @@ export function registerSync(program: Command): void {
           const progress = new RunProgress();
           let record: RunRecord;
           if (options.inline) {
-            record = await runInline(backend, config, tenant, order, cliLogger(), progress.update);
+            record = await withTenantHere(backend, tenant, cliLogger(), (here) =>
+              runInline(backend, here, order, progress.update),
+            );
           } else {
             const triggered = await triggerRun(backend, { ...order, tenant: tenant.id });
             record = triggered.run;

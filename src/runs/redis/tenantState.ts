@@ -1,29 +1,23 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import type { Redis } from 'ioredis';
-import type { DirectorySnapshot } from '../model/directory.js';
-import { type Batch, inBatch } from './batch.js';
-import { keys } from './keys.js';
-import { type ObjectKind, OwnershipChanges } from './ownershipChanges.js';
+import type { ChainableCommander, Redis } from 'ioredis';
+import type { DirectorySnapshot } from '../../model/directory.js';
+import { keys } from '../keys.js';
+import { type ObjectKind, OwnershipChanges } from '../ownershipChanges.js';
+import type { SourceCheckpoint, TenantState, WriteBatch } from '../ports.js';
+import { commandsOf, inBatch } from './batch.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 /** Links read per HMGET: a batch of large groups can name tens of thousands of members. */
 const LINKS_PER_LOOKUP = 10_000;
 
-/** What the last committed run saw of the source, for the next incremental run to start from. */
-export interface SourceCheckpoint {
-  readonly cursor?: string;
-  readonly snapshot: DirectorySnapshot;
-  readonly committedAt: string;
-}
-
 /**
  * A tenant's durable state between runs: the source checkpoint, which platform objects it owns,
  * the platform ids it knows (a cache: every full run re-reads the platform), and the objects a
  * failed op left behind for the next incremental run.
  */
-export class TenantState {
+export class RedisTenantState implements TenantState {
   constructor(private readonly redis: Redis) {}
 
   async checkpoint(tenant: string): Promise<SourceCheckpoint | undefined> {
@@ -70,24 +64,17 @@ export class TenantState {
   async own(tenant: string, kind: ObjectKind, externalId: string, platformId: string): Promise<void> {
     const changes = new OwnershipChanges();
     changes.own(kind, externalId, platformId);
-    await inBatch(this.redis, undefined, (queue) => this.queueOwnership(tenant, changes, queue));
+    await inBatch(this.redis, undefined, (queue) => queueOwnershipOn(queue, tenant, changes));
   }
 
   async disown(tenant: string, kind: ObjectKind, externalId: string): Promise<void> {
     const changes = new OwnershipChanges();
     changes.disown(kind, externalId);
-    await inBatch(this.redis, undefined, (queue) => this.queueOwnership(tenant, changes, queue));
+    await inBatch(this.redis, undefined, (queue) => queueOwnershipOn(queue, tenant, changes));
   }
 
-  /** Queues the changes on `batch`: at most two commands per kind and direction. */
-  queueOwnership(tenant: string, changes: OwnershipChanges, batch: Batch): void {
-    for (const kind of ['user', 'group'] as const) {
-      const [ownedKey, linkKey] = ownershipKeys(tenant, kind);
-      const owned = changes.owned[kind];
-      if (owned.size > 0) batch.sadd(ownedKey, ...owned.keys()).hset(linkKey, Object.fromEntries(owned));
-      const disowned = [...changes.disowned[kind]];
-      if (disowned.length > 0) batch.srem(ownedKey, ...disowned).hdel(linkKey, ...disowned);
-    }
+  queueOwnership(tenant: string, changes: OwnershipChanges, batch: WriteBatch): void {
+    queueOwnershipOn(commandsOf(batch), tenant, changes);
   }
 
   /** Platform ids of users by externalId, as last seen; absent ones are unknown. */
@@ -121,7 +108,7 @@ export class TenantState {
     tenant: string,
     kind: 'user' | 'group',
     externalId: string,
-    batch?: Batch,
+    batch?: WriteBatch,
   ): Promise<void> {
     await inBatch(this.redis, batch, (queue) => queue.sadd(keys.retry(tenant), `${kind}:${externalId}`));
   }
@@ -151,6 +138,17 @@ export class TenantState {
       });
     }
     return found;
+  }
+}
+
+/** At most two commands per kind and direction. */
+function queueOwnershipOn(batch: ChainableCommander, tenant: string, changes: OwnershipChanges): void {
+  for (const kind of ['user', 'group'] as const) {
+    const [ownedKey, linkKey] = ownershipKeys(tenant, kind);
+    const owned = changes.owned[kind];
+    if (owned.size > 0) batch.sadd(ownedKey, ...owned.keys()).hset(linkKey, Object.fromEntries(owned));
+    const disowned = [...changes.disowned[kind]];
+    if (disowned.length > 0) batch.srem(ownedKey, ...disowned).hdel(linkKey, ...disowned);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
-import { type Batch, inBatch } from './batch.js';
-import { keys } from './keys.js';
+import { keys } from '../keys.js';
+import type { PendingOps, WriteBatch } from '../ports.js';
+import { inBatch } from './batch.js';
 
 /**
  * The ops of a tenant that are enqueued and not yet ended, by op id (a digest of the op): a run
@@ -9,7 +10,7 @@ import { keys } from './keys.js';
  */
 const STALE_MS = 2 * 3600_000;
 
-export class PendingOps {
+export class RedisPendingOps implements PendingOps {
   constructor(private readonly redis: Redis) {}
 
   /** Whether any op of the tenant is pending (or stale, which the lookup then sorts out). */
@@ -30,7 +31,7 @@ export class PendingOps {
   }
 
   /** Ops that ended (succeeded, or failed for good). */
-  async end(tenant: string, opIds: readonly string[], batch?: Batch): Promise<void> {
+  async end(tenant: string, opIds: readonly string[], batch?: WriteBatch): Promise<void> {
     if (opIds.length === 0) return;
     await inBatch(this.redis, batch, (queue) => queue.zrem(keys.pendingOps(tenant), ...opIds));
   }

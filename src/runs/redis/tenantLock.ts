@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
-import { LeaseLostError } from './errors.js';
-import { keys } from './keys.js';
+import { LeaseLostError } from '../errors.js';
+import { keys } from '../keys.js';
+import type { RunLease, TenantLock } from '../ports.js';
 import { Lease } from './lease.js';
 
 const LEASE_MS = 60_000;
@@ -14,7 +15,7 @@ export interface TenantLockOptions {
  * At most one run per tenant at a time, across every worker process: a Redis lease renewed
  * while the run goes on. A crashed holder's lease runs out, so a tenant is never locked forever.
  */
-export class TenantLock {
+export class RedisTenantLock implements TenantLock {
   readonly #leaseMs: number;
 
   constructor(
@@ -32,13 +33,6 @@ export class TenantLock {
   holder(tenant: string): Promise<string | undefined> {
     return Lease.holderOf(this.redis, keys.lock(tenant));
   }
-}
-
-/** A run's hold on its tenant. */
-export interface RunLease {
-  /** Aborted, with a LeaseLostError, once the lease is no longer the run's: the run must stop. */
-  readonly lost: AbortSignal;
-  release(): Promise<void>;
 }
 
 /**

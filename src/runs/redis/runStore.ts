@@ -1,21 +1,17 @@
 import type { Redis } from 'ioredis';
-import type { OpKind } from '../model/plan.js';
-import type { OpOutcomeCounts, RunFailure, RunRecord } from '../model/run.js';
-import { type Batch, inBatch } from './batch.js';
-import { keys } from './keys.js';
+import type { OpKind } from '../../model/plan.js';
+import type { OpOutcomeCounts, RunFailure, RunRecord } from '../../model/run.js';
+import { keys } from '../keys.js';
+import type { RunPatch, RunStore, WriteBatch } from '../ports.js';
+import { inBatch } from './batch.js';
 
 /** Failures kept per run; the count is exact, the list is capped so a broken run cannot fill Redis. */
 const MAX_FAILURES_KEPT = 1000;
 /** Run records kept per tenant. */
 const MAX_RUNS_KEPT = 200;
 
-export type RunPatch = Partial<Omit<RunRecord, 'id' | 'tenant' | 'counts' | 'failures' | 'failureCount'>>;
-
-/**
- * Run records in Redis. The record itself is written by the run's reconcile job only; op
- * workers add to its counters and failures, which are merged in when the record is read.
- */
-export class RunStore {
+/** Run records in Redis: the record as JSON, its counters in a hash beside it, failures in a capped list. */
+export class RedisRunStore implements RunStore {
   constructor(private readonly redis: Redis) {}
 
   async create(record: RunRecord): Promise<void> {
@@ -84,7 +80,7 @@ export class RunStore {
     runId: string,
     kind: OpKind,
     outcome: 'succeeded' | 'failed',
-    batch?: Batch,
+    batch?: WriteBatch,
     count = 1,
   ): Promise<void> {
     await inBatch(this.redis, batch, (queue) =>
@@ -96,7 +92,7 @@ export class RunStore {
     tenant: string,
     runId: string,
     calls: { target: number; throttledTarget: number },
-    batch?: Batch,
+    batch?: WriteBatch,
   ): Promise<void> {
     if (calls.target === 0 && calls.throttledTarget === 0) return;
     await inBatch(this.redis, batch, (queue) =>
@@ -111,7 +107,7 @@ export class RunStore {
     tenant: string,
     runId: string,
     members: { readonly added: number; readonly removed: number },
-    batch?: Batch,
+    batch?: WriteBatch,
   ): Promise<void> {
     if (members.added === 0 && members.removed === 0) return;
     await inBatch(this.redis, batch, (queue) =>
@@ -121,7 +117,7 @@ export class RunStore {
     );
   }
 
-  async addFailure(tenant: string, runId: string, failure: RunFailure, batch?: Batch): Promise<void> {
+  async addFailure(tenant: string, runId: string, failure: RunFailure, batch?: WriteBatch): Promise<void> {
     const failuresKey = keys.runFailures(tenant, runId);
     await inBatch(this.redis, batch, (queue) =>
       queue

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
-import type { ProvisioningEvent } from '../model/run.js';
-import { type Batch, inBatch } from './batch.js';
-import { keys } from './keys.js';
+import type { ProvisioningEvent } from '../../model/run.js';
+import { keys } from '../keys.js';
+import type { EventLog, EventQuery, WriteBatch } from '../ports.js';
+import { inBatch } from './batch.js';
 
 /** Events kept per tenant (approximately: Redis trims whole stream nodes). */
 const MAX_EVENTS_KEPT = 100_000;
@@ -16,35 +17,32 @@ for index = 2, #ARGV do
 end
 return #ARGV - 1`;
 
-export interface EventQuery {
-  readonly subject?: string;
-  readonly runId?: string;
-  /** An event id: read the events after it. */
-  readonly after?: string;
-  readonly limit?: number;
-}
-
 /**
  * The provisioning log: one Redis stream per tenant, so events are ordered and the stream id is
  * the cursor a reader passes back as `after`.
  */
-export class EventLog {
+export class RedisEventLog implements EventLog {
   constructor(private readonly redis: Redis) {}
 
-  async append(tenant: string, event: Omit<ProvisioningEvent, 'id'>, batch?: Batch): Promise<void> {
+  async append(tenant: string, event: Omit<ProvisioningEvent, 'id'>, batch?: WriteBatch): Promise<void> {
     await this.appendAll(tenant, [event], batch);
   }
 
   async appendAll(
     tenant: string,
     events: readonly Omit<ProvisioningEvent, 'id'>[],
-    batch?: Batch,
+    batch?: WriteBatch,
   ): Promise<void> {
     if (events.length === 0) return;
     const texts = events.map((event) => JSON.stringify(event));
     await inBatch(this.redis, batch, (queue) =>
       queue.eval(APPEND_EACH, 1, keys.events(tenant), String(MAX_EVENTS_KEPT), ...texts),
     );
+  }
+
+  /** Stream ids begin with their time in ms. */
+  cursorAt(time: Date): string {
+    return `${time.getTime() - 1}-0`;
   }
 
   async read(
