@@ -1,10 +1,11 @@
-import { Queue, Worker } from 'bullmq';
+import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Op, OpKind } from '../model/plan.js';
 import { PlatformError } from '../model/platform.js';
 import type { ProvisioningEvent } from '../model/run.js';
 import type { Logger } from '../observability/logger.js';
 import { OpDurations } from '../observability/opDurations.js';
+import { currentSpan, queueTelemetry, runAttributes, withSpan } from '../observability/tracing.js';
 import type { Batch } from '../runs/batch.js';
 import { RunCallCounter } from '../runs/callCounter.js';
 import { describeError } from '../runs/errors.js';
@@ -52,13 +53,14 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
   const retries = new Queue<OpBatchJobData>(opsQueueName(tenant), {
     connection: options.connection,
     prefix: QUEUE_PREFIX,
+    ...queueTelemetry(),
   });
   const pacer = new OpPacer(stores.redis, tenant, runtime.config.target.maxRequestsPerSecond);
   const platformSlots = new ConcurrencyLimiter(runtime.config.target.concurrency);
 
   const worker = new Worker<OpBatchJobData>(
     opsQueueName(tenant),
-    async (job) => {
+    inBatchSpan(async (job) => {
       const { runId, attempt, ops, opIds } = opBatchJobSchema.parse(job.data);
       // Per job instance, not per id: the same ops planned again later (a drifted user deactivated
       // anew, say) make a new job under the same id, which must run, not pass as recorded.
@@ -129,6 +131,11 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
         }
         if (outcome.ended === 'failure') {
           tally.add(outcome.op.kind, 'failed');
+          currentSpan().event('op failed', {
+            'dirsync.op.kind': outcome.op.kind,
+            'dirsync.op.external_id': outcome.op.externalId,
+            'dirsync.op.reason': outcome.reason,
+          });
           logger.warn(
             { runId, op: outcome.op.kind, externalId: outcome.op.externalId, reason: outcome.reason },
             'op failed',
@@ -155,10 +162,11 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
       batch.set(recordedKey, '1', 'EX', RECORDED_MARK_SECONDS);
       await batch.exec();
       stores.progress.recorded(tenant);
-    },
+    }),
     {
       connection: options.connection,
       prefix: QUEUE_PREFIX,
+      ...queueTelemetry(),
       concurrency: BATCHES_IN_FLIGHT,
       // A batch whose worker died is taken up again; applying its ops twice is harmless.
       maxStalledCount: 5,
@@ -176,6 +184,24 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
     );
   });
   return worker;
+}
+
+type BatchProcessor = (job: Job<OpBatchJobData>) => Promise<void>;
+
+/** The batch in a span of the run's trace (its context travels in the job), with what it applies. */
+function inBatchSpan(process: BatchProcessor): BatchProcessor {
+  return (job) => {
+    const { tenant, runId, attempt, ops } = job.data;
+    // Not parsed yet: a malformed job fails in the processor, with its reason, inside the span.
+    const kinds = Array.isArray(ops) ? [...new Set(ops.map((op) => op.kind))] : [];
+    const attributes = {
+      ...runAttributes(tenant, runId),
+      'dirsync.op.kinds': kinds,
+      'dirsync.op.count': Array.isArray(ops) ? ops.length : 0,
+      'dirsync.op.attempt': attempt,
+    };
+    return withSpan('dirsync.ops', attributes, () => process(job));
+  };
 }
 
 async function recordBatchFailure(

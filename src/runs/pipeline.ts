@@ -18,6 +18,7 @@ import { opTotals, type RunRecord, type RunRequest } from '../model/run.js';
 import type { PlatformState } from '../model/scim.js';
 import { CursorExpiredError, type Source } from '../model/source.js';
 import type { Logger } from '../observability/logger.js';
+import { runAttributes, withSpan, withTrace } from '../observability/tracing.js';
 import { RunCallCounter } from './callCounter.js';
 import { describeError } from './errors.js';
 import { keys } from './keys.js';
@@ -64,7 +65,22 @@ interface HeldRun {
  * group ops → checkpoint → record. Full, incremental, dry and approved runs differ only in their
  * inputs.
  */
-export async function executeRun(request: RunRequest, deps: PipelineDependencies): Promise<RunRecord> {
+export function executeRun(request: RunRequest, deps: PipelineDependencies): Promise<RunRecord> {
+  const attributes = {
+    ...runAttributes(request.tenant, request.runId),
+    'dirsync.run.mode': request.mode,
+    'dirsync.run.trigger': request.trigger,
+    'dirsync.run.dry_run': request.dryRun,
+  };
+  return withTrace('dirsync.run', attributes, async (span) => {
+    const record = await runPipeline(request, deps);
+    span.setAttributes({ 'dirsync.run.status': record.status });
+    if (record.error) span.fail(record.error);
+    return record;
+  });
+}
+
+async function runPipeline(request: RunRequest, deps: PipelineDependencies): Promise<RunRecord> {
   const { stores, runtime } = deps;
   const now = deps.now ?? (() => new Date());
   const tenant = request.tenant;
@@ -103,7 +119,19 @@ export async function executeRun(request: RunRequest, deps: PipelineDependencies
         // Awaited (and so reported) in planRun; only an import that failed first leaves it unawaited.
       });
       const cursorWithoutRecords = previous ? undefined : await stores.state.cursorCommittedAt(tenant);
-      const imported = await importSource(source, request.mode, previous, cursorWithoutRecords);
+      const imported = await withSpan(
+        'dirsync.import',
+        runAttributes(tenant, request.runId),
+        async (span) => {
+          const read = await importSource(source, request.mode, previous, cursorWithoutRecords);
+          span.setAttributes({
+            'dirsync.run.mode': read.mode,
+            'dirsync.source.users': read.snapshot.users.length,
+            'dirsync.source.groups': read.snapshot.groups.length,
+          });
+          return read;
+        },
+      );
       nextStep(deps);
       mode = imported.mode;
       fallbackReason = imported.fallbackReason;
@@ -115,7 +143,15 @@ export async function executeRun(request: RunRequest, deps: PipelineDependencies
       });
       if (fallbackReason) logger.info({ fallbackReason }, 'incremental run falls back to full');
 
-      const plan = await planRun(deps, platform, imported, previous, platformRead);
+      const plan = await withSpan('dirsync.plan', runAttributes(tenant, request.runId), async (span) => {
+        const planned = await planRun(deps, platform, imported, previous, platformRead);
+        span.setAttributes({
+          'dirsync.plan.user_ops': planned.userOps.length,
+          'dirsync.plan.group_ops': planned.groupOps.length,
+          'dirsync.plan.problems': planned.problems.length,
+        });
+        return planned;
+      });
       nextStep(deps);
       const checkpoint: SourceCheckpoint = {
         snapshot: imported.snapshot,
@@ -390,24 +426,30 @@ export async function applyPlan(
 ): Promise<void> {
   const tenant = deps.runtime.config.id;
   const { phases, priority } = options;
+  const attributes = runAttributes(tenant, runId);
   await deps.stores.runs.update(tenant, runId, { status: 'applying', ...phases.enter('users') });
-  await awaitOps(deps, runId, await enqueue(deps, runId, plan.userOps, priority));
+  await withSpan('dirsync.users', { ...attributes, 'dirsync.op.count': plan.userOps.length }, async () =>
+    awaitOps(deps, runId, await enqueue(deps, runId, plan.userOps, priority)),
+  );
   await deps.stores.runs.update(tenant, runId, phases.enter('groups'));
-  const completedLater = new Set(plan.groupOps.filter(isMemberOpOfNewGroup).map((op) => op.externalId));
-  const createdFirst = plan.groupOps.filter(
-    (op) => op.kind === 'createGroup' && completedLater.has(op.externalId),
-  );
-  if (createdFirst.length > 0)
-    await awaitOps(deps, runId, await enqueue(deps, runId, createdFirst, priority));
-  const groupJobs = await enqueue(
-    deps,
-    runId,
-    createdFirst.length > 0 ? without(plan.groupOps, new Set(createdFirst)) : plan.groupOps,
-    priority,
-  );
-  nextStep(deps);
-  await options.onEnqueued?.();
-  await awaitOps(deps, runId, groupJobs);
+  await withSpan('dirsync.groups', { ...attributes, 'dirsync.op.count': plan.groupOps.length }, async () => {
+    const completedLater = new Set(plan.groupOps.filter(isMemberOpOfNewGroup).map((op) => op.externalId));
+    const createdFirst = plan.groupOps.filter(
+      (op) => op.kind === 'createGroup' && completedLater.has(op.externalId),
+    );
+    if (createdFirst.length > 0)
+      await awaitOps(deps, runId, await enqueue(deps, runId, createdFirst, priority));
+    const groupJobs = await enqueue(
+      deps,
+      runId,
+      createdFirst.length > 0 ? without(plan.groupOps, new Set(createdFirst)) : plan.groupOps,
+      priority,
+    );
+    nextStep(deps);
+    const { onEnqueued } = options;
+    if (onEnqueued) await withSpan('dirsync.commit', attributes, onEnqueued);
+    await awaitOps(deps, runId, groupJobs);
+  });
 }
 
 function without(ops: readonly Op[], left: ReadonlySet<Op>): Op[] {
