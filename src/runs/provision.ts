@@ -8,6 +8,7 @@ import {
 import { PROVISION_LIMITS, type ProvisionAnswer, type ProvisionRequest } from '../model/provision.js';
 import type { ProvisioningEvent } from '../model/run.js';
 import type { ScimGroupState } from '../model/scim.js';
+import { runAttributes, withTrace } from '../observability/tracing.js';
 import { RunCallCounter } from './callCounter.js';
 import { describeError } from './errors.js';
 import { PhaseTimer } from './phaseTimer.js';
@@ -90,7 +91,10 @@ export async function provisionOnDemand(
       // members when it is provisioned or a run creates it.
       return !(op.kind === 'addMembers' && !op.targetId && !namedGroups.has(op.externalId));
     });
-    await applyPlan(deps, record.id, { ...plan, groupOps }, { priority: ON_DEMAND_PRIORITY, phases });
+    const attributes = { ...runAttributes(tenant, record.id), 'dirsync.provision.subjects': subjectCount };
+    await withTrace('dirsync.provision', attributes, () =>
+      applyPlan(deps, record.id, { ...plan, groupOps }, { priority: ON_DEMAND_PRIORITY, phases }),
+    );
     await finish(deps, requestOf(record), started, counter, phases, {});
 
     const followUpRunId = deferredMembers.size > 0 ? await deps.requestFollowUp() : undefined;

@@ -9,6 +9,11 @@ import { ensureDevCertificates } from '../../src/tls/devCertificates.js';
 import { runCli } from '../support/cli.js';
 
 const SCIM_TOKEN = 'scim-token-otel-5d1e8b';
+const USERS = [
+  { id: 'u1', userName: 'ada@example.com', givenName: 'Ada' },
+  { id: 'u2', userName: 'grace@example.com', givenName: 'Grace' },
+  { id: 'u3', userName: 'alan@example.com', givenName: 'Alan' },
+];
 
 /** A span as the OTLP/HTTP JSON encoding sends it, with its attributes flattened. */
 interface ReceivedSpan {
@@ -113,6 +118,11 @@ describe('OpenTelemetry traces of a run', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: '',
       ...otel,
     });
+  const writeDirectory = (users: readonly { id: string; userName: string; givenName: string }[]) =>
+    writeFileSync(
+      join(directory, 'directory.json'),
+      JSON.stringify({ users, groups: [{ id: 'g-eng', displayName: 'Engineering', members: ['u1', 'u2'] }] }),
+    );
   /** The OpenTelemetry and BullMQ add-on modules the last CLI process loaded. */
   const loadedTelemetryModules = () =>
     readFileSync(loadedModulesFile, 'utf8')
@@ -142,17 +152,7 @@ describe('OpenTelemetry traces of a run', () => {
         "process.on('exit', () => writeFileSync(process.env.LOADED_MODULES_FILE, [...seen].join('\\n')));",
       ].join('\n'),
     );
-    writeFileSync(
-      join(directory, 'directory.json'),
-      JSON.stringify({
-        users: [
-          { id: 'u1', userName: 'ada@example.com', givenName: 'Ada' },
-          { id: 'u2', userName: 'grace@example.com', givenName: 'Grace' },
-          { id: 'u3', userName: 'alan@example.com', givenName: 'Alan' },
-        ],
-        groups: [{ id: 'g-eng', displayName: 'Engineering', members: ['u1', 'u2'] }],
-      }),
-    );
+    writeDirectory(USERS);
     writeFileSync(
       configFile,
       [
@@ -227,6 +227,22 @@ describe('OpenTelemetry traces of a run', () => {
     expect(loadedTelemetryModules()).toEqual(
       expect.arrayContaining(['@opentelemetry/sdk-trace', '@opentelemetry/exporter-trace-otlp-http']),
     );
+  });
+
+  test('provisioning on demand is one trace too, its op batches inside it', async () => {
+    writeDirectory([...USERS, { id: 'u4', userName: 'linus@example.com', givenName: 'Linus' }]);
+    const provision = await runCli(
+      ['--config', configFile, '--json', 'provision', 'hr', '--inline', '--user', 'linus@example.com'],
+      { SCIM_TOKEN, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint },
+    );
+    expect(provision.code, provision.stdout + provision.stderr).toBe(0);
+    const { runId } = JSON.parse(provision.stdout) as { runId: string };
+
+    const spans = receiver.spans();
+    const root = spans.find((span) => span.name === 'dirsync.provision')!;
+    expect(root.attributes).toMatchObject({ 'dirsync.run.id': runId, 'dirsync.provision.subjects': 1 });
+    const inTrace = spans.filter((span) => span.traceId === root.traceId).map((span) => span.name);
+    expect(inTrace).toEqual(expect.arrayContaining(['dirsync.users', 'dirsync.groups', 'dirsync.ops']));
   });
 
   test('a run that fails says so on its span, and the phase it failed in holds the error', async () => {
