@@ -21,7 +21,6 @@ interface ActiveTracing {
   readonly tracer: Tracer;
   readonly activeSpan: () => Span | undefined;
   readonly errorStatus: number;
-  readonly linkToActive: () => { context: ReturnType<Span['spanContext']> }[];
   readonly telemetry: Telemetry;
   shutdown(): Promise<void>;
 }
@@ -70,7 +69,11 @@ export async function startTracing(identity: {
       'dirsync.role': identity.role,
       'dirsync.command': identity.command,
     })
-    .merge(resources.detectResources({ detectors: [resources.envDetector] }));
+    .merge(
+      resources.detectResources({
+        detectors: [resources.resourceAttributesEnvDetector, resources.serviceNameEnvDetector],
+      }),
+    );
   const provider = new sdk.TracerProvider({
     resource,
     spanProcessors: [new sdk.BatchSpanProcessor({ exporter: new otlp.OTLPTraceExporter() })],
@@ -82,10 +85,6 @@ export async function startTracing(identity: {
     tracer: api.trace.getTracer('dirsync'),
     activeSpan: () => api.trace.getActiveSpan(),
     errorStatus: api.SpanStatusCode.ERROR,
-    linkToActive: () => {
-      const caller = api.trace.getActiveSpan();
-      return caller ? [{ context: caller.spanContext() }] : [];
-    },
     telemetry: new BullMQOtel({ tracerName: 'bullmq' }),
     shutdown: () => provider.shutdown(),
   };
@@ -126,9 +125,10 @@ export function withTrace<T>(
 ): Promise<T> {
   const tracing = active;
   if (!tracing) return work(NO_SPAN);
+  const caller = tracing.activeSpan();
   return tracing.tracer.startActiveSpan(
     name,
-    { attributes, root: true, links: tracing.linkToActive() },
+    { attributes, root: true, links: caller ? [{ context: caller.spanContext() }] : [] },
     (span) => inSpan(tracing, span, work),
   );
 }
