@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { type ScimEmulator, startScimEmulator } from '../../src/platform/emulator/scimEmulator.js';
+import { type EmbeddedRedis, startEmbeddedRedis } from '../../src/service/embeddedRedis.js';
 import { ensureDevCertificates } from '../../src/tls/devCertificates.js';
+import { startServiceProcess } from '../service/serviceProcess.js';
 import { runCli } from '../support/cli.js';
 
 const SCIM_TOKEN = 'scim-token-otel-5d1e8b';
@@ -23,6 +25,7 @@ interface ReceivedSpan {
   readonly name: string;
   readonly attributes: Readonly<Record<string, unknown>>;
   readonly status?: { code?: number; message?: string };
+  readonly links: readonly { traceId: string; spanId: string }[];
   readonly events: readonly { name: string }[];
   readonly resource: Readonly<Record<string, unknown>>;
 }
@@ -36,9 +39,10 @@ interface OtlpExport {
   resourceSpans: {
     resource: { attributes: OtlpAttribute[] };
     scopeSpans: {
-      spans: (Omit<ReceivedSpan, 'attributes' | 'resource' | 'events'> & {
+      spans: (Omit<ReceivedSpan, 'attributes' | 'resource' | 'events' | 'links'> & {
         attributes?: OtlpAttribute[];
         events?: { name: string }[];
+        links?: { traceId: string; spanId: string }[];
       })[];
     }[];
   }[];
@@ -74,6 +78,7 @@ class OtlpReceiver {
             ...span,
             attributes: flatten(span.attributes ?? []),
             events: span.events ?? [],
+            links: span.links ?? [],
             resource,
           })),
         );
@@ -101,6 +106,8 @@ function attributeValue(value: Record<string, unknown>): unknown {
 }
 
 describe('OpenTelemetry traces of a run', () => {
+  // A Redis of its own: the service started below takes every tenant's runs from its queue.
+  let redis: EmbeddedRedis;
   let emulator: ScimEmulator;
   let receiver: OtlpReceiver;
   let endpoint: string;
@@ -109,10 +116,10 @@ describe('OpenTelemetry traces of a run', () => {
   let loadedModulesFile: string;
   let moduleHook: string;
 
-  const sync = (tenant: string, otel: Record<string, string>) =>
-    runCli(['--config', configFile, '--json', 'sync', tenant, '--inline', '--full'], {
+  const sync = (tenant: string, otel: Record<string, string>, how = '--inline') =>
+    runCli(['--config', configFile, '--json', 'sync', tenant, how, '--full'], {
       SCIM_TOKEN,
-      REDIS_URL: process.env.REDIS_URL ?? '',
+      REDIS_URL: redis.url,
       NODE_OPTIONS: `--import=${moduleHook}`,
       LOADED_MODULES_FILE: loadedModulesFile,
       OTEL_EXPORTER_OTLP_ENDPOINT: '',
@@ -131,6 +138,7 @@ describe('OpenTelemetry traces of a run', () => {
       .map((url) => /\/node_modules\/(@opentelemetry\/[^/]+|bullmq-otel)\//.exec(url)![1]!);
 
   beforeAll(async () => {
+    redis = await startEmbeddedRedis();
     emulator = await startScimEmulator({
       certificates: ensureDevCertificates(process.env.DIRSYNC_TEST_TLS_DIR!),
       token: SCIM_TOKEN,
@@ -157,10 +165,10 @@ describe('OpenTelemetry traces of a run', () => {
       configFile,
       [
         'tenants:',
-        '  - id: hr',
+        '  - id: traced',
         '    source: { type: file, path: ./directory.json }',
         `    target: { url: "${emulator.url}", token: "env:SCIM_TOKEN", maxRequestsPerSecond: 2 }`,
-        '  - id: lost',
+        '  - id: traced-lost',
         '    source: { type: file, path: ./missing.json }',
         `    target: { url: "${emulator.url}", token: "env:SCIM_TOKEN" }`,
       ].join('\n'),
@@ -174,13 +182,14 @@ describe('OpenTelemetry traces of a run', () => {
   afterAll(async () => {
     await receiver?.close();
     await emulator?.close();
+    await redis?.stop();
   });
 
   test('each run is one trace: a span per phase and per op batch, all carrying the run id', async () => {
-    const first = await sync('hr', { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+    const first = await sync('traced', { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
     expect(first.code, first.stdout + first.stderr).toBe(0);
     const firstRunId = (JSON.parse(first.stdout) as { id: string }).id;
-    const second = await sync('hr', { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+    const second = await sync('traced', { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
     expect(second.code, second.stdout + second.stderr).toBe(0);
     const secondRunId = (JSON.parse(second.stdout) as { id: string }).id;
 
@@ -192,7 +201,7 @@ describe('OpenTelemetry traces of a run', () => {
     const [run] = runs;
     expect(run!.parentSpanId ?? '').toBe('');
     expect(run!.attributes).toMatchObject({
-      'dirsync.tenant': 'hr',
+      'dirsync.tenant': 'traced',
       'dirsync.run.mode': 'full',
       'dirsync.run.trigger': 'cli',
       'dirsync.run.status': 'succeeded',
@@ -232,8 +241,8 @@ describe('OpenTelemetry traces of a run', () => {
   test('provisioning on demand is one trace too, its op batches inside it', async () => {
     writeDirectory([...USERS, { id: 'u4', userName: 'linus@example.com', givenName: 'Linus' }]);
     const provision = await runCli(
-      ['--config', configFile, '--json', 'provision', 'hr', '--inline', '--user', 'linus@example.com'],
-      { SCIM_TOKEN, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint },
+      ['--config', configFile, '--json', 'provision', 'traced', '--inline', '--user', 'linus@example.com'],
+      { SCIM_TOKEN, REDIS_URL: redis.url, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint },
     );
     expect(provision.code, provision.stdout + provision.stderr).toBe(0);
     const { runId } = JSON.parse(provision.stdout) as { runId: string };
@@ -245,8 +254,41 @@ describe('OpenTelemetry traces of a run', () => {
     expect(inTrace).toEqual(expect.arrayContaining(['dirsync.users', 'dirsync.groups', 'dirsync.ops']));
   });
 
+  test("a run the service takes from the queue is a trace of its own, linked to BullMQ's span of its job", async () => {
+    const worker = startServiceProcess('worker', ['start', '--role', 'worker', '--config', configFile], {
+      SCIM_TOKEN,
+      REDIS_URL: redis.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    });
+    try {
+      await worker.waitFor(/worker role started/);
+      const queued = await sync('traced', { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }, '--wait');
+      expect(queued.code, queued.stdout + queued.stderr).toBe(0);
+      const { id: runId } = JSON.parse(queued.stdout) as { id: string };
+      // Stopping flushes the worker's last spans.
+      expect(await worker.stop()).toBe(0);
+
+      const spans = receiver.spans();
+      const run = spans.find((span) => span.name === 'dirsync.run')!;
+      expect(run.attributes['dirsync.run.id']).toBe(runId);
+      expect(run.resource['dirsync.role']).toBe('worker');
+      const job = spans.find((span) => span.spanId === run.links[0]?.spanId);
+      expect(job?.name).toBe('process dirsync-reconcile');
+      expect(job!.traceId).not.toBe(run.traceId);
+      // The job's producer span is the CLI's, which enqueued the run.
+      const producer = spans.find((span) => span.spanId === job!.parentSpanId);
+      expect(producer?.name).toBe('add dirsync-reconcile.run');
+      expect(producer?.resource['dirsync.role']).toBe('cli');
+      expect(spans.filter((span) => span.traceId === run.traceId).map((span) => span.name)).toEqual(
+        expect.arrayContaining(['dirsync.import', 'dirsync.plan', 'dirsync.users', 'dirsync.groups']),
+      );
+    } finally {
+      worker.kill();
+    }
+  });
+
   test('a run that fails says so on its span, and the phase it failed in holds the error', async () => {
-    const failed = await sync('lost', { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+    const failed = await sync('traced-lost', { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
     expect(failed.code).not.toBe(0);
 
     const spans = receiver.spans();
@@ -261,7 +303,7 @@ describe('OpenTelemetry traces of a run', () => {
   });
 
   test('without an endpoint no span is sent and no OpenTelemetry SDK module is loaded', async () => {
-    const plain = await sync('hr', {});
+    const plain = await sync('traced', {});
     expect(plain.code, plain.stdout + plain.stderr).toBe(0);
     expect(receiver.bodies).toEqual([]);
     // prom-client imports the OpenTelemetry API itself (a no-op façade); nothing else may load.
