@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../config/errors.js';
 import { UpstreamError, upstreamAnswer } from '../model/upstream.js';
+import { startTracing, stopTracing } from '../observability/tracing.js';
 import { describeError } from '../runs/errors.js';
 import type { GlobalOptions } from './context.js';
 import { EXIT, UsageError } from './errors.js';
@@ -24,9 +25,16 @@ export function action<A extends unknown[]>(
     const positional = args.slice(0, -2) as unknown as A;
     let code: number;
     try {
+      // `start` names its role; every other command is the CLI's.
+      await startTracing({
+        role: typeof options.role === 'string' ? options.role : 'cli',
+        command: command.name(),
+      });
       code = await handler(options, ...positional);
     } catch (error) {
       code = report(error, options.json ?? false);
+    } finally {
+      await stopTracing();
     }
     process.exitCode = code;
   };

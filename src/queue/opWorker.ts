@@ -1,6 +1,7 @@
-import { Queue, Worker } from 'bullmq';
+import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
+import { queueTelemetry, runAttributes, withSpan } from '../observability/tracing.js';
 import { describeError } from '../runs/errors.js';
 import type { RedisStores } from '../runs/redis/stores.js';
 import type { TenantRuntime } from '../runs/runtime.js';
@@ -39,6 +40,7 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
   const retries = new Queue<OpBatchJobData>(opsQueueName(tenant), {
     connection: options.connection,
     prefix: QUEUE_PREFIX,
+    ...queueTelemetry(),
   });
   const pacer = new OpPacer(stores.redis, tenant, runtime.config.target.maxRequestsPerSecond);
   const applier = {
@@ -49,17 +51,18 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
 
   const worker = new Worker<OpBatchJobData>(
     opsQueueName(tenant),
-    async (job) => {
+    inBatchSpan(async (job) => {
       const batch = decodeBatch(tenant, job);
       if (await alreadyRecorded(stores, batch)) return;
       await pacer.take(batch.ops.length);
       const applied = await applyBatch(batch, applier);
       await retryLater(retries, batch, applied);
       await recordOutcomes(stores, batch, applied, logger);
-    },
+    }),
     {
       connection: options.connection,
       prefix: QUEUE_PREFIX,
+      ...queueTelemetry(),
       concurrency: BATCHES_IN_FLIGHT,
       // A batch whose worker died is taken up again; applying its ops twice is harmless.
       maxStalledCount: 5,
@@ -75,4 +78,22 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
     );
   });
   return worker;
+}
+
+type BatchProcessor = (job: Job<OpBatchJobData>) => Promise<void>;
+
+/** One span per batch job, in the trace of the run that enqueued it (BullMQ carries the context). */
+function inBatchSpan(process: BatchProcessor): BatchProcessor {
+  return (job) => {
+    const { tenant, runId, attempt, ops } = job.data;
+    // Not parsed yet: a malformed job fails in the processor, with its reason, inside the span.
+    const kinds = Array.isArray(ops) ? [...new Set(ops.map((op) => op.kind))] : [];
+    const attributes = {
+      ...runAttributes(tenant, runId),
+      'dirsync.op.kinds': kinds,
+      'dirsync.op.count': Array.isArray(ops) ? ops.length : 0,
+      'dirsync.op.attempt': attempt,
+    };
+    return withSpan('dirsync.ops', attributes, () => process(job));
+  };
 }

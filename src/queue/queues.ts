@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RunRequest } from '../model/run.js';
+import { queueTelemetry } from '../observability/tracing.js';
 import { batchJobId } from '../runs/opIds.js';
 import type { OpBatch, RunQueues } from '../runs/runQueues.js';
 import type { OpBatchJobData, RunJobData } from './jobs.js';
@@ -42,6 +43,7 @@ export class QueueSet implements RunQueues {
     this.reconcile = new Queue<RunJobData>(RECONCILE_QUEUE, {
       connection: this.connection,
       prefix: QUEUE_PREFIX,
+      ...queueTelemetry(),
     });
   }
 
@@ -51,6 +53,7 @@ export class QueueSet implements RunQueues {
       queue = new Queue<OpBatchJobData>(opsQueueName(tenant), {
         connection: this.connection,
         prefix: QUEUE_PREFIX,
+        ...queueTelemetry(),
       });
       this.#ops.set(tenant, queue);
     }

@@ -2,6 +2,7 @@ import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { FINISHED_STATUSES } from '../model/run.js';
 import type { Logger } from '../observability/logger.js';
+import { queueTelemetry } from '../observability/tracing.js';
 import { describeError } from '../runs/errors.js';
 import { executeIfUnlocked } from '../runs/lockedRun.js';
 import type { Stores } from '../runs/ports.js';
@@ -56,6 +57,7 @@ export function startReconcileWorker(options: ReconcileWorkerOptions): Worker<Ru
     {
       connection: options.connection,
       prefix: QUEUE_PREFIX,
+      ...queueTelemetry(),
       concurrency: options.concurrency ?? 4,
       removeOnComplete: { count: 1000 },
       removeOnFail: { count: 1000 },

@@ -1,4 +1,5 @@
 import type { RunRecord, RunRequest } from '../model/run.js';
+import { runAttributes, withSpan, withTrace } from '../observability/tracing.js';
 import { applyPlan } from './pipeline/applyPlan.js';
 import { type PipelineDependencies, type RunContext, startRun } from './pipeline/context.js';
 import { expireRun, failRun, finishRun, summarise } from './pipeline/finishRun.js';
@@ -14,8 +15,24 @@ import type { HeldRun } from './ports.js';
  * group ops → checkpoint → record. Full, incremental, dry and approved runs differ only in their
  * inputs; an approved run starts from the plan its guard held.
  */
-export async function executeRun(request: RunRequest, deps: PipelineDependencies): Promise<RunRecord> {
+export function executeRun(request: RunRequest, deps: PipelineDependencies): Promise<RunRecord> {
+  const attributes = {
+    ...runAttributes(request.tenant, request.runId),
+    'dirsync.run.mode': request.mode,
+    'dirsync.run.trigger': request.trigger,
+    'dirsync.run.dry_run': request.dryRun,
+  };
+  return withTrace('dirsync.run', attributes, async (span) => {
+    const record = await runPipeline(request, deps);
+    span.setAttributes({ 'dirsync.run.status': record.status });
+    if (record.error) span.fail(record.error);
+    return record;
+  });
+}
+
+async function runPipeline(request: RunRequest, deps: PipelineDependencies): Promise<RunRecord> {
   const run = await startRun(request, deps);
+  const attributes = runAttributes(run.tenant, request.runId);
   try {
     let approved: HeldRun;
     if (request.trigger === 'approve') {
@@ -23,8 +40,24 @@ export async function executeRun(request: RunRequest, deps: PipelineDependencies
       if (!stored) return expireRun(run);
       approved = stored;
     } else {
-      const imported = await importPhase(run);
-      const plan = await planPhase(run, imported);
+      const imported = await withSpan('dirsync.import', attributes, async (span) => {
+        const read = await importPhase(run);
+        span.setAttributes({
+          'dirsync.run.mode': read.mode,
+          'dirsync.source.users': read.snapshot.users.length,
+          'dirsync.source.groups': read.snapshot.groups.length,
+        });
+        return read;
+      });
+      const plan = await withSpan('dirsync.plan', attributes, async (span) => {
+        const planned = await planPhase(run, imported);
+        span.setAttributes({
+          'dirsync.plan.user_ops': planned.userOps.length,
+          'dirsync.plan.group_ops': planned.groupOps.length,
+          'dirsync.plan.problems': planned.problems.length,
+        });
+        return planned;
+      });
       const verdict = await guardPhase(run, imported, plan);
       if (request.dryRun) {
         return finishRun(run, {

@@ -15,6 +15,7 @@ import {
 import type { ProvisioningEvent } from '../model/run.js';
 import type { ScimGroupState } from '../model/scim.js';
 import type { SubjectLookup } from '../model/source.js';
+import { runAttributes, withTrace } from '../observability/tracing.js';
 import { describeError } from './errors.js';
 import { applyPlan } from './pipeline/applyPlan.js';
 import { type PipelineDependencies, startRun } from './pipeline/context.js';
@@ -103,7 +104,10 @@ export async function provisionOnDemand(
       // members when it is provisioned or a run creates it.
       return !(op.kind === 'addMembers' && !op.targetId && !namedGroups.has(op.externalId));
     });
-    await applyPlan(deps, record.id, { ...plan, groupOps }, { priority: ON_DEMAND_PRIORITY, phases });
+    const attributes = { ...runAttributes(tenant, record.id), 'dirsync.provision.subjects': subjectCount };
+    await withTrace('dirsync.provision', attributes, () =>
+      applyPlan(deps, record.id, { ...plan, groupOps }, { priority: ON_DEMAND_PRIORITY, phases }),
+    );
     await finishRun(run, {});
 
     const followUpRunId = deferredMembers.size > 0 ? await deps.requestFollowUp() : undefined;

@@ -1,6 +1,7 @@
 import type { Op, OpKind } from '../../model/plan.js';
 import type { ProvisioningEvent } from '../../model/run.js';
 import type { Logger } from '../../observability/logger.js';
+import { currentSpan } from '../../observability/tracing.js';
 import { keys } from '../../runs/keys.js';
 import type { WriteBatch } from '../../runs/ports.js';
 import { RedisWriteBatch } from '../../runs/redis/batch.js';
@@ -38,6 +39,11 @@ export async function recordOutcomes(
     }
     if (outcome.ended === 'failure') {
       tally.add(outcome.op.kind, 'failed');
+      currentSpan().event('op failed', {
+        'dirsync.op.kind': outcome.op.kind,
+        'dirsync.op.external_id': outcome.op.externalId,
+        'dirsync.op.reason': outcome.reason,
+      });
       logger.warn(
         { runId, op: outcome.op.kind, externalId: outcome.op.externalId, reason: outcome.reason },
         'op failed',

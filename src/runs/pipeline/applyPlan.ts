@@ -1,4 +1,5 @@
 import type { Op, Plan } from '../../model/plan.js';
+import { runAttributes, withSpan } from '../../observability/tracing.js';
 import type { PhaseTimer } from '../phaseTimer.js';
 import { nextStep, type PipelineDependencies } from './context.js';
 import { enqueueOps } from './enqueueOps.js';
@@ -26,24 +27,30 @@ export async function applyPlan(
 ): Promise<void> {
   const tenant = deps.runtime.config.id;
   const { phases, priority } = options;
+  const attributes = runAttributes(tenant, runId);
   await deps.stores.runs.update(tenant, runId, { status: 'applying', ...phases.enter('users') });
-  await awaitOps(deps, runId, await enqueueOps(deps, runId, plan.userOps, priority));
+  await withSpan('dirsync.users', { ...attributes, 'dirsync.op.count': plan.userOps.length }, async () =>
+    awaitOps(deps, runId, await enqueueOps(deps, runId, plan.userOps, priority)),
+  );
   await deps.stores.runs.update(tenant, runId, phases.enter('groups'));
-  const completedLater = new Set(plan.groupOps.filter(isMemberOpOfNewGroup).map((op) => op.externalId));
-  const createdFirst = plan.groupOps.filter(
-    (op) => op.kind === 'createGroup' && completedLater.has(op.externalId),
-  );
-  if (createdFirst.length > 0)
-    await awaitOps(deps, runId, await enqueueOps(deps, runId, createdFirst, priority));
-  const groupJobs = await enqueueOps(
-    deps,
-    runId,
-    createdFirst.length > 0 ? without(plan.groupOps, new Set(createdFirst)) : plan.groupOps,
-    priority,
-  );
-  nextStep(deps);
-  await options.onEnqueued?.();
-  await awaitOps(deps, runId, groupJobs);
+  await withSpan('dirsync.groups', { ...attributes, 'dirsync.op.count': plan.groupOps.length }, async () => {
+    const completedLater = new Set(plan.groupOps.filter(isMemberOpOfNewGroup).map((op) => op.externalId));
+    const createdFirst = plan.groupOps.filter(
+      (op) => op.kind === 'createGroup' && completedLater.has(op.externalId),
+    );
+    if (createdFirst.length > 0)
+      await awaitOps(deps, runId, await enqueueOps(deps, runId, createdFirst, priority));
+    const groupJobs = await enqueueOps(
+      deps,
+      runId,
+      createdFirst.length > 0 ? without(plan.groupOps, new Set(createdFirst)) : plan.groupOps,
+      priority,
+    );
+    nextStep(deps);
+    const { onEnqueued } = options;
+    if (onEnqueued) await withSpan('dirsync.commit', attributes, onEnqueued);
+    await awaitOps(deps, runId, groupJobs);
+  });
 }
 
 function without(ops: readonly Op[], left: ReadonlySet<Op>): Op[] {
