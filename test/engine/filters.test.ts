@@ -26,6 +26,12 @@ describe('compileFilters', () => {
     expect(check([inList], { department: 'Engineering' })).toBe('department not in [Sales, Support]');
     expect(check([inList], {})).toBe('department not in [Sales, Support]');
     expect(check([{ attribute: 'title', op: 'present' }], { title: '' })).toBe('title is empty');
+    expect(check([{ attribute: 'department', op: 'ne', value: 'HR' }], { department: 'hr' })).toBe(
+      'department is HR',
+    );
+    expect(
+      check([{ attribute: 'department', op: 'notIn', value: ['HR', 'Legal'] }], { department: 'Legal' }),
+    ).toBe('department in [HR, Legal]');
   });
 
   it('treats an absent value as passing ne and notIn, and failing the positive operators', () => {

@@ -41,6 +41,14 @@ const reactivate = (id: string): Op => ({
   attributes: {},
   changes: [{ path: 'active', from: false, to: true }],
 });
+const enableWithChanges = (id: string): Op => ({
+  kind: 'updateUser',
+  externalId: id,
+  targetId: `p-${id}`,
+  active: true,
+  attributes: {},
+  changes: [{ path: 'active', from: false, to: true }],
+});
 const planWith = (userOps: Op[], managedUserCount: number): Plan => ({
   userOps,
   groupOps: [],
@@ -106,6 +114,7 @@ describe('guardPlan', () => {
       create(id),
       retitle(`${id}2`),
       reactivate(`${id}3`),
+      enableWithChanges(`${id}4`),
     ]);
     expect(
       guardPlan(planWith(busyDay, 4), limits, { sourceUserCount: 19, previousSourceUserCount: 4 }),

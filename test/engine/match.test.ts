@@ -105,6 +105,19 @@ describe('matchUsers', () => {
     });
   });
 
+  it("names the source user that adopts the platform user holding a new user's userName", () => {
+    // ann adopts p1 by email; bob would be created with the userName p1 still carries.
+    const bob = sourceUser('bob', { userName: 'bob@x.io' });
+    const platform = {
+      users: [platformUser('p1', undefined, { userName: 'bob@x.io', [EMAIL]: 'ann@x.io' })],
+      groups: [],
+    };
+    expect(matchAll({ users: [ann, bob], groups: [] }, platform, ['email'])).toEqual({
+      ann: 'p1 by email',
+      bob: 'userName taken by the platform user of source user ann',
+    });
+  });
+
   it('settles a conflict once another source user adopts one of the candidates, as a second run would', () => {
     // bob adopts p1 by userName; that leaves p2 as ann's only email candidate.
     const bob = sourceUser('bob', { userName: 'bob@x.io' });

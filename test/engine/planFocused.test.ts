@@ -154,6 +154,16 @@ describe('planFocused', () => {
     ]);
   });
 
+  it('sends no member op when a user already on the platform changes', () => {
+    const platform = {
+      users: [platformUser('pa', 'a', { userName: 'old@example.com' })],
+      groups: [platformGroup('q1', 'g1', 'Sales', ['pa']), platformGroup('q2', 'g2', 'Support', ['pa'])],
+    };
+    const result = plan(platform, focus({ users: ['a'] }), ['a']);
+    expect(result.userOps.map((op) => op.kind)).toEqual(['updateUser']);
+    expect(result.groupOps).toEqual([]);
+  });
+
   it('does not add an inactive user without an account', () => {
     const result = plan({ users: [], groups: [] }, focus({ users: ['c'], added: [['g1', 'c']] }));
     expect(result.userOps).toEqual([]);
@@ -253,6 +263,8 @@ describe('planFocused', () => {
       groups: [],
     };
     expect(plan(linked, focus({ users: ['a', 'b'] })).managedUserCount).toBe(2);
+    // Users it is about to create are not managed yet.
+    expect(plan({ users: [], groups: [] }, focus({ users: ['a', 'b'] })).managedUserCount).toBe(0);
   });
 });
 
@@ -361,6 +373,7 @@ describe('focusOnSubjects', () => {
     const subjects = focusOnSubjects(desired, { userIds: ['d'], groupIds: ['g2'] });
     expect([...subjects.userIds].sort()).toEqual(['a', 'd']);
     expect([...subjects.groupIds]).toEqual(['g2']);
+    expect(subjects.membershipsRemoved).toEqual([]);
     expect(subjects.membershipsAdded).toEqual([
       { groupId: 'g1', memberId: 'a' },
       { groupId: 'g1', memberId: 'd' },
@@ -372,17 +385,18 @@ describe('focusOnSubjects', () => {
 describe('platformQueriesFor', () => {
   it('asks the platform for the accounts and groups an incremental run may adopt, so it does not duplicate them', () => {
     const withEmail: DirectorySnapshot = {
-      users: [sourceUser('e', { email: 'Eve@example.com' })],
-      groups: [sourceGroup('g3', 'Finance', ['e'])],
+      users: [sourceUser('e', { email: 'Eve@example.com' }), sourceUser('f', { email: 'Fay@example.com' })],
+      groups: [sourceGroup('g3', 'Finance', ['e']), sourceGroup('g4', 'Legal', ['f'])],
     };
     const desired = computeDesired(withEmail, settings());
-    const queries = platformQueriesFor(desired, focus({ users: ['e'], groups: ['g3'] }));
+    const queries = platformQueriesFor(desired, focus({ users: ['f', 'e'], groups: ['g4', 'g3'] }));
+    // Sorted, so that the same changes always send the same requests.
     expect(queries.users).toEqual({
-      externalIds: ['e'],
-      userNames: ['e@example.com'],
-      emails: ['Eve@example.com'],
+      externalIds: ['e', 'f'],
+      userNames: ['e@example.com', 'f@example.com'],
+      emails: ['Eve@example.com', 'Fay@example.com'],
     });
-    expect(queries.groups).toEqual({ externalIds: ['g3'], displayNames: ['Finance'] });
+    expect(queries.groups).toEqual({ externalIds: ['g3', 'g4'], displayNames: ['Finance', 'Legal'] });
   });
 
   it('asks for the inactive members it may add, whose account only the platform knows, and the groups of every pair', () => {

@@ -298,6 +298,19 @@ describe('planFull: groups', () => {
     expect(skipping.groupOps.map((op) => op.externalId)).toEqual(['g-new', 'g-deleted']);
   });
 
+  it('leaves a member alone that the platform lists twice in a group', () => {
+    const bob = sourceUser('bob');
+    const snapshot = { users: [ann, bob], groups: [sourceGroup('g1', 'Sales', ['ann', 'bob'])] };
+    const platform = {
+      users: [
+        platformUser('pa', 'ann', annOnPlatform),
+        platformUser('pb', 'bob', { userName: 'bob@example.com' }),
+      ],
+      groups: [platformGroup('q1', 'g1', 'Sales', ['pb', 'pa', 'pb', 'pa'])],
+    };
+    expect(plan(snapshot, platform).groupOps).toEqual([]);
+  });
+
   it('does not remove a member it deletes anyway', () => {
     const snapshot = { users: [], groups: [sourceGroup('g1', 'Sales')] };
     const platform = {
