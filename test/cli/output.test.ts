@@ -57,7 +57,9 @@ describe('tables', () => {
         '  createUser      4000       1190      10',
       ].join('\n'),
     );
-    expect(summary).toContain('\n    user    u-7          createUser  badRequest  uniqueness: userName taken');
+    expect(summary).toContain(
+      '\n    user    u-7          createUser  badRequest  uniqueness: userName taken',
+    );
     expect(runSummary(record)).toContain('user u-7 createUser (badRequest): uniqueness: userName taken');
     // Without tables, the lines scripts read stay as they were.
     expect(countsTable(record.counts)).toBe(
