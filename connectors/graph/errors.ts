@@ -1,7 +1,7 @@
 import { GraphError } from '@microsoft/microsoft-graph-client';
+import { failureWithoutAnswer } from '../../src/http/failureWithoutAnswer.js';
 import { type Failure, failureOfStatus } from '../../src/model/failure.js';
 import { SourceError } from '../../src/model/source.js';
-import { failureWithoutAnswer } from '../shared/failureWithoutAnswer.js';
 
 /**
  * A failed Graph call, named by method, resource path (never the query, which can carry tokens)

@@ -1,7 +1,7 @@
 import type { GraphSourceConfig } from '../../src/config/load.js';
+import { failureWithoutAnswer } from '../../src/http/failureWithoutAnswer.js';
 import type { CallCounter, Source } from '../../src/model/source.js';
 import type { Logger } from '../../src/observability/logger.js';
-import { failureWithoutAnswer } from '../shared/failureWithoutAnswer.js';
 import { withSourceErrors } from '../shared/sourceErrors.js';
 import { GraphHttp } from './client.js';
 import { createGraphCredential, graphTokenScope } from './credential.js';

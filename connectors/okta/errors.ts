@@ -1,6 +1,6 @@
+import { failureWithoutAnswer } from '../../src/http/failureWithoutAnswer.js';
 import { type Failure, failureOfStatus } from '../../src/model/failure.js';
 import { SourceError } from '../../src/model/source.js';
-import { failureWithoutAnswer } from '../shared/failureWithoutAnswer.js';
 
 /**
  * The org's authorization server refused to issue an access token. The SDK 8.1 does not check

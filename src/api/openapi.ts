@@ -72,7 +72,7 @@ const OPERATIONS: readonly Operation[] = [
   {
     method: 'get',
     path: `${tenantRuns}/{runId}`,
-    summary: 'One run with counts, failures, and its plan when dry or held',
+    summary: 'One run with counts, failures with their failure class, and its plan when dry or held',
     access: 'read',
     success: { status: 200, description: 'RunRecord' },
   },

@@ -1,3 +1,4 @@
+import type { RecordedFailure } from '../model/failure.js';
 import type { Op, OpKind } from '../model/plan.js';
 import type { RunRecord } from '../model/run.js';
 import { renderTable } from './table.js';
@@ -72,6 +73,16 @@ function pad(value: number): string {
   return String(value).padStart(6);
 }
 
+/** `fatal: credentials`, `badRequest`: what a failure means (README, "Failure classes"). */
+function failureClassLabel(failure: RecordedFailure): string {
+  return failure.class === 'fatal' ? `fatal: ${failure.cause}` : failure.class;
+}
+
+/** ` (fatal: credentials)` after a failure's subject; nothing for a record stored before classes. */
+function classOf(failure: RecordedFailure | undefined): string {
+  return failure ? ` (${failureClassLabel(failure)})` : '';
+}
+
 /** A run for people: what it was, where its time went, its counts and failures (`tables` at a terminal). */
 export function runSummary(record: RunRecord, tables = false): string {
   const lines = [
@@ -88,20 +99,27 @@ export function runSummary(record: RunRecord, tables = false): string {
       `  HELD: ${record.heldReason}`,
       `  approve with: dirsync approve ${record.tenant} ${record.id}`,
     );
-  if (record.error) lines.push(`  error: ${record.error}`);
+  if (record.error) lines.push(`  error${classOf(record.failureClass)}: ${record.error}`);
   lines.push(countsTable(record.counts, tables));
   if (record.failureCount > 0) {
     lines.push(`  ${record.failureCount} failure(s):`);
     if (tables)
       lines.push(
         renderTable(
-          [{ title: 'object' }, { title: 'external id' }, { title: 'op' }, { title: 'reason' }],
+          [
+            { title: 'object' },
+            { title: 'external id' },
+            { title: 'op' },
+            { title: 'class' },
+            { title: 'reason' },
+          ],
           record.failures
             .slice(0, 50)
             .map((failure) => [
               failure.objectType,
               failure.externalId ?? '',
               failure.op ?? '',
+              failure.failureClass ? failureClassLabel(failure.failureClass) : '',
               failure.reason,
             ]),
           '    ',
@@ -110,7 +128,7 @@ export function runSummary(record: RunRecord, tables = false): string {
     else
       for (const failure of record.failures.slice(0, 50)) {
         lines.push(
-          `    ${failure.objectType} ${failure.externalId ?? ''} ${failure.op ?? ''}: ${failure.reason}`.replace(
+          `    ${failure.objectType} ${failure.externalId ?? ''} ${failure.op ?? ''}${classOf(failure.failureClass)}: ${failure.reason}`.replace(
             / +/g,
             ' ',
           ),

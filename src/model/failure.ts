@@ -17,6 +17,18 @@ export type Failure =
   | { readonly class: Exclude<FailureClass, 'fatal'> }
   | { readonly class: 'fatal'; readonly cause: FatalCause };
 
+/**
+ * A failure as a run record, an op's failure entry and the API show it: one of the classes above,
+ * or `internal` for a fault of dirsync's own (a bug), which stops what it hit but is no reason to
+ * quarantine a tenant.
+ */
+export type RecordedFailure = Failure | { readonly class: 'internal' };
+
+/** The fatal cause a recorded failure names, if it is fatal. */
+export function fatalCauseOf(failure: RecordedFailure): FatalCause | undefined {
+  return failure.class === 'fatal' ? failure.cause : undefined;
+}
+
 /** An HTTP answer's status as a failure. */
 export function failureOfStatus(status: number): Failure {
   if (status === 401 || status === 403) return { class: 'fatal', cause: 'credentials' };

@@ -1,3 +1,4 @@
+import type { Failure } from './failure.js';
 import type { AttributeChange } from './plan.js';
 import type { PlatformGroup, PlatformUser, ScimAttributes, ScimUserState } from './scim.js';
 import { UpstreamError } from './upstream.js';
@@ -95,20 +96,17 @@ export class PlatformError extends UpstreamError {
     message: string,
     status: number,
     readonly scimType?: string,
+    /** What the failure means when its status cannot say: a call that got no answer, say. */
+    failure?: Failure,
   ) {
-    super(message, 'platform', status, scimType);
+    super(message, 'platform', status, scimType, failure);
   }
 
   get isConflict(): boolean {
-    return this.status === 409;
+    return this.failure.class === 'conflict';
   }
 
   get isNotFound(): boolean {
-    return this.status === 404;
-  }
-
-  /** Credentials or permissions: retrying the same call cannot help. */
-  get isFatalForTenant(): boolean {
-    return this.status === 401 || this.status === 403;
+    return this.failure.class === 'notFound';
   }
 }

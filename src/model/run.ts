@@ -1,3 +1,4 @@
+import type { RecordedFailure } from './failure.js';
 import type { ObjectProblem, Op, OpKind } from './plan.js';
 
 export type RunMode = 'full' | 'incremental';
@@ -56,6 +57,8 @@ export interface RunFailure {
   readonly externalId?: string;
   readonly op?: OpKind;
   readonly reason: string;
+  /** What the failure means (README, "Failure classes"); absent for problems found while planning. */
+  readonly failureClass?: RecordedFailure;
 }
 
 export type RunPhase = 'import' | 'plan' | 'users' | 'groups' | 'done';
@@ -77,6 +80,11 @@ export interface RunRecord {
   readonly heldReason?: string;
   /** The run's own error when it failed as a whole (source unreadable, credentials refused …). */
   readonly error?: string;
+  /**
+   * What the run's error means: a `fatal` one counts toward quarantine. Absent on records stored
+   * before failures carried their class.
+   */
+  readonly failureClass?: RecordedFailure;
   readonly phase?: RunPhase;
   /** Wall time of each phase that ended, in ms. */
   readonly phaseMs?: Partial<Record<RunPhase, number>>;

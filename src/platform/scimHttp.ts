@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import type { Secret } from '../config/secret.js';
+import { failureWithoutAnswer } from '../http/failureWithoutAnswer.js';
 import { KeepAlivePool } from '../http/keepAlivePool.js';
 import { isTransientNetworkError } from '../http/networkErrors.js';
 import { httpsOrigin } from '../http/origin.js';
@@ -97,7 +98,12 @@ export class ScimHttp {
         response = await this.#sendOnce(request.method, `${path}${query}`, request.body);
       } catch (error) {
         if (!isTransientNetworkError(error) || networkRetries >= this.#retry.maxNetworkRetries)
-          throw new PlatformError(`SCIM ${request.method} ${path}: ${networkReason(error)}`, 0);
+          throw new PlatformError(
+            `SCIM ${request.method} ${path}: ${networkReason(error)}`,
+            0,
+            undefined,
+            failureWithoutAnswer(error),
+          );
         networkRetries++;
         const waitMs = backoffMs(networkRetries, this.#retry, Math.random());
         this.options.logger?.warn(

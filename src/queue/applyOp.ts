@@ -1,4 +1,5 @@
 import { userChanges } from '../engine/index.js';
+import type { Failure } from '../model/failure.js';
 import type { Op } from '../model/plan.js';
 import { type Platform, PlatformError } from '../model/platform.js';
 import type { PlatformUser, ScimUserState } from '../model/scim.js';
@@ -38,9 +39,10 @@ export interface ApplyResult {
   readonly membersRemoved?: number;
 }
 
-/** An op that cannot succeed by retrying (a foreign object holds the identity, say). */
+/** An op that cannot succeed by retrying: a foreign object holds the identity. */
 export class TerminalOpError extends Error {
   override readonly name = 'TerminalOpError';
+  readonly failure: Failure = { class: 'conflict' };
 }
 
 /**

@@ -38,6 +38,7 @@ export function startReconcileWorker(options: ReconcileWorkerOptions): Worker<Ru
           status: 'failed',
           finishedAt: new Date().toISOString(),
           error: `tenant ${request.tenant} is not in this worker's configuration`,
+          failureClass: { class: 'fatal', cause: 'configuration' },
         });
         throw new UnrecoverableError(`unknown tenant ${request.tenant}`);
       }
@@ -84,5 +85,7 @@ async function markAbandoned(stores: Stores, tenant: string, runId: string, reas
     status: 'failed',
     finishedAt: new Date().toISOString(),
     error: `the run was abandoned: ${reason}`,
+    // Its workers kept dying or Redis kept failing: a fault of the deployment, not of the tenant.
+    failureClass: { class: 'internal' },
   });
 }

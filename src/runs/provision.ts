@@ -20,7 +20,7 @@ import { describeError } from './errors.js';
 import { applyPlan } from './pipeline/applyPlan.js';
 import { type PipelineDependencies, startRun } from './pipeline/context.js';
 import { ON_DEMAND_PRIORITY } from './pipeline/enqueueOps.js';
-import { finishRun } from './pipeline/finishRun.js';
+import { failRun, finishRun } from './pipeline/finishRun.js';
 import { groupSubjectTrace, type TraceInputs, userSubjectTrace } from './provisionTrace.js';
 import { recordRun, requestOf } from './requestRun.js';
 
@@ -61,10 +61,8 @@ export async function provisionOnDemand(
   } catch (error) {
     // The source refused or failed the whole lookup (credentials refused, host unreachable):
     // every subject's trace ends at its import step, with the source's reason; the run fails.
-    const reason = describeError(error);
-    await stores.runs.addFailure(tenant, record.id, { objectType: 'run', reason });
-    await finishRun(run, { error: reason });
-    return { runId: record.id, results: failedLookups(request, reason) };
+    await failRun(run, error);
+    return { runId: record.id, results: failedLookups(request, describeError(error)) };
   }
   try {
     const resolvedIds = (references: readonly string[]) =>
@@ -136,9 +134,7 @@ export async function provisionOnDemand(
         : {}),
     };
   } catch (error) {
-    const reason = describeError(error);
-    await stores.runs.addFailure(tenant, record.id, { objectType: 'run', reason });
-    await finishRun(run, { error: reason });
+    await failRun(run, error);
     throw error;
   }
 }

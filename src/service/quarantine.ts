@@ -1,10 +1,11 @@
-import type { FatalCause } from '../model/failure.js';
+import { type FatalCause, fatalCauseOf, type RecordedFailure } from '../model/failure.js';
 import { FINISHED_STATUSES, type RunStatus } from '../model/run.js';
 
 /** What the decision needs of a run record. */
 export interface RunOutcome {
   readonly status: RunStatus;
   readonly error?: string;
+  readonly failureClass?: RecordedFailure;
   readonly finishedAt?: string;
 }
 
@@ -36,7 +37,11 @@ export type QuarantineState =
       readonly nextAllowedAt: string;
     };
 
-const FATAL_PATTERNS: readonly (readonly [FatalCause, RegExp])[] = [
+/**
+ * Runs stored before failures carried their class only have their error's text; reading it as it
+ * was read then keeps a streak that began before an upgrade, and applies to nothing recorded since.
+ */
+const LEGACY_FATAL_PATTERNS: readonly (readonly [FatalCause, RegExp])[] = [
   [
     'credentials',
     /\b(401|403)\b|unauthori[sz]ed|forbidden|invalid[_ ]client|invalid[_ ]grant|AADSTS\d+|access denied|missing application permission/i,
@@ -48,10 +53,16 @@ const FATAL_PATTERNS: readonly (readonly [FatalCause, RegExp])[] = [
   ['configuration', /not in this worker's configuration|ENOENT|EACCES|EISDIR/],
 ];
 
-/** The fatal cause a run's error names, if any; other failures (a 500, a bug) do not count toward quarantine. */
-export function fatalCauseOf(error: string | undefined): FatalCause | undefined {
+/**
+ * The fatal cause a failed run counts toward quarantine with: its class's when it has one (README,
+ * "Failure classes"); a failure of any other class (a 500, a bad object, a bug) does not count.
+ */
+export function runFatalCause(run: RunOutcome): FatalCause | undefined {
+  if (run.status !== 'failed') return undefined;
+  if (run.failureClass) return fatalCauseOf(run.failureClass);
+  const error = run.error;
   if (!error) return undefined;
-  return FATAL_PATTERNS.find(([, pattern]) => pattern.test(error))?.[0];
+  return LEGACY_FATAL_PATTERNS.find(([, pattern]) => pattern.test(error))?.[0];
 }
 
 /**
@@ -70,7 +81,7 @@ export function quarantineOf(
   for (const run of runs) {
     if (!FINISHED_STATUSES.includes(run.status) || run.status === 'expired') continue;
     if (!run.finishedAt || Date.parse(run.finishedAt) <= resetAt) break;
-    const runCause = run.status === 'failed' ? fatalCauseOf(run.error) : undefined;
+    const runCause = runFatalCause(run);
     if (!runCause || (cause && runCause !== cause)) break;
     cause = runCause;
     streak.push(run);

@@ -150,7 +150,10 @@ describe('tenant status, quarantine and reset', () => {
       cursor: 'c1',
     });
     for (let index = 0; index < 3; index++) {
-      await finishedRun('beta', 'failed', { error: 'platform answered 401: invalid token' });
+      await finishedRun('beta', 'failed', {
+        error: 'platform answered 401: invalid token',
+        failureClass: { class: 'fatal', cause: 'credentials' },
+      });
     }
     const status = (await get('/v1/tenants/beta')).json();
     expect(status.state).toBe('quarantined');

@@ -22,7 +22,13 @@ const record: RunRecord = {
   apiCalls: { source: 40, target: 1_300 },
   throttled: { source: 0, target: 0 },
   failures: [
-    { objectType: 'user', externalId: 'u-7', op: 'createUser', reason: 'uniqueness: userName taken' },
+    {
+      objectType: 'user',
+      externalId: 'u-7',
+      op: 'createUser',
+      reason: 'uniqueness: userName taken',
+      failureClass: { class: 'badRequest' },
+    },
   ],
   failureCount: 1,
 } as RunRecord;
@@ -51,10 +57,27 @@ describe('tables', () => {
         '  createUser      4000       1190      10',
       ].join('\n'),
     );
-    expect(summary).toContain('\n    user    u-7          createUser  uniqueness: userName taken');
+    expect(summary).toContain(
+      '\n    user    u-7          createUser  badRequest  uniqueness: userName taken',
+    );
+    expect(runSummary(record)).toContain('user u-7 createUser (badRequest): uniqueness: userName taken');
     // Without tables, the lines scripts read stay as they were.
     expect(countsTable(record.counts)).toBe(
       '  createUser      planned   4000 succeeded   1190 failed     10\n  createGroup     planned   1000 succeeded      0 failed      0',
+    );
+  });
+});
+
+describe('a failed run', () => {
+  it('says what its failure means beside its error', () => {
+    const refused = {
+      ...record,
+      status: 'failed',
+      error: 'platform answered 401: SCIM GET /Users failed with 401',
+      failureClass: { class: 'fatal', cause: 'credentials' },
+    } as RunRecord;
+    expect(runSummary(refused)).toContain(
+      '\n  error (fatal: credentials): platform answered 401: SCIM GET /Users failed with 401',
     );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failureWithoutAnswer } from '../../connectors/shared/failureWithoutAnswer.js';
+import { failureWithoutAnswer } from '../../src/http/failureWithoutAnswer.js';
 import { failureOfStatus } from '../../src/model/failure.js';
 
 describe('the failure class of an HTTP answer', () => {

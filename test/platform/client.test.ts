@@ -233,7 +233,7 @@ describe('throttling and failures', () => {
     const unauthorised = clientFor(emulator, { token: wrongToken });
     const error = await unauthorised.listUsers().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PlatformError);
-    expect((error as PlatformError).isFatalForTenant).toBe(true);
+    expect((error as PlatformError).failure).toEqual({ class: 'fatal', cause: 'credentials' });
     expect(JSON.stringify(error) + String(error) + (error as Error).stack).not.toContain(wrongToken);
     expect(String(error)).not.toContain(TOKEN);
     unauthorised.close();

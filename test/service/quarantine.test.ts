@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  fatalCauseOf,
   quarantineOf,
   type RunOutcome,
+  runFatalCause,
   scheduleAllowed,
 } from '../../src/service/quarantine.js';
 
@@ -13,16 +13,44 @@ const at = (hours: number) => new Date(T0 + hours * HOUR).toISOString();
 const refused = (hours: number): RunOutcome => ({
   status: 'failed',
   error: 'platform answered 401: invalid bearer token',
+  failureClass: { class: 'fatal', cause: 'credentials' },
   finishedAt: at(hours),
 });
 const unreachable = (hours: number): RunOutcome => ({
   status: 'failed',
-  error: 'connect ECONNREFUSED 127.0.0.1:443',
+  error: 'SCIM GET /scim/v2/Users: ECONNREFUSED',
+  failureClass: { class: 'fatal', cause: 'unreachable' },
   finishedAt: at(hours),
+});
+const failedAs = (failureClass: RunOutcome['failureClass'], error: string): RunOutcome => ({
+  status: 'failed',
+  error,
+  ...(failureClass && { failureClass }),
 });
 const succeeded = (hours: number): RunOutcome => ({ status: 'succeeded', finishedAt: at(hours) });
 
-describe('fatalCauseOf', () => {
+describe('runFatalCause', () => {
+  it.each([
+    [{ class: 'fatal', cause: 'credentials' }, 'credentials'],
+    [{ class: 'fatal', cause: 'unreachable' }, 'unreachable'],
+    [{ class: 'fatal', cause: 'configuration' }, 'configuration'],
+  ] as const)('a failed run of class %j counts as %s', (failureClass, cause) => {
+    expect(runFatalCause(failedAs(failureClass, 'whatever the text says'))).toBe(cause);
+  });
+
+  it.each(['transient', 'throttled', 'badRequest', 'notFound', 'conflict', 'internal'] as const)(
+    'a failed run of class %s does not count, whatever its text says',
+    (failureClass) => {
+      const run = failedAs({ class: failureClass }, 'platform answered 401 after connect ECONNREFUSED');
+      expect(runFatalCause(run)).toBeUndefined();
+    },
+  );
+
+  it('a run that did not fail does not count, whatever its class', () => {
+    const expired: RunOutcome = { status: 'expired', failureClass: { class: 'fatal', cause: 'credentials' } };
+    expect(runFatalCause(expired)).toBeUndefined();
+  });
+
   it.each([
     ['platform answered 401: Unauthorized', 'credentials'],
     ['Graph GET /users failed: 403 Authorization_RequestDenied: Insufficient privileges', 'credentials'],
@@ -31,14 +59,14 @@ describe('fatalCauseOf', () => {
     ['self-signed certificate in certificate chain (SELF_SIGNED_CERT_IN_CHAIN)', 'unreachable'],
     ["tenant acme is not in this worker's configuration", 'configuration'],
     ["ENOENT: no such file or directory, open '/data/export.json'", 'configuration'],
-  ])('%s → %s', (error, cause) => {
-    expect(fatalCauseOf(error)).toBe(cause);
+  ])('a run stored before failures had classes is read by its text: %s → %s', (error, cause) => {
+    expect(runFatalCause(failedAs(undefined, error))).toBe(cause);
   });
 
-  it('does not take a server error or a bad object for a fatal cause', () => {
-    expect(fatalCauseOf('platform answered 500: internal error')).toBeUndefined();
-    expect(fatalCauseOf('users[3].userName: required')).toBeUndefined();
-    expect(fatalCauseOf(undefined)).toBeUndefined();
+  it('a run stored before failures had classes does not count for a server error or a bad object', () => {
+    expect(runFatalCause(failedAs(undefined, 'platform answered 500: internal error'))).toBeUndefined();
+    expect(runFatalCause(failedAs(undefined, 'users[3].userName: required'))).toBeUndefined();
+    expect(runFatalCause({ status: 'failed' })).toBeUndefined();
   });
 });
 
@@ -69,6 +97,31 @@ describe('quarantineOf', () => {
     expect(quarantineOf([refused(1), refused(0)]).quarantined).toBe(false);
     expect(quarantineOf([refused(3), unreachable(2), refused(1), refused(0)]).quarantined).toBe(false);
     expect(quarantineOf([refused(3), refused(2), succeeded(1), refused(0)]).quarantined).toBe(false);
+  });
+
+  it('does not quarantine a streak of failures that are not fatal: a bug, a server error', () => {
+    const bug = (hours: number): RunOutcome => ({
+      ...failedAs({ class: 'internal' }, "Cannot read properties of undefined (reading 'id')"),
+      finishedAt: at(hours),
+    });
+    const serverError = (hours: number): RunOutcome => ({
+      ...failedAs({ class: 'transient' }, 'platform answered 500: internal error'),
+      finishedAt: at(hours),
+    });
+    expect(quarantineOf([bug(2), bug(1), bug(0)]).quarantined).toBe(false);
+    expect(quarantineOf([serverError(2), serverError(1), serverError(0)]).quarantined).toBe(false);
+  });
+
+  it('quarantines a streak begun before failures had classes and continued after', () => {
+    const legacy = (hours: number): RunOutcome => ({
+      ...failedAs(undefined, 'platform answered 401: invalid bearer token'),
+      finishedAt: at(hours),
+    });
+    expect(quarantineOf([refused(2), legacy(1), legacy(0)])).toMatchObject({
+      quarantined: true,
+      cause: 'credentials',
+      consecutiveFailures: 3,
+    });
   });
 
   it('a run that got through with failures of single objects ends the quarantine', () => {

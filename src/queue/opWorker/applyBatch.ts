@@ -1,8 +1,8 @@
+import type { RecordedFailure } from '../../model/failure.js';
 import type { Op } from '../../model/plan.js';
-import { PlatformError } from '../../model/platform.js';
 import { OpDurations } from '../../observability/opDurations.js';
 import { RunCallCounter } from '../../runs/callCounter.js';
-import { describeError } from '../../runs/errors.js';
+import { describeError, recordedFailureOf } from '../../runs/errors.js';
 import { OwnershipChanges } from '../../runs/ownershipChanges.js';
 import type { Stores } from '../../runs/ports.js';
 import type { TenantRuntime } from '../../runs/runtime.js';
@@ -13,7 +13,7 @@ import type { DecodedBatch } from './decodeBatch.js';
 
 export type Outcome = { readonly op: Op; readonly id: string } & (
   | { readonly ended: 'success'; readonly result: ApplyResult }
-  | { readonly ended: 'failure' | 'retry'; readonly reason: string }
+  | { readonly ended: 'failure' | 'retry'; readonly reason: string; readonly failure: RecordedFailure }
 );
 
 /** What applying a batch did: each op's outcome, and what the batch records beside them. */
@@ -62,8 +62,9 @@ export async function applyBatch(batch: DecodedBatch, applier: BatchApplier): Pr
           return { op, id, ended: 'success', result };
         } catch (error) {
           const reason = describeError(error);
-          const final = isTerminal(error) || attempt + 1 >= OP_ATTEMPTS;
-          return { op, id, ended: final ? 'failure' : 'retry', reason };
+          const failure = error instanceof TerminalOpError ? error.failure : recordedFailureOf(error);
+          const final = !triedAgain(failure) || attempt + 1 >= OP_ATTEMPTS;
+          return { op, id, ended: final ? 'failure' : 'retry', reason, failure };
         } finally {
           durations.observe(op.kind, (performance.now() - started) / 1000);
         }
@@ -73,14 +74,13 @@ export async function applyBatch(batch: DecodedBatch, applier: BatchApplier): Pr
   return { outcomes, counter, ownership, durations };
 }
 
-/** Retrying cannot help: the platform refused the request itself (throttling is waited out in the client). */
-function isTerminal(error: unknown): boolean {
-  if (error instanceof TerminalOpError) return true;
-  return (
-    error instanceof PlatformError &&
-    error.status >= 400 &&
-    error.status < 500 &&
-    error.status !== 408 &&
-    error.status !== 429
-  );
+/**
+ * Classes an op's job tries again after its backoff (throttling is waited out in the client first).
+ * A bad request, a conflict nobody may adopt, an object gone after the op's own recreate, or refused
+ * credentials fail the op for good and the run goes on. An unreachable platform and a fault of
+ * dirsync's own are tried again too: the op cannot stop the run, and the next attempt may get through.
+ */
+function triedAgain(failure: RecordedFailure): boolean {
+  if (failure.class === 'fatal') return failure.cause === 'unreachable';
+  return failure.class === 'transient' || failure.class === 'throttled' || failure.class === 'internal';
 }

@@ -1,3 +1,4 @@
+import type { RecordedFailure } from '../../model/failure.js';
 import type { Op, OpKind } from '../../model/plan.js';
 import type { ProvisioningEvent } from '../../model/run.js';
 import type { Logger } from '../../observability/logger.js';
@@ -43,12 +44,19 @@ export async function recordOutcomes(
         'dirsync.op.kind': outcome.op.kind,
         'dirsync.op.external_id': outcome.op.externalId,
         'dirsync.op.reason': outcome.reason,
+        'dirsync.op.failure_class': outcome.failure.class,
       });
       logger.warn(
-        { runId, op: outcome.op.kind, externalId: outcome.op.externalId, reason: outcome.reason },
+        {
+          runId,
+          op: outcome.op.kind,
+          externalId: outcome.op.externalId,
+          reason: outcome.reason,
+          failureClass: outcome.failure,
+        },
         'op failed',
       );
-      events.push(await recordFailure(stores, tenant, runId, outcome.op, outcome.reason, at, writes));
+      events.push(await recordFailure(stores, tenant, runId, outcome.op, outcome, at, writes));
     }
   }
   await stores.events.appendAll(tenant, events, writes);
@@ -77,6 +85,9 @@ export async function alreadyRecorded(stores: RedisStores, batch: DecodedBatch):
   return (await stores.redis.exists(batch.recordedKey)) > 0;
 }
 
+/** A batch that failed for good failed for dirsync's own reasons, not for the tenant's. */
+const INTERNAL: RecordedFailure = { class: 'internal' };
+
 /**
  * A batch that failed for good (Redis kept failing under it): its ops end as failures, so that
  * the run waiting for them ends too and the next run plans them again.
@@ -94,7 +105,9 @@ export async function recordBatchFailure(
   const events: Omit<ProvisioningEvent, 'id'>[] = [];
   for (const op of data.ops) {
     tally.add(op.kind, 'failed');
-    events.push(await recordFailure(stores, tenant, data.runId, op, reason, at, writes));
+    events.push(
+      await recordFailure(stores, tenant, data.runId, op, { reason, failure: INTERNAL }, at, writes),
+    );
   }
   await stores.events.appendAll(tenant, events, writes);
   await tally.record(stores, tenant, data.runId, writes);
@@ -161,7 +174,7 @@ async function recordFailure(
   tenant: string,
   runId: string,
   op: Op,
-  reason: string,
+  { reason, failure }: { readonly reason: string; readonly failure: RecordedFailure },
   at: string,
   batch: WriteBatch,
 ): Promise<Omit<ProvisioningEvent, 'id'>> {
@@ -169,7 +182,7 @@ async function recordFailure(
   await stores.runs.addFailure(
     tenant,
     runId,
-    { objectType, externalId: op.externalId, op: op.kind, reason },
+    { objectType, externalId: op.externalId, op: op.kind, reason, failureClass: failure },
     batch,
   );
   await stores.state.markForRetry(tenant, objectType, op.externalId, batch);

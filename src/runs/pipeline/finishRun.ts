@@ -1,6 +1,6 @@
 import type { Plan } from '../../model/plan.js';
 import type { RunRecord } from '../../model/run.js';
-import { describeError } from '../errors.js';
+import { describeError, recordedFailureOf } from '../errors.js';
 import { clockOf, type RunContext } from './context.js';
 
 /** Ops shown in a run record; the whole plan is kept beside it. */
@@ -8,6 +8,7 @@ const OPS_KEPT_IN_RECORD = 1000;
 
 export interface RunOutcome {
   readonly error?: string;
+  readonly failureClass?: RunRecord['failureClass'];
   readonly plan?: RunRecord['plan'];
   readonly heldReason?: string;
   readonly status?: 'expired';
@@ -36,12 +37,17 @@ export async function finishRun(run: RunContext, outcome: RunOutcome): Promise<R
   return (await stores.runs.get(tenant, runId))!;
 }
 
-/** Ends the run failed, the reason kept as its failure. */
+/** Ends the run failed, the reason and its class kept as its failure. */
 export async function failRun(run: RunContext, error: unknown): Promise<RunRecord> {
   const reason = describeError(error);
-  run.logger.error({ reason }, 'run failed');
-  await run.deps.stores.runs.addFailure(run.tenant, run.request.runId, { objectType: 'run', reason });
-  return finishRun(run, { error: reason });
+  const failureClass = recordedFailureOf(error);
+  run.logger.error({ reason, failureClass }, 'run failed');
+  await run.deps.stores.runs.addFailure(run.tenant, run.request.runId, {
+    objectType: 'run',
+    reason,
+    failureClass,
+  });
+  return finishRun(run, { error: reason, failureClass });
 }
 
 /** Never apply a plan from memory of it: the directory may have moved on since it was held. */

@@ -1,5 +1,5 @@
-import { isTransientNetworkError } from '../../src/http/networkErrors.js';
-import type { Failure } from '../../src/model/failure.js';
+import type { Failure } from '../model/failure.js';
+import { isTransientNetworkError } from './networkErrors.js';
 
 /**
  * Node's words for a server that cannot be reached or trusted. They are matched in the message too,
@@ -16,8 +16,8 @@ const SIGN_IN_REFUSED: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * A call that got no HTTP answer. A connection that could not be made once the retries were spent
- * is an unreachable source; a refused sign-in (the credential's error name, which the Graph SDK
+ * A call that got no HTTP answer, to the source or the platform. A connection that could not be
+ * made once the retries were spent is an unreachable server; a refused sign-in (the credential's error name, which the Graph SDK
  * passes on as its code) is a credentials problem; anything else may pass on its own.
  */
 export function failureWithoutAnswer(error: unknown): Failure {
