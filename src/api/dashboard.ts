@@ -157,22 +157,18 @@ export async function registerDashboard(app: FastifyInstance, options: Dashboard
 }
 
 /**
- * bull-board's page is described in the API document; its assets and its own JSON API, which
- * only its page calls, are left out.
+ * bull-board hides its routes from the API document; its page (not its assets, nor the JSON API
+ * only its page calls) is described there like any other route.
  */
 function describeBoardRoute(route: RouteOptions): void {
-  const methods = [route.method].flat();
-  if (route.url === DASHBOARD_PATH && methods.includes('GET')) {
-    route.schema = {
-      ...route.schema,
-      summary: 'BullMQ dashboard (bearer, Basic with the token as password, or the /admin/login session)',
-      description: 'A token for every tenant; viewers see, operators act.',
-      security: [{ bearer: [] }],
-      response: { 200: textAnswer('the dashboard page', 'text/html'), ...errors(401, 403, 429) },
-    } as RouteOptions['schema'];
-    return;
-  }
-  route.schema = { ...route.schema, hide: true } as RouteOptions['schema'];
+  const isPage = route.url === DASHBOARD_PATH || route.url === `${DASHBOARD_PATH}/`;
+  if (!isPage || ![route.method].flat().includes('GET')) return;
+  route.schema = {
+    summary: 'BullMQ dashboard (bearer, Basic with the token as password, or the /admin/login session)',
+    description: 'A token for every tenant; viewers see, operators act.',
+    security: [{ bearer: [] }],
+    response: { 200: textAnswer('the dashboard page', 'text/html'), ...errors(401, 403, 429) },
+  } as RouteOptions['schema'];
 }
 
 async function signIn(

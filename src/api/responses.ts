@@ -18,7 +18,7 @@ const runRecord = z
     createdAt: z.string(),
     failureCount: z.number(),
   })
-  .describe('a run: counts, failures, and its plan when dry or held');
+  .meta({ id: 'Run', description: 'a run: counts, failures, and its plan when dry or held' });
 
 export const errorAnswer = z
   .looseObject({
@@ -35,7 +35,7 @@ export const errorAnswer = z
     code: z.string().optional().describe("502: the source's error code"),
     detail: z.string().optional().describe('502: the upstream reason, clipped'),
   })
-  .describe('an error: texts are at most 200 characters');
+  .meta({ id: 'Error', description: 'an error: texts are at most 200 characters' });
 
 const ERROR_MEANINGS = {
   400: 'bad body, query or form: `field` names the failing field',
@@ -85,7 +85,7 @@ export const tenantStatusAnswer = z
     quarantine: z.looseObject({}),
     cursor: z.looseObject({ committedAt: z.string(), ageSeconds: z.number() }).nullable(),
   })
-  .describe('status: last run, next run, quarantine, cursor age');
+  .meta({ id: 'TenantStatus', description: 'status: last run, next run, quarantine, cursor age' });
 export const tenantListAnswer = z
   .looseObject({ tenants: z.array(tenantStatusAnswer) })
   .describe('the tenants this token may see');
