@@ -85,7 +85,8 @@ describe('the OpenAPI document', () => {
   it('describes requests from the schemas the routes validate with, and marks what needs a token', async () => {
     const document = await servedDocument();
     const order = document.paths?.['/v1/tenants/{tenant}/runs']?.post;
-    const body = (order?.requestBody as OpenAPIV3_1.RequestBodyObject).content['application/json']
+    expect(order).toBeDefined();
+    const body = (order!.requestBody as OpenAPIV3_1.RequestBodyObject).content['application/json']
       ?.schema as {
       properties: Record<string, { enum?: string[] }>;
     };
