@@ -14,9 +14,12 @@ const HARDENING_HEADERS: Readonly<Record<string, string>> = {
   'cache-control': 'no-store',
 };
 
-/** The API docs page runs Swagger UI: its scripts, styles and requests come from this host only. */
+/**
+ * The API docs page runs Swagger UI: its scripts, styles and requests come from this host only.
+ * Swagger UI sets inline styles as it renders, so styles (never scripts) may be inline there.
+ */
 const DOCS_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 export function addHardeningHeaders(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply, payload) => {
