@@ -6,6 +6,10 @@ import { errors, GUARDED } from './responses.js';
 
 export const DOCS_PATH = '/docs';
 
+/** The page's top bar names the service, not the web framework. */
+const LOGO =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40"><text x="0" y="28" font-family="sans-serif" font-size="26" fill="#fff">dirsync</text></svg>';
+
 const ACCESS_NOTE = {
   read: 'Any valid token (viewer or operator).',
   write: 'An operator token.',
@@ -39,6 +43,7 @@ export async function registerDocsPage(app: FastifyInstance): Promise<void> {
   await app.register(swaggerUi, {
     routePrefix: DOCS_PATH,
     theme: { title: 'dirsync admin API' },
+    logo: { type: 'image/svg+xml', content: LOGO },
     // The headers hook sets the page's policy; the UI's own would be replaced anyway.
     staticCSP: false,
     uiConfig: { validatorUrl: null, tryItOutEnabled: false, persistAuthorization: false },
