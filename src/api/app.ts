@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import { AuditLog } from './audit.js';
 import { TokenBook } from './auth.js';
 import { registerDashboard } from './dashboard.js';
@@ -14,7 +15,7 @@ import {
   statusName,
   upstreamHttpError,
 } from './httpErrors.js';
-import { docsPage, openApiDocument } from './openapi.js';
+import { registerApiDocs, registerDocsPage } from './openapi.js';
 import { registerAuditRoute } from './routes/audit.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMetricsRoute } from './routes/metrics.js';
@@ -23,6 +24,7 @@ import { registerRunRoutes } from './routes/runs.js';
 import { registerTenantRoutes } from './routes/tenants.js';
 import { DashboardSessions } from './sessions.js';
 import { createFailedAuthThrottle } from './throttle.js';
+import { zodValidatorCompiler } from './validation.js';
 
 export type { ApiDependencies } from './dependencies.js';
 
@@ -59,6 +61,8 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     tenants: new Set(deps.config.tenants.map((tenant) => tenant.id)),
   });
 
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
   addHardeningHeaders(app);
   app.addHook('onRequest', async (request, reply) => {
@@ -122,15 +126,14 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     return reply.code(500).send({ error: 'internal', message: 'the request failed; see the service log' });
   });
 
+  await registerApiDocs(app);
   registerHealthRoutes(app, deps);
   registerMetricsRoute(app, deps);
   registerTenantRoutes(app, deps);
   registerRunRoutes(app, deps);
   registerProvisionRoute(app, deps);
   registerAuditRoute(app, audit);
-  const document = openApiDocument();
-  app.get('/docs/openapi.json', async () => document);
-  app.get('/docs', async (_request, reply) => reply.type('text/html').send(docsPage(document)));
+  await registerDocsPage(app);
   await registerDashboard(app, { deps, guard, book, sessions, throttle });
   return app;
 }

@@ -1,13 +1,14 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { TokenBook } from './auth.js';
 import { refuseCrossSite } from './csrf.js';
 import type { ApiDependencies } from './dependencies.js';
 import type { Guard } from './guard.js';
-import { HttpError, parseInput, sendHttpError } from './httpErrors.js';
-import { loginForm, logoutQuery } from './schemas.js';
+import { HttpError, sendHttpError } from './httpErrors.js';
+import { emptyAnswer, errors, textAnswer } from './responses.js';
+import { loginForm, loginQuery, logoutQuery } from './schemas.js';
 import {
   cookieValue,
   type DashboardSessions,
@@ -17,6 +18,7 @@ import {
 } from './sessions.js';
 import { trimDashboardStackTraces } from './stackTraces.js';
 import type { FailedAuthThrottle } from './throttle.js';
+import type { ZodRequestTypeProvider } from './validation.js';
 
 export const DASHBOARD_PATH = '/admin/queues';
 
@@ -54,30 +56,73 @@ export async function registerDashboard(app: FastifyInstance, options: Dashboard
           done(null, Object.fromEntries(new URLSearchParams(String(body))));
         },
       );
-      login.post('/admin/login', async (request, reply) =>
-        signIn(options, request, parseInput(loginForm, request.body, 'body').token, reply),
+      login.withTypeProvider<ZodRequestTypeProvider>().post(
+        '/admin/login',
+        {
+          schema: {
+            summary:
+              'Dashboard sign-in: a form with `token` (a token for every tenant); sets the session cookie',
+            consumes: ['application/x-www-form-urlencoded'],
+            body: loginForm,
+            response: {
+              303: emptyAnswer('signed in: redirect to /admin/queues'),
+              401: textAnswer('the token is not valid for the dashboard: the form again', 'text/html'),
+              ...errors(400, 429),
+            },
+          },
+        },
+        async (request, reply) => signIn(options, request, request.body.token, reply),
       );
     });
-    admin.get('/admin/login', async (request, reply) => {
-      const token = (request.query as { token?: unknown }).token;
-      return typeof token === 'string'
-        ? signIn(options, request, token, reply)
-        : reply.type('text/html').send(loginPage());
-    });
-    admin.post('/admin/logout', async (request, reply) => {
-      const { all } = parseInput(logoutQuery, request.query, 'query');
-      const session = cookieValue(request.headers.cookie, SESSION_COOKIE);
-      if (all) {
-        const principal = await options.guard(request, { access: 'read', scope: 'all' });
-        const ended = await options.sessions.closeAll(principal);
-        deps.logger.info({ token: principal.label, ended }, 'every dashboard session of a token ended');
-      } else if (session) {
-        await options.sessions.close(session);
-      }
-      return reply
-        .header('set-cookie', expiredSessionCookie(request.protocol === 'https'))
-        .redirect('/admin/login', 303);
-    });
+    const api = admin.withTypeProvider<ZodRequestTypeProvider>();
+    api.get(
+      '/admin/login',
+      {
+        schema: {
+          summary: 'Dashboard sign-in form; `?token=` signs in at once',
+          querystring: loginQuery,
+          response: {
+            200: textAnswer('the sign-in form', 'text/html'),
+            303: emptyAnswer('signed in: redirect to /admin/queues'),
+            401: textAnswer('the token is not valid for the dashboard: the form again', 'text/html'),
+            ...errors(429),
+          },
+        },
+      },
+      async (request, reply) => {
+        const { token } = request.query;
+        return typeof token === 'string'
+          ? signIn(options, request, token, reply)
+          : reply.type('text/html').send(loginPage());
+      },
+    );
+    api.post(
+      '/admin/logout',
+      {
+        schema: {
+          summary: 'Ends this dashboard session; `?all=1` ends every session of the same token',
+          querystring: logoutQuery,
+          response: {
+            303: emptyAnswer('signed out: redirect to /admin/login'),
+            ...errors(400, 401, 403, 429),
+          },
+        },
+      },
+      async (request, reply) => {
+        const { all } = request.query;
+        const session = cookieValue(request.headers.cookie, SESSION_COOKIE);
+        if (all) {
+          const principal = await options.guard(request, { access: 'read', scope: 'all' });
+          const ended = await options.sessions.closeAll(principal);
+          deps.logger.info({ token: principal.label, ended }, 'every dashboard session of a token ended');
+        } else if (session) {
+          await options.sessions.close(session);
+        }
+        return reply
+          .header('set-cookie', expiredSessionCookie(request.protocol === 'https'))
+          .redirect('/admin/login', 303);
+      },
+    );
 
     await admin.register(async (board) => {
       // bull-board answers errors of its routes itself, so a refusal is sent here rather than thrown.
@@ -92,6 +137,7 @@ export async function registerDashboard(app: FastifyInstance, options: Dashboard
           throw error;
         }
       });
+      board.addHook('onRoute', describeBoardRoute);
       trimDashboardStackTraces(board, `${DASHBOARD_PATH}/api/`);
       const serverAdapter = new FastifyAdapter();
       serverAdapter.setBasePath(DASHBOARD_PATH);
@@ -108,6 +154,21 @@ export async function registerDashboard(app: FastifyInstance, options: Dashboard
       await board.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });
     });
   });
+}
+
+/**
+ * bull-board hides its routes from the API document; its page (not its assets, nor the JSON API
+ * only its page calls) is described there like any other route.
+ */
+function describeBoardRoute(route: RouteOptions): void {
+  const isPage = route.url === DASHBOARD_PATH || route.url === `${DASHBOARD_PATH}/`;
+  if (!isPage || ![route.method].flat().includes('GET')) return;
+  route.schema = {
+    summary: 'BullMQ dashboard (bearer, Basic with the token as password, or the /admin/login session)',
+    description: 'A token for every tenant; viewers see, operators act.',
+    security: [{ bearer: [] }],
+    response: { 200: textAnswer('the dashboard page', 'text/html'), ...errors(401, 403, 429) },
+  } as RouteOptions['schema'];
 }
 
 async function signIn(

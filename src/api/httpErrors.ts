@@ -51,17 +51,6 @@ export function invalidInput(error: z.ZodError, where: 'body' | 'query'): HttpEr
   });
 }
 
-/** Parses with a zod schema or throws the 400 that names the field. */
-export function parseInput<S extends z.ZodType>(
-  schema: S,
-  value: unknown,
-  where: 'body' | 'query',
-): z.infer<S> {
-  const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) throw invalidInput(parsed.error, where);
-  return parsed.data;
-}
-
 export function sendHttpError(reply: FastifyReply, error: HttpError): FastifyReply {
   return reply
     .code(error.status)

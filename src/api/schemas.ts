@@ -61,3 +61,13 @@ export const logoutQuery = z.strictObject({
     .transform((value) => value === '1')
     .describe('1: end every session of the token, in every browser'),
 });
+
+export const tenantParams = z.object({ tenant: z.string().describe('tenant id, as in the config') });
+export const runParams = tenantParams.extend({
+  runId: z.string().describe('`runId` of a run (any other text: 404)'),
+});
+
+/** `?token=` signs the browser in; without it the sign-in form is shown. */
+export const loginQuery = z.looseObject({
+  token: z.unknown().optional().describe('a token for every tenant'),
+});

@@ -66,3 +66,13 @@ test.skipIf(!chromium)(
     expect(await renderedDom(`${origin}/admin/login`)).toMatch(/<form[^>]*>[\s\S]*name="token"/);
   },
 );
+
+test.skipIf(!chromium)(
+  'the API docs page runs Swagger UI under its policy and lists the operations',
+  async () => {
+    const dom = await renderedDom(`${origin}/docs`);
+    expect(dom).toContain('dirsync admin API');
+    expect(dom).toContain('/v1/tenants/{tenant}/runs/{runId}/approve');
+    expect(dom).toContain('Authorize');
+  },
+);

@@ -3,8 +3,9 @@ import { provisionOnDemand } from '../../runs/provision.js';
 import { createTenantRuntime, type TenantRuntime } from '../../runs/runtime.js';
 import { triggerRun } from '../../service/runTrigger.js';
 import { type ApiDependencies, tenantOf } from '../dependencies.js';
-import { parseInput } from '../httpErrors.js';
-import { provisionBody } from '../schemas.js';
+import { errors, provisionAnswer } from '../responses.js';
+import { provisionBody, tenantParams } from '../schemas.js';
+import type { ZodRequestTypeProvider } from '../validation.js';
 
 /**
  * Provision on demand (README, "On demand"): the API process itself looks the subjects up and plans; the ops go to the tenant's
@@ -16,22 +17,34 @@ export function registerProvisionRoute(app: FastifyInstance, deps: ApiDependenci
     for (const runtime of runtimes.values()) runtime.close();
   });
 
-  app.post('/v1/tenants/:tenant/provision', { config: { access: 'write' } }, async (request) => {
-    const tenant = tenantOf(deps, request.params);
-    const body = parseInput(provisionBody, request.body, 'body');
-    let runtime = runtimes.get(tenant.id);
-    if (!runtime) {
-      runtime = createTenantRuntime(tenant, deps.logger);
-      runtimes.set(tenant.id, runtime);
-    }
-    // A platform that refuses or fails the whole request is answered 502 by the app's error handler.
-    return await provisionOnDemand(body, {
-      stores: deps.stores,
-      queues: deps.queues,
-      runtime,
-      logger: deps.logger,
-      requestFollowUp: async () =>
-        (await triggerRun(deps, { tenant: tenant.id, mode: 'full', trigger: 'provision' })).run.id,
-    });
-  });
+  app.withTypeProvider<ZodRequestTypeProvider>().post(
+    '/v1/tenants/:tenant/provision',
+    {
+      config: { access: 'write' },
+      schema: {
+        summary:
+          'Provision chosen users or groups now, ahead of scheduled work, with a step trace per subject',
+        params: tenantParams,
+        body: provisionBody,
+        response: { 200: provisionAnswer, ...errors(400, 413, 502) },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(deps, request.params);
+      let runtime = runtimes.get(tenant.id);
+      if (!runtime) {
+        runtime = createTenantRuntime(tenant, deps.logger);
+        runtimes.set(tenant.id, runtime);
+      }
+      // A platform that refuses or fails the whole request is answered 502 by the app's error handler.
+      return await provisionOnDemand(request.body, {
+        stores: deps.stores,
+        queues: deps.queues,
+        runtime,
+        logger: deps.logger,
+        requestFollowUp: async () =>
+          (await triggerRun(deps, { tenant: tenant.id, mode: 'full', trigger: 'provision' })).run.id,
+      });
+    },
+  );
 }

@@ -1,0 +1,162 @@
+import { z } from 'zod';
+
+/**
+ * Answer shapes of the admin API, declared once per route: fastify serialises through them and the
+ * OpenAPI document describes them. Objects are loose: a field the service adds reaches clients
+ * before this file names it, and no answer loses a field to serialisation.
+ */
+
+const runRecord = z
+  .looseObject({
+    id: z.string(),
+    tenant: z.string(),
+    requestedMode: z.enum(['full', 'incremental']),
+    mode: z.enum(['full', 'incremental']),
+    dryRun: z.boolean(),
+    trigger: z.string(),
+    status: z.string(),
+    createdAt: z.string(),
+    failureCount: z.number(),
+  })
+  .meta({ id: 'Run', description: 'a run: counts, failures, and its plan when dry or held' });
+
+export const errorAnswer = z
+  .looseObject({
+    error: z.string().describe('the status in words, or `internal`'),
+    message: z.string().optional(),
+    field: z.string().optional().describe('400: the first failing field, dotted'),
+    problems: z
+      .array(z.looseObject({ field: z.string(), message: z.string() }))
+      .optional()
+      .describe('400: the first 20 problems'),
+    problemCount: z.number().optional().describe('400: how many problems in all'),
+    status: z.number().optional().describe('502: the status the platform or source answered (0: none)'),
+    scimType: z.string().optional().describe("502: the platform's SCIM error type"),
+    code: z.string().optional().describe("502: the source's error code"),
+    detail: z.string().optional().describe('502: the upstream reason, clipped'),
+  })
+  .meta({ id: 'Error', description: 'an error: texts are at most 200 characters' });
+
+const ERROR_MEANINGS = {
+  400: 'bad body, query or form: `field` names the failing field',
+  401: 'no valid token',
+  403: 'a viewer on a write route, or a token not scoped to the tenant',
+  404: 'unknown tenant or run',
+  409: 'the run is not held',
+  413: 'the body is over 1 MiB',
+  429: 'too many failed authentications from this address: wait `Retry-After` seconds',
+  502: 'the platform or the source answered an error, or none',
+} as const;
+
+type ErrorStatus = keyof typeof ERROR_MEANINGS;
+
+/** Error answers of a route, all in the one error shape, each with what it means here. */
+export function errors(...statuses: ErrorStatus[]): Partial<Record<ErrorStatus, z.ZodType>> {
+  return Object.fromEntries(statuses.map((status) => [status, errorAnswer.describe(ERROR_MEANINGS[status])]));
+}
+
+/** Every route behind a token answers these before its own work (and 404 for an unknown tenant). */
+export const GUARDED = [401, 403, 429] as const satisfies readonly ErrorStatus[];
+
+/** A non-JSON answer, documented under its content type. */
+export function textAnswer(description: string, contentType: string) {
+  return { description, content: { [contentType]: { schema: z.string() } } };
+}
+
+/** A redirect: no body. */
+export function emptyAnswer(description: string) {
+  return z.string().max(0).describe(description);
+}
+
+export const healthAnswer = z.strictObject({ ok: z.literal(true) }).describe('alive');
+export const readinessAnswer = z
+  .looseObject({ ready: z.boolean(), redis: z.string(), tenants: z.number() })
+  .describe('ready: Redis answered (503: `redis` says why not)');
+
+export const tenantStatusAnswer = z
+  .looseObject({
+    id: z.string(),
+    source: z.string(),
+    state: z.enum(['idle', 'running', 'quarantined']),
+    lastRun: runRecord.nullable(),
+    runInFlight: z.string().nullable(),
+    followUpRun: z.string().nullable(),
+    nextRunAt: z.string().nullable(),
+    quarantine: z.looseObject({}),
+    cursor: z.looseObject({ committedAt: z.string(), ageSeconds: z.number() }).nullable(),
+  })
+  .meta({ id: 'TenantStatus', description: 'status: last run, next run, quarantine, cursor age' });
+export const tenantListAnswer = z
+  .looseObject({ tenants: z.array(tenantStatusAnswer) })
+  .describe('the tenants this token may see');
+
+export const connectionReportAnswer = z
+  .looseObject({
+    tenant: z.string(),
+    ok: z.boolean(),
+    checks: z.array(z.looseObject({ side: z.enum(['source', 'target']), ok: z.boolean() })),
+    warnings: z.array(z.string()),
+  })
+  .describe('each check of source and target, and the platform capabilities');
+
+export const connectionFailureAnswer = errorAnswer
+  .extend(connectionReportAnswer.partial().shape)
+  .describe('a side answered an error, or none: the upstream answer and the whole report');
+
+export const resetAnswer = z
+  .looseObject({ tenant: z.string(), cursorForgotten: z.boolean(), quarantineCleared: z.boolean() })
+  .describe('cursors forgotten (next run is full), quarantine cleared');
+
+export const runOrderAnswer = z
+  .looseObject({
+    runId: z.string(),
+    status: z.string(),
+    mode: z.enum(['full', 'incremental']),
+    dryRun: z.boolean(),
+    coalesced: z.boolean().describe('a run was in flight: this order became its follow-up run'),
+    behind: z.string().optional(),
+  })
+  .describe('run ordered; `location` names it');
+export const runListAnswer = z
+  .looseObject({ runs: z.array(runRecord) })
+  .describe('runs, newest first, without their plans');
+export const runAnswer = runRecord;
+export const approvalAnswer = z
+  .looseObject({ runId: z.string(), status: z.string() })
+  .describe('the held run is released');
+
+export const eventPageAnswer = z
+  .looseObject({
+    events: z.array(z.looseObject({})),
+    next: z.string().optional().describe('pass as `after` to read on'),
+  })
+  .describe('provisioning events, ordered');
+
+export const provisionAnswer = z
+  .looseObject({
+    runId: z.string(),
+    results: z.array(z.looseObject({ subject: z.string(), kind: z.string(), status: z.string() })),
+    followUpRunId: z.string().optional(),
+    note: z.string().optional(),
+  })
+  .describe('each subject with its step trace');
+
+export const auditPageAnswer = z
+  .looseObject({
+    entries: z.array(
+      z.looseObject({
+        id: z.string(),
+        at: z.string(),
+        requestId: z.string(),
+        method: z.string(),
+        route: z.string(),
+        tenant: z.string().optional(),
+        token: z.string(),
+        address: z.string(),
+        status: z.number(),
+        ms: z.number(),
+      }),
+    ),
+    next: z.string().optional().describe('pass as `after` to read on'),
+  })
+  .describe('write requests, oldest first');
