@@ -16,12 +16,14 @@ import {
 } from './httpErrors.js';
 import { docsPage, openApiDocument } from './openapi.js';
 import { registerAuditRoute } from './routes/audit.js';
+import { registerExplainRoute } from './routes/explain.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { registerProvisionRoute } from './routes/provision.js';
 import { registerRunRoutes } from './routes/runs.js';
 import { registerTenantRoutes } from './routes/tenants.js';
 import { DashboardSessions } from './sessions.js';
+import { tenantRuntimes } from './tenantRuntimes.js';
 import { createFailedAuthThrottle } from './throttle.js';
 
 export type { ApiDependencies } from './dependencies.js';
@@ -126,7 +128,9 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   registerMetricsRoute(app, deps);
   registerTenantRoutes(app, deps);
   registerRunRoutes(app, deps);
-  registerProvisionRoute(app, deps);
+  const runtimeOf = tenantRuntimes(app, deps);
+  registerProvisionRoute(app, deps, runtimeOf);
+  registerExplainRoute(app, deps, runtimeOf);
   registerAuditRoute(app, audit);
   const document = openApiDocument();
   app.get('/docs/openapi.json', async () => document);

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { auditQuery, eventsQuery, logoutQuery, provisionBody, runOrderBody, runsQuery } from './schemas.js';
+import {
+  auditQuery,
+  eventsQuery,
+  explainQuery,
+  logoutQuery,
+  provisionBody,
+  runOrderBody,
+  runsQuery,
+} from './schemas.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -92,6 +100,18 @@ const OPERATIONS: readonly Operation[] = [
     success: {
       status: 200,
       description: '{ runId, results: [{ subject, kind, status, steps[] }], followUpRunId?, note? }',
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/tenants/{tenant}/explain',
+    summary:
+      'Why a user or group is (not) on the platform and what the next run would do: the provision trace, nothing applied',
+    access: 'read',
+    query: explainQuery,
+    success: {
+      status: 200,
+      description: '{ tenant, dryRun: true, subject, kind, status, steps[] }',
     },
   },
   {
