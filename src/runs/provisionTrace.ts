@@ -60,10 +60,14 @@ export function userSubjectTrace(reference: string, inputs: TraceInputs): Subjec
     return ended(reference, 'user', [...steps, failure('scope', 'the plan did not consider this user')]);
   const deprovisions = trace.action === 'deactivateUser' || trace.action === 'deleteUser';
   const desired = inputs.desiredUsers.get(sourceId);
-  const { rule, decidedBy, filters } = desired
-    ? explainScope(user, desired, inputs.settings)
-    : { rule: undefined, decidedBy: undefined, filters: [] };
-  const explained = { ...(rule ? { rule, decidedBy } : {}), ...(filters.length > 0 ? { filters } : {}) };
+  const scope = desired ? explainScope(user, desired, inputs.settings) : undefined;
+  const explained = scope
+    ? {
+        rule: scope.rule,
+        decidedBy: scope.decidedBy,
+        ...(scope.filters.length > 0 ? { filters: scope.filters } : {}),
+      }
+    : {};
   if (!trace.inScope && !deprovisions) {
     steps.push({
       step: 'scope',
