@@ -17,12 +17,14 @@ import {
 } from './httpErrors.js';
 import { registerApiDocs, registerDocsPage } from './openapi.js';
 import { registerAuditRoute } from './routes/audit.js';
+import { registerExplainRoute } from './routes/explain.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { registerProvisionRoute } from './routes/provision.js';
 import { registerRunRoutes } from './routes/runs.js';
 import { registerTenantRoutes } from './routes/tenants.js';
 import { DashboardSessions } from './sessions.js';
+import { tenantRuntimes } from './tenantRuntimes.js';
 import { createFailedAuthThrottle } from './throttle.js';
 import { zodValidatorCompiler } from './validation.js';
 
@@ -131,7 +133,9 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   registerMetricsRoute(app, deps);
   registerTenantRoutes(app, deps);
   registerRunRoutes(app, deps);
-  registerProvisionRoute(app, deps);
+  const runtimeOf = tenantRuntimes(app, deps);
+  registerProvisionRoute(app, deps, runtimeOf);
+  registerExplainRoute(app, deps, runtimeOf);
   registerAuditRoute(app, audit);
   await registerDocsPage(app);
   await registerDashboard(app, { deps, guard, book, sessions, throttle });

@@ -141,6 +141,17 @@ export const provisionAnswer = z
   })
   .describe('each subject with its step trace');
 
+export const explainAnswer = z
+  .looseObject({
+    tenant: z.string(),
+    dryRun: z.literal(true),
+    subject: z.string(),
+    kind: z.string(),
+    status: z.string(),
+    steps: z.array(z.looseObject({ step: z.string(), status: z.string() })),
+  })
+  .describe("the subject's dry-run trace: scope, mapping, match and the action the next run would take");
+
 export const auditPageAnswer = z
   .looseObject({
     entries: z.array(

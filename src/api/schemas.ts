@@ -52,6 +52,15 @@ export const provisionBody = z
     path: ['users'],
   });
 
+export const explainQuery = z.strictObject({
+  subject: z
+    .string()
+    .min(1)
+    .max(1024)
+    .describe('user: object id, userName (UPN / login) or email; group: object id or display name'),
+  kind: z.enum(['user', 'group']).default('user'),
+});
+
 export const loginForm = z.strictObject({ token: z.string().min(1).max(4096) });
 
 export const logoutQuery = z.strictObject({

@@ -11,6 +11,7 @@ type Register = (program: Command) => void;
 const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   'check-config': async () => (await import('./commands/checkConfig.js')).registerCheckConfig,
   demo: async () => (await import('./commands/demo.js')).registerDemo,
+  explain: async () => (await import('./commands/explain.js')).registerExplain,
   plan: async () => (await import('./commands/plan.js')).registerPlan,
   provision: async () => (await import('./commands/provision.js')).registerProvision,
   sync: async () => (await import('./commands/sync.js')).registerSync,

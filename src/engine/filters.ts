@@ -12,6 +12,15 @@ interface CompiledFilter {
   readonly failure: string;
 }
 
+/** One filter checked against one user's attributes, for an operator asking why. */
+export interface FilterVerdict {
+  /** The filter as configured, e.g. `department in [Sales, Support]`. */
+  readonly filter: string;
+  readonly passed: boolean;
+  /** The user's value as the filter compared it (before case folding); null when empty. */
+  readonly actual: string | null;
+}
+
 /** Entra compares scoping values case-insensitively; numbers and booleans compare as their text. */
 const normalize = (value: AttributeValue): string => String(value).toLowerCase();
 
@@ -20,9 +29,20 @@ function valuesOf(filter: AttributeFilter): string[] {
   return (Array.isArray(filter.value) ? filter.value : [filter.value]).map(normalize);
 }
 
+function shownValue(filter: AttributeFilter): string {
+  return Array.isArray(filter.value) ? `[${filter.value.join(', ')}]` : String(filter.value);
+}
+
+function describeFilter(filter: AttributeFilter): string {
+  const valueless = filter.op === 'present' || filter.op === 'absent';
+  return valueless
+    ? `${filter.attribute} ${filter.op}`
+    : `${filter.attribute} ${filter.op} ${shownValue(filter)}`;
+}
+
 function compileFilter(filter: AttributeFilter): CompiledFilter {
   const values = valuesOf(filter);
-  const shown = Array.isArray(filter.value) ? `[${filter.value.join(', ')}]` : String(filter.value);
+  const shown = shownValue(filter);
   const anyValue = (test: (actual: string, expected: string) => boolean) => (actual: string | undefined) =>
     actual !== undefined && values.some((expected) => test(actual, expected));
   const noValue = (actual: string | undefined) => actual === undefined || !values.includes(actual);
@@ -59,4 +79,19 @@ export function compileFilters(filters: readonly AttributeFilter[]): FilterCheck
     }
     return undefined;
   };
+}
+
+/** Every filter checked against one user, in configuration order: which passed, which failed, on what value. */
+export function checkEachFilter(
+  filters: readonly AttributeFilter[],
+  attributes: SourceAttributes,
+): FilterVerdict[] {
+  return filters.map((filter) => {
+    const actual = attributeText(attributes, filter.attribute);
+    return {
+      filter: describeFilter(filter),
+      passed: compileFilter(filter).passes(actual?.toLowerCase()),
+      actual: actual ?? null,
+    };
+  });
 }

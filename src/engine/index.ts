@@ -7,7 +7,7 @@ export { changesBetween, type DesiredChanges } from './changes.js';
 export { unknownGroupReferences } from './completeness.js';
 export { computeDesired, type DesiredState, type DesiredUser } from './desired.js';
 export { diffMembers, type MemberDelta, type MemberRules, userChanges } from './diff.js';
-export { compileFilters, type FilterCheck } from './filters.js';
+export { checkEachFilter, compileFilters, type FilterCheck, type FilterVerdict } from './filters.js';
 export { type Focus, focusOnSubjects, platformQueriesFor } from './focus.js';
 export type { GroupTrace } from './groupDecision.js';
 export { countDeprovisions, type GuardLimits, guardPlan, type SourceCounts } from './guard.js';
@@ -22,5 +22,6 @@ export {
   planFull,
 } from './plan.js';
 export { computeScope, type PushedGroup, type ScopeDecision, type ScopeResult } from './scope.js';
+export { describeScopeRule, explainScope, type ScopeExplanation } from './scopeExplanation.js';
 export type { EngineScope, EngineSettings, MatchMethod } from './settings.js';
 export type { UserTrace } from './userDecision.js';

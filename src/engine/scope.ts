@@ -5,6 +5,9 @@ import { type IdRanking, rankIds } from './idRanking.js';
 import { listOfRanks } from './rankedLists.js';
 import type { EngineSettings } from './settings.js';
 
+/** How the reason of a user that passed the scope rule but failed a filter begins. */
+export const FILTERED_OUT = 'filtered out: ';
+
 /** Whether a source user is provisioned, with the reason an operator reads in a trace. */
 export interface ScopeDecision {
   readonly inScope: boolean;
@@ -137,7 +140,7 @@ export function decideScope(snapshot: DirectorySnapshot, settings: EngineSetting
     const base = rule.baseDecision(user.id, position === -1 ? undefined : rule.pushed[position]);
     const failure = base.inScope ? failingFilter(user.attributes) : undefined;
     let decision = base;
-    if (failure !== undefined) decision = { inScope: false, reason: `filtered out: ${failure}` };
+    if (failure !== undefined) decision = { inScope: false, reason: `${FILTERED_OUT}${failure}` };
     else if (base.inScope && !user.active) {
       decision = { inScope: true, reason: `${base.reason} (disabled in the source)` };
     }

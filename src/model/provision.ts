@@ -2,7 +2,7 @@
 export type StepStatus = 'success' | 'failure' | 'skipped';
 
 export interface ProvisionStep {
-  readonly step: 'import' | 'scope' | 'match' | 'action';
+  readonly step: 'import' | 'scope' | 'mapping' | 'match' | 'action';
   readonly status: StepStatus;
   readonly details: Readonly<Record<string, unknown>>;
 }

@@ -1,32 +1,15 @@
-import {
-  computeDesired,
-  type DesiredState,
-  focusOnSubjects,
-  planFocused,
-  platformQueriesFor,
-} from '../engine/index.js';
-import type { LookupFallback } from '../model/platform.js';
-import {
-  PROVISION_LIMITS,
-  type ProvisionAnswer,
-  type ProvisionRequest,
-  type SubjectTrace,
-} from '../model/provision.js';
+import { PROVISION_LIMITS, type ProvisionAnswer, type ProvisionRequest } from '../model/provision.js';
 import type { ProvisioningEvent } from '../model/run.js';
-import type { ScimGroupState } from '../model/scim.js';
-import type { SubjectLookup } from '../model/source.js';
 import { runAttributes, withTrace } from '../observability/tracing.js';
-import { describeError } from './errors.js';
+import { checkSubjectCount, failedLookupInputs, planOnDemand, traceInputsOf } from './onDemandPlan.js';
 import { applyPlan } from './pipeline/applyPlan.js';
 import { type PipelineDependencies, startRun } from './pipeline/context.js';
 import { ON_DEMAND_PRIORITY } from './pipeline/enqueueOps.js';
 import { failRun, finishRun } from './pipeline/finishRun.js';
-import { groupSubjectTrace, type TraceInputs, userSubjectTrace } from './provisionTrace.js';
+import { subjectTraces } from './provisionTrace.js';
 import { recordRun, requestOf } from './requestRun.js';
 
-export class ProvisionLimitError extends Error {
-  override readonly name = 'ProvisionLimitError';
-}
+export { ProvisionLimitError } from './onDemandPlan.js';
 
 export interface ProvisionDependencies extends PipelineDependencies {
   /** Queues a full run for what is not applied at once (members of very large groups). */
@@ -43,58 +26,30 @@ export async function provisionOnDemand(
   request: ProvisionRequest,
   deps: ProvisionDependencies,
 ): Promise<ProvisionAnswer> {
-  const subjectCount = request.users.length + request.groups.length;
-  if (subjectCount === 0) throw new ProvisionLimitError('name at least one user or group');
-  if (subjectCount > PROVISION_LIMITS.maxSubjects) {
-    throw new ProvisionLimitError(
-      `at most ${PROVISION_LIMITS.maxSubjects} subjects per request (got ${subjectCount})`,
-    );
-  }
+  const subjectCount = checkSubjectCount(request);
   const { stores, runtime } = deps;
   const tenant = runtime.config.id;
   const record = await recordRun(stores, { tenant, mode: 'incremental', trigger: 'provision' });
   const run = await startRun(requestOf(record), deps);
   const { counter, phases, started } = run;
-  let lookup: SubjectLookup;
   try {
-    lookup = await (await runtime.source(counter)).lookup(request);
-  } catch (error) {
-    // The source refused or failed the whole lookup (credentials refused, host unreachable):
-    // every subject's trace ends at its import step, with the source's reason; the run fails.
-    await failRun(run, error);
-    return { runId: record.id, results: failedLookups(request, describeError(error)) };
-  }
-  try {
-    const resolvedIds = (references: readonly string[]) =>
-      references.flatMap((reference) => lookup.resolved[reference] ?? []);
-    const full = computeDesired(lookup.snapshot, runtime.settings);
-    const { desired, deferredMembers } = applyNowAtMost(
-      full,
-      resolvedIds(request.groups),
-      PROVISION_LIMITS.membersAppliedAtOnce,
+    const decision = await planOnDemand(request, deps, counter, async () => {
+      await stores.runs.update(tenant, record.id, phases.enter('plan'));
+    });
+    if (decision.kind === 'lookupFailed') {
+      // Every subject's trace ends at its import step, with the source's reason; the run fails.
+      const { reason } = decision;
+      await failRun(run, decision.error);
+      return {
+        runId: record.id,
+        results: subjectTraces(request, failedLookupInputs(request, reason, runtime.settings)),
+      };
+    }
+    const { planned } = decision;
+    const { plan, deferredMembers } = planned;
+    const namedGroups = new Set(
+      request.groups.flatMap((reference) => planned.lookup.resolved[reference] ?? []),
     );
-    const focus = focusOnSubjects(desired, {
-      userIds: resolvedIds(request.users),
-      groupIds: resolvedIds(request.groups),
-    });
-    const platform = runtime.platform(counter);
-    const queries = platformQueriesFor(desired, focus);
-    const lookupFallbacks: LookupFallback[] = [];
-    const observe = (fallback: LookupFallback) => lookupFallbacks.push(fallback);
-    const [users, groups, owned] = await Promise.all([
-      platform.findUsers(queries.users, observe),
-      platform.findGroups(queries.groups, observe),
-      stores.state.owned(tenant),
-    ]);
-    await stores.runs.update(tenant, record.id, phases.enter('plan'));
-    const plan = planFocused({
-      desired,
-      platform: { users, groups },
-      owned,
-      settings: runtime.settings,
-      focus,
-    });
-    const namedGroups = new Set(focus.groupIds);
     const groupOps = plan.groupOps.filter((op) => {
       // A group applied in part must not lose the members it already has beyond the part.
       if (op.kind === 'removeMembers' && deferredMembers.has(op.externalId)) return false;
@@ -109,23 +64,10 @@ export async function provisionOnDemand(
     await finishRun(run, {});
 
     const followUpRunId = deferredMembers.size > 0 ? await deps.requestFollowUp() : undefined;
-    const inputs: TraceInputs = {
-      resolved: lookup.resolved,
-      ...(lookup.failed ? { failed: lookup.failed } : {}),
-      users: new Map(lookup.snapshot.users.map((user) => [user.id, user])),
-      groupNames: new Map(lookup.snapshot.groups.map((group) => [group.id, group.displayName])),
-      userTraces: new Map(plan.userTraces.map((trace) => [trace.externalId, trace])),
-      groupTraces: new Map(plan.groupTraces.map((trace) => [trace.externalId, trace])),
-      outcomes: await outcomesOf(deps, record.id, started),
-      deferredMembers,
-      lookupFallbacks,
-    };
+    const outcomes = await outcomesOf(deps, record.id, started);
     return {
       runId: record.id,
-      results: [
-        ...request.users.map((reference) => userSubjectTrace(reference, inputs)),
-        ...request.groups.map((reference) => groupSubjectTrace(reference, inputs)),
-      ],
+      results: subjectTraces(request, traceInputsOf(planned, runtime.settings, outcomes)),
       ...(followUpRunId
         ? {
             followUpRunId,
@@ -137,44 +79,6 @@ export async function provisionOnDemand(
     await failRun(run, error);
     throw error;
   }
-}
-
-function failedLookups(request: ProvisionRequest, reason: string): SubjectTrace[] {
-  const failed = Object.fromEntries(
-    [...request.users, ...request.groups].map((reference) => [reference, reason]),
-  );
-  const inputs: TraceInputs = {
-    resolved: {},
-    failed,
-    users: new Map(),
-    groupNames: new Map(),
-    userTraces: new Map(),
-    groupTraces: new Map(),
-    outcomes: new Map(),
-    deferredMembers: new Map(),
-    lookupFallbacks: [],
-  };
-  return [
-    ...request.users.map((reference) => userSubjectTrace(reference, inputs)),
-    ...request.groups.map((reference) => groupSubjectTrace(reference, inputs)),
-  ];
-}
-
-/** Named groups keep their first `limit` members now; how many more wait for the follow-up run. */
-function applyNowAtMost(
-  desired: DesiredState,
-  groupIds: readonly string[],
-  limit: number,
-): { desired: DesiredState; deferredMembers: Map<string, number> } {
-  const deferredMembers = new Map<string, number>();
-  const groups = new Map<string, ScimGroupState>(desired.groups);
-  for (const groupId of groupIds) {
-    const group = groups.get(groupId);
-    if (!group || group.memberExternalIds.length <= limit) continue;
-    deferredMembers.set(groupId, group.memberExternalIds.length - limit);
-    groups.set(groupId, { ...group, memberExternalIds: group.memberExternalIds.slice(0, limit) });
-  }
-  return { desired: deferredMembers.size > 0 ? { ...desired, groups } : desired, deferredMembers };
 }
 
 async function outcomesOf(

@@ -1,7 +1,13 @@
-import type { GroupTrace, UserTrace } from '../engine/index.js';
+import {
+  type DesiredUser,
+  type EngineSettings,
+  explainScope,
+  type GroupTrace,
+  type UserTrace,
+} from '../engine/index.js';
 import type { DirectoryUser } from '../model/directory.js';
 import type { LookupFallback } from '../model/platform.js';
-import type { ProvisionStep, StepStatus, SubjectTrace } from '../model/provision.js';
+import type { ProvisionRequest, ProvisionStep, StepStatus, SubjectTrace } from '../model/provision.js';
 import type { ProvisioningEvent } from '../model/run.js';
 
 /** Characters of a subject the answer repeats. */
@@ -16,6 +22,9 @@ export interface TraceInputs {
   /** References the source could not look up, with its reason. */
   readonly failed?: Readonly<Record<string, string>>;
   readonly users: ReadonlyMap<string, DirectoryUser>;
+  /** Scope decisions and mapped values by source id. */
+  readonly desiredUsers: ReadonlyMap<string, DesiredUser>;
+  readonly settings: EngineSettings;
   readonly userTraces: ReadonlyMap<string, UserTrace>;
   readonly groupTraces: ReadonlyMap<string, GroupTrace>;
   readonly groupNames: ReadonlyMap<string, string>;
@@ -25,6 +34,14 @@ export interface TraceInputs {
   readonly deferredMembers: ReadonlyMap<string, number>;
   /** Platform lookups that a filter could not answer and a scan did. */
   readonly lookupFallbacks: readonly LookupFallback[];
+}
+
+/** One trace per named subject, users first, each in the request's order. */
+export function subjectTraces(request: ProvisionRequest, inputs: TraceInputs): SubjectTrace[] {
+  return [
+    ...request.users.map((reference) => userSubjectTrace(reference, inputs)),
+    ...request.groups.map((reference) => groupSubjectTrace(reference, inputs)),
+  ];
 }
 
 export function userSubjectTrace(reference: string, inputs: TraceInputs): SubjectTrace {
@@ -42,15 +59,41 @@ export function userSubjectTrace(reference: string, inputs: TraceInputs): Subjec
   if (!trace)
     return ended(reference, 'user', [...steps, failure('scope', 'the plan did not consider this user')]);
   const deprovisions = trace.action === 'deactivateUser' || trace.action === 'deleteUser';
+  const desired = inputs.desiredUsers.get(sourceId);
+  const scope = desired ? explainScope(user, desired, inputs.settings) : undefined;
+  const explained = scope
+    ? {
+        rule: scope.rule,
+        decidedBy: scope.decidedBy,
+        ...(scope.filters.length > 0 ? { filters: scope.filters } : {}),
+      }
+    : {};
   if (!trace.inScope && !deprovisions) {
     steps.push({
       step: 'scope',
       status: 'skipped',
-      details: { inScope: false, reason: trace.reason, ...(trace.detail ? { detail: trace.detail } : {}) },
+      details: {
+        inScope: false,
+        reason: trace.reason,
+        ...explained,
+        ...(trace.detail ? { detail: trace.detail } : {}),
+      },
     });
     return ended(reference, 'user', steps);
   }
-  steps.push({ step: 'scope', status: 'success', details: { inScope: trace.inScope, reason: trace.reason } });
+  steps.push({
+    step: 'scope',
+    status: 'success',
+    details: { inScope: trace.inScope, reason: trace.reason, ...explained },
+  });
+  if (desired && trace.inScope) {
+    // The values a create or an update sends, as the tenant's mapping turns the source's into SCIM's.
+    steps.push({
+      step: 'mapping',
+      status: 'success',
+      details: { active: desired.state.active, attributes: desired.state.attributes },
+    });
+  }
   if (trace.problem) return ended(reference, 'user', [...steps, failure('match', trace.problem)]);
   steps.push(matchStep(trace, 'no platform account yet', lookupNotes(inputs, 'Users')));
   steps.push(actionStep(trace.action, trace.changes, trace.detail, inputs.outcomes.get(sourceId)));

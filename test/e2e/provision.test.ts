@@ -60,11 +60,15 @@ describe.each(PLATFORM_KINDS)(
       expect(first!.steps.map((step) => [step.step, step.status])).toEqual([
         ['import', 'success'],
         ['scope', 'success'],
+        ['mapping', 'success'],
         ['match', 'success'],
         ['action', 'success'],
       ]);
       expect(first!.steps[1]!.details).toMatchObject({ inScope: true });
-      expect(first!.steps[3]!.details).toMatchObject({ action: 'createUser' });
+      expect(first!.steps[2]!.details).toMatchObject({
+        attributes: { userName: 'alice@contoso.com', title: 'Engineer' },
+      });
+      expect(first!.steps[4]!.details).toMatchObject({ action: 'createUser' });
       expect((await scimView(platform)).users).toEqual([
         {
           userName: 'alice@contoso.com',
@@ -77,8 +81,8 @@ describe.each(PLATFORM_KINDS)(
 
       writeDirectory([{ ...alice, title: 'Lead' }, bob, outsider], [staff, nested]);
       const updated = answerOf((await provision('--user', 'a1')).stdout).results[0]!;
-      expect(updated.steps[2]!.details).toMatchObject({ matchedBy: 'externalId' });
-      expect(updated.steps[3]!.details).toMatchObject({
+      expect(updated.steps[3]!.details).toMatchObject({ matchedBy: 'externalId' });
+      expect(updated.steps[4]!.details).toMatchObject({
         action: 'updateUser',
         changes: [{ path: 'title', from: 'Engineer', to: 'Lead' }],
       });
@@ -86,7 +90,7 @@ describe.each(PLATFORM_KINDS)(
       writeDirectory([{ ...alice, title: 'Lead', active: false }, bob, outsider], [staff, nested]);
       const disabled = answerOf((await provision('--user', 'alice@contoso.com')).stdout).results[0]!;
       expect(disabled.status).toBe('success');
-      expect(disabled.steps[3]!.details).toMatchObject({ action: 'deactivateUser' });
+      expect(disabled.steps.at(-1)!.details).toMatchObject({ action: 'deactivateUser' });
       expect((await scimView(platform)).users[0]).toMatchObject({
         userName: 'alice@contoso.com',
         active: false,

@@ -92,6 +92,21 @@ describe('dirsync output at a terminal and piped', () => {
     expect(runs.screen).toMatch(/succeeded +full +41 +0 +[\d.]+ s/);
   });
 
+  test.skipIf(!hasScript)("explain at a terminal is a table of the subject's steps", async () => {
+    const explain = await runAtTerminal(
+      ['--config', configFile, 'explain', 'tty', 'user7@example.com'],
+      env(),
+    );
+    expect(explain.code, explain.screen).toBe(0);
+    expect(explain.screen).toContain('user user7@example.com: SUCCESS');
+    expect(explain.screen).toMatch(/\n {2}step +status +details\r?\n {2}─+ +─+/);
+    expect(explain.screen).toMatch(
+      /\n {2}scope +success +inScope=true reason=all users are in scope rule=all users/,
+    );
+    expect(explain.screen).toMatch(/\n {2}mapping +success +active=true userName=user7@example\.com/);
+    expect(explain.screen).toMatch(/\n {2}action +success +action=/);
+  });
+
   test('piped, the output has no progress and no terminal codes, and reads as before', async () => {
     const sync = await runCli(['--config', configFile, 'sync', 'piped', '--inline', '--full'], env());
     expect(sync.code, sync.stderr).toBe(0);

@@ -1,22 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import { provisionOnDemand } from '../../runs/provision.js';
-import { createTenantRuntime, type TenantRuntime } from '../../runs/runtime.js';
 import { triggerRun } from '../../service/runTrigger.js';
 import { type ApiDependencies, tenantOf } from '../dependencies.js';
 import { errors, provisionAnswer } from '../responses.js';
 import { provisionBody, tenantParams } from '../schemas.js';
+import type { RuntimeOf } from '../tenantRuntimes.js';
 import type { ZodRequestTypeProvider } from '../validation.js';
 
 /**
  * Provision on demand (README, "On demand"): the API process itself looks the subjects up and plans; the ops go to the tenant's
  * queue ahead of scheduled work and the workers apply them, while this request waits for them.
  */
-export function registerProvisionRoute(app: FastifyInstance, deps: ApiDependencies): void {
-  const runtimes = new Map<string, TenantRuntime>();
-  app.addHook('onClose', async () => {
-    for (const runtime of runtimes.values()) runtime.close();
-  });
-
+export function registerProvisionRoute(
+  app: FastifyInstance,
+  deps: ApiDependencies,
+  runtimeOf: RuntimeOf,
+): void {
   app.withTypeProvider<ZodRequestTypeProvider>().post(
     '/v1/tenants/:tenant/provision',
     {
@@ -31,16 +30,11 @@ export function registerProvisionRoute(app: FastifyInstance, deps: ApiDependenci
     },
     async (request) => {
       const tenant = tenantOf(deps, request.params);
-      let runtime = runtimes.get(tenant.id);
-      if (!runtime) {
-        runtime = createTenantRuntime(tenant, deps.logger);
-        runtimes.set(tenant.id, runtime);
-      }
       // A platform that refuses or fails the whole request is answered 502 by the app's error handler.
       return await provisionOnDemand(request.body, {
         stores: deps.stores,
         queues: deps.queues,
-        runtime,
+        runtime: runtimeOf(tenant),
         logger: deps.logger,
         requestFollowUp: async () =>
           (await triggerRun(deps, { tenant: tenant.id, mode: 'full', trigger: 'provision' })).run.id,

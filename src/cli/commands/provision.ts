@@ -9,7 +9,7 @@ import { connectBackend, loadConfig, requireTenant, runInline } from '../context
 import { EXIT, UsageError } from '../errors.js';
 import { printJson, printText } from '../output.js';
 import { activity } from '../progress.js';
-import { renderTable } from '../table.js';
+import { traceLines, traceTable } from '../stepTraces.js';
 import { tablesWanted } from '../terminal.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -74,38 +74,17 @@ function subjects(users: readonly string[], groups: readonly string[]): string {
   return named.filter(Boolean).join(', ') || 'nothing';
 }
 
-function stepDetails(details: Readonly<Record<string, unknown>>): string {
-  return Object.entries(details)
-    .filter(([key]) => key !== 'attributes')
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
-    .join(' ');
-}
-
 /** At a terminal: one table per subject, its steps as rows. */
 function answerTables(answer: ProvisionAnswer): string {
   const blocks = [`provisioning run ${answer.runId}`];
-  for (const result of answer.results) {
-    blocks.push(
-      `\n${result.kind} ${result.subject}: ${result.status.toUpperCase()}`,
-      renderTable(
-        [{ title: 'step' }, { title: 'status' }, { title: 'details' }],
-        result.steps.map((step) => [step.step, step.status, stepDetails(step.details)]),
-        '  ',
-      ),
-    );
-  }
+  for (const result of answer.results) blocks.push(`\n${traceTable(result)}`);
   if (answer.note) blocks.push(`\n${answer.note}`);
   return blocks.join('\n');
 }
 
 function renderAnswer(answer: ProvisionAnswer): string {
   const lines = [`provisioning run ${answer.runId}`];
-  for (const result of answer.results) {
-    lines.push(`${result.kind} ${result.subject}: ${result.status.toUpperCase()}`);
-    for (const step of result.steps) {
-      lines.push(`  ${step.step.padEnd(7)} ${step.status.padEnd(8)} ${stepDetails(step.details)}`);
-    }
-  }
+  for (const result of answer.results) lines.push(...traceLines(result));
   if (answer.note) lines.push(answer.note);
   return lines.join('\n');
 }
