@@ -12,7 +12,6 @@ export function attributeText(
   // Read first, and strings first: a plain object's prototype holds no strings, so a string is an own
   // value without the slower own-property check, and most absent attributes are undefined.
   if (typeof value === 'string') return value === '' ? undefined : value;
-  if (value === undefined || !Object.hasOwn(attributes, name)) return undefined;
-  const text = String(value);
-  return text === '' ? undefined : text;
+  // A number or a boolean is never empty text; anything else found here came from the prototype.
+  return value === undefined || !Object.hasOwn(attributes, name) ? undefined : String(value);
 }
