@@ -4,13 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { scimView, writesIn } from '../support/scimState.js';
-import {
-  PLATFORM_KINDS,
-  type PlatformKind,
-  startTestPlatform,
-  type TestPlatform,
-} from '../support/testPlatform.js';
-import { openTestRedis, REDIS_KINDS, type RedisKind, type TestRedis } from '../support/testRedis.js';
+import { PLATFORM_KINDS, startTestPlatform, type TestPlatform } from '../support/testPlatform.js';
+import { onEachRedis, openTestRedis, type TestRedis } from '../support/testRedis.js';
 
 const SCIM_TOKEN = 'scim-token-e2e-7f3a9c';
 
@@ -67,13 +62,7 @@ const quoted: FileUser = {
   displayName: 'Siobhán "Shiv" O\'Brien',
 };
 
-/** Every platform on one Redis; the first platform on a Redis Cluster as well. */
-const CASES: readonly { kind: PlatformKind; redis: RedisKind }[] = [
-  ...PLATFORM_KINDS.map((kind) => ({ kind, redis: REDIS_KINDS[0] })),
-  { kind: PLATFORM_KINDS[0]!, redis: REDIS_KINDS[1] },
-];
-
-describe.each(CASES)(
+describe.each(onEachRedis(PLATFORM_KINDS))(
   'dirsync sync --inline from a file source into the $kind SCIM platform, on $redis',
   ({ kind, redis: redisKind }) => {
     let platform: TestPlatform;

@@ -5,6 +5,17 @@ import { startEmbeddedCluster } from './embeddedCluster.js';
 export const REDIS_KINDS = ['one Redis', 'a Redis Cluster'] as const;
 export type RedisKind = (typeof REDIS_KINDS)[number];
 
+/**
+ * The cases of a suite over `kinds` (of platform, say): every kind on one Redis, and the first on a
+ * Redis Cluster as well, which proves the cluster at the cost of one more case.
+ */
+export function onEachRedis<Kind>(kinds: readonly Kind[]): { kind: Kind; redis: RedisKind }[] {
+  return [
+    ...kinds.map((kind) => ({ kind, redis: REDIS_KINDS[0] })),
+    { kind: kinds[0]!, redis: REDIS_KINDS[1] },
+  ];
+}
+
 /** A Redis for one suite: the suite's shared server, or a private cluster of its own. */
 export interface TestRedis {
   readonly target: RedisTarget;

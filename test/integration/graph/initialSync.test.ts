@@ -1,17 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scimView, writesIn } from '../../support/scimState.js';
-import { PLATFORM_KINDS, type PlatformKind } from '../../support/testPlatform.js';
-import { openTestRedis, REDIS_KINDS, type RedisKind, type TestRedis } from '../../support/testRedis.js';
+import { PLATFORM_KINDS } from '../../support/testPlatform.js';
+import { onEachRedis, openTestRedis, type TestRedis } from '../../support/testRedis.js';
 import { expectedPlatform, sourceDirectoryOf } from './expectedPlatform.js';
 import { CHANGE_FEED_PATHS, type GraphPipeline, startGraphPipeline } from './graphPipeline.js';
 
-/** Every platform on one Redis; the first platform on a Redis Cluster as well. */
-const CASES: readonly { kind: PlatformKind; redis: RedisKind }[] = [
-  ...PLATFORM_KINDS.map((kind) => ({ kind, redis: REDIS_KINDS[0] })),
-  { kind: PLATFORM_KINDS[0]!, redis: REDIS_KINDS[1] },
-];
-
-describe.each(CASES)(
+describe.each(onEachRedis(PLATFORM_KINDS))(
   'initial sync of a generated Entra tenant in assigned scope into the $kind SCIM platform, on $redis',
   ({ kind, redis: redisKind }) => {
     let pipeline: GraphPipeline;
