@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { keys } from '../runs/keys.js';
+import type { RedisConnection } from '../runs/redis/connection.js';
 import { canSee, type Principal } from './auth.js';
 
 /** Entries kept (approximately: Redis trims whole stream nodes). */
@@ -31,7 +31,7 @@ export interface AuditQuery {
  * whose token was recognised are written, so that nobody without a token can push real entries out.
  */
 export class AuditLog {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisConnection) {}
 
   async append(entry: Omit<AuditEntry, 'id'>): Promise<void> {
     await this.redis.xadd(

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { keys } from '../runs/keys.js';
+import type { RedisConnection } from '../runs/redis/connection.js';
 import { type Principal, sha256, type TokenBook } from './auth.js';
 
 export const SESSION_COOKIE = 'dirsync_session';
@@ -14,7 +14,7 @@ const SESSION_SECONDS = 8 * 3600;
  */
 export class DashboardSessions {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly book: TokenBook,
   ) {}
 

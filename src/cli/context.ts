@@ -3,6 +3,7 @@ import type { RunRecord } from '../model/run.js';
 import type { Logger } from '../observability/logger.js';
 import { type RunOrder, recordRun, requestOf } from '../runs/requestRun.js';
 import { type Backend, openBackend, type TenantHere, wireTenant } from '../service/compositionRoot.js';
+import type { RedisTarget } from '../service/redis.js';
 import { UsageError } from './errors.js';
 
 /** Options every command takes (README, "CLI"). */
@@ -28,15 +29,20 @@ export function requireTenant(config: Config, tenantId: string): TenantConfig {
   return tenant;
 }
 
-export function redisUrl(config: Config): string {
+/** The configuration's Redis (one server or a cluster), else the one REDIS_URL names. */
+export function redisTarget(config: Config): RedisTarget {
+  if (config.redis.cluster) return { cluster: config.redis.cluster };
   const url = config.redis.url || process.env.REDIS_URL;
-  if (!url) throw new UsageError('no Redis configured: set redis.url in the configuration or REDIS_URL');
-  return url;
+  if (!url)
+    throw new UsageError(
+      'no Redis configured: set redis.url or redis.cluster in the configuration, or REDIS_URL',
+    );
+  return { url };
 }
 
 /** A connection to the deployment's Redis with the stores and queues, for commands that talk to it. */
 export function connectBackend(config: Config): Promise<Backend> {
-  return openBackend(redisUrl(config));
+  return openBackend(redisTarget(config));
 }
 
 /**

@@ -48,7 +48,7 @@ export interface ApiToken {
 }
 
 export interface Config {
-  readonly redis: { readonly url?: string };
+  readonly redis: { readonly url?: string; readonly cluster?: { readonly nodes: readonly string[] } };
   readonly api: {
     readonly listen: string;
     readonly tokens: readonly ApiToken[];

@@ -160,9 +160,23 @@ const apiTokenSchema = z.strictObject({
   tenants: z.array(z.string().min(1)).min(1).default(['*']),
 });
 
+const HOST_PORT = /^[^:\s]+:\d{1,5}$/;
+
+/** One Redis server by URL, or the seed nodes of a Redis Cluster (any few of its nodes): not both. */
+const redisSchema = z
+  .strictObject({
+    url: z.string().min(1).optional(),
+    cluster: z
+      .strictObject({
+        nodes: z.array(z.string().regex(HOST_PORT, 'must be host:port, e.g. 10.0.0.5:6379')).min(1),
+      })
+      .optional(),
+  })
+  .refine((redis) => !(redis.url && redis.cluster), 'set either url or cluster, not both');
+
 export const configSchema = z
   .strictObject({
-    redis: z.strictObject({ url: z.string().min(1).optional() }).default({}),
+    redis: redisSchema.default({}),
     api: z
       .strictObject({
         listen: z

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { keys } from '../runs/keys.js';
+import type { RedisConnection } from '../runs/redis/connection.js';
 
 /**
  * A token bucket in Redis, refilled at `rate` per second up to `burst`, on Redis's clock. Takes `n`
@@ -32,7 +32,7 @@ export class OpPacer {
   readonly #burst: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly tenant: string,
     private readonly perSecond: number,
   ) {

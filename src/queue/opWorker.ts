@@ -1,13 +1,13 @@
 import { type Job, Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
 import { queueTelemetry, runAttributes, withSpan } from '../observability/tracing.js';
 import { describeError } from '../runs/errors.js';
+import type { RedisConnection } from '../runs/redis/connection.js';
 import type { RedisStores } from '../runs/redis/stores.js';
 import type { TenantRuntime } from '../runs/runtime.js';
 import { ConcurrencyLimiter } from '../util/concurrencyLimiter.js';
 import type { OpBatchJobData } from './jobs.js';
-import { opsQueueName, QUEUE_PREFIX } from './names.js';
+import { opsQueueName, opsQueuePrefix } from './names.js';
 import { OpPacer } from './opPacer.js';
 import { applyBatch } from './opWorker/applyBatch.js';
 import { decodeBatch } from './opWorker/decodeBatch.js';
@@ -21,7 +21,7 @@ import { retryLater } from './opWorker/retryLater.js';
 const BATCHES_IN_FLIGHT = 2;
 
 export interface OpWorkerOptions {
-  readonly connection: Redis;
+  readonly connection: RedisConnection;
   readonly stores: RedisStores;
   readonly runtime: TenantRuntime;
   readonly logger: Logger;
@@ -39,7 +39,7 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
   const logger = options.logger.child({ tenant });
   const retries = new Queue<OpBatchJobData>(opsQueueName(tenant), {
     connection: options.connection,
-    prefix: QUEUE_PREFIX,
+    prefix: opsQueuePrefix(tenant),
     ...queueTelemetry(),
   });
   const pacer = new OpPacer(stores.redis, tenant, runtime.config.target.maxRequestsPerSecond);
@@ -61,7 +61,7 @@ export function startOpWorker(options: OpWorkerOptions): Worker<OpBatchJobData> 
     }),
     {
       connection: options.connection,
-      prefix: QUEUE_PREFIX,
+      prefix: opsQueuePrefix(tenant),
       ...queueTelemetry(),
       concurrency: BATCHES_IN_FLIGHT,
       // A batch whose worker died is taken up again; applying its ops twice is harmless.

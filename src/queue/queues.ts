@@ -1,11 +1,11 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { RunRequest } from '../model/run.js';
 import { queueTelemetry } from '../observability/tracing.js';
 import { batchJobId } from '../runs/opIds.js';
+import { duplicateConnection, type RedisConnection } from '../runs/redis/connection.js';
 import type { OpBatch, RunQueues } from '../runs/runQueues.js';
 import type { OpBatchJobData, RunJobData } from './jobs.js';
-import { opsQueueName, QUEUE_PREFIX, RECONCILE_QUEUE } from './names.js';
+import { opsQueueName, opsQueuePrefix, RECONCILE_QUEUE, RECONCILE_QUEUE_PREFIX } from './names.js';
 
 /**
  * Op batch jobs leave Redis once done: their outcomes live in the run record and provisioning log.
@@ -36,13 +36,13 @@ export class QueueSet implements RunQueues {
    * a connection, and ioredis copies every one of them into each MULTI made from it, which made
    * each op's bookkeeping cost more than its HTTP call.
    */
-  readonly connection: Redis;
+  readonly connection: RedisConnection;
 
-  constructor(shared: Redis) {
-    this.connection = shared.duplicate();
+  constructor(shared: RedisConnection) {
+    this.connection = duplicateConnection(shared);
     this.reconcile = new Queue<RunJobData>(RECONCILE_QUEUE, {
       connection: this.connection,
-      prefix: QUEUE_PREFIX,
+      prefix: RECONCILE_QUEUE_PREFIX,
       ...queueTelemetry(),
     });
   }
@@ -52,7 +52,7 @@ export class QueueSet implements RunQueues {
     if (!queue) {
       queue = new Queue<OpBatchJobData>(opsQueueName(tenant), {
         connection: this.connection,
-        prefix: QUEUE_PREFIX,
+        prefix: opsQueuePrefix(tenant),
         ...queueTelemetry(),
       });
       this.#ops.set(tenant, queue);

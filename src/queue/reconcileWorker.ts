@@ -1,21 +1,21 @@
 import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { FINISHED_STATUSES } from '../model/run.js';
 import type { Logger } from '../observability/logger.js';
 import { queueTelemetry } from '../observability/tracing.js';
 import { describeError } from '../runs/errors.js';
 import { executeIfUnlocked } from '../runs/lockedRun.js';
 import type { Stores } from '../runs/ports.js';
+import type { RedisConnection } from '../runs/redis/connection.js';
 import type { TenantRuntime } from '../runs/runtime.js';
 import { type RunJobData, runJobSchema } from './jobs.js';
-import { QUEUE_PREFIX, RECONCILE_QUEUE } from './names.js';
+import { RECONCILE_QUEUE, RECONCILE_QUEUE_PREFIX } from './names.js';
 import type { QueueSet } from './queues.js';
 
 /** How long a run waits before it looks again at a tenant another run holds. */
 const LOCKED_RETRY_MS = 1000;
 
 export interface ReconcileWorkerOptions {
-  readonly connection: Redis;
+  readonly connection: RedisConnection;
   readonly stores: Stores;
   readonly queues: QueueSet;
   readonly runtimes: ReadonlyMap<string, TenantRuntime>;
@@ -57,7 +57,7 @@ export function startReconcileWorker(options: ReconcileWorkerOptions): Worker<Ru
     },
     {
       connection: options.connection,
-      prefix: QUEUE_PREFIX,
+      prefix: RECONCILE_QUEUE_PREFIX,
       ...queueTelemetry(),
       concurrency: options.concurrency ?? 4,
       removeOnComplete: { count: 1000 },

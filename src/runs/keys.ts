@@ -39,9 +39,9 @@ export const keys = {
   tally: (tenant: string) => `${PREFIX}:{${tenant}}:metrics`,
   tallied: (tenant: string) => `${PREFIX}:{${tenant}}:metrics:tallied`,
   /** A dashboard session, by the digest of its cookie. */
-  session: (digest: string) => `${PREFIX}:api:session:${digest}`,
+  session: (digest: string) => `${PREFIX}:{api}:session:${digest}`,
   /** The session keys opened with one token (by its digest), to end them all at once. */
-  tokenSessions: (tokenDigest: string) => `${PREFIX}:api:token-sessions:${tokenDigest}`,
+  tokenSessions: (tokenDigest: string) => `${PREFIX}:{api}:token-sessions:${tokenDigest}`,
   /** The admin API's audit log: one stream entry per write request. */
   audit: () => `${PREFIX}:api:audit`,
 };

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { TenantConfig } from '../config/load.js';
 import type { RunRecord, RunRequest } from '../model/run.js';
 import type { Logger } from '../observability/logger.js';
@@ -6,9 +5,10 @@ import { startOpWorker } from '../queue/opWorker.js';
 import { QueueSet } from '../queue/queues.js';
 import { executeIfUnlocked } from '../runs/lockedRun.js';
 import type { PipelineDependencies } from '../runs/pipeline/context.js';
+import type { RedisConnection } from '../runs/redis/connection.js';
 import { createStores, type RedisStores } from '../runs/redis/stores.js';
 import { createTenantRuntime, type TenantRuntime } from '../runs/runtime.js';
-import { connectRedis } from './redis.js';
+import { connectRedis, type RedisTarget } from './redis.js';
 
 /** How long a run executed here waits before it looks again at a tenant another run holds. */
 const LOCKED_RETRY_MS = 1000;
@@ -18,24 +18,24 @@ const LOCKED_RETRY_MS = 1000;
  * it, and new connections for BullMQ workers, which block on theirs.
  */
 export interface Backend {
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   readonly stores: RedisStores;
   readonly queues: QueueSet;
   /** A new connection of its own (a BullMQ worker blocks on it); the caller disconnects it. */
-  connect(): Redis;
+  connect(): RedisConnection;
   close(): Promise<void>;
 }
 
 /** The one place that opens a Redis deployment: the service, the CLI, the demo and the tests. */
-export async function openBackend(redisUrl: string): Promise<Backend> {
-  const redis = connectRedis(redisUrl);
+export async function openBackend(target: RedisTarget): Promise<Backend> {
+  const redis = connectRedis(target);
   await redis.ping();
   const queues = new QueueSet(redis);
   return {
     redis,
     stores: createStores(redis),
     queues,
-    connect: () => connectRedis(redisUrl),
+    connect: () => connectRedis(target),
     async close() {
       await queues.close();
       redis.disconnect();
@@ -59,7 +59,7 @@ export interface TenantHere {
    * Starts the tenant's op worker here, ready when this resolves; on `connection` when given
    * (shared by a role's workers), else on a connection of its own that `close` ends.
    */
-  startOpWorker(connection?: Redis): Promise<{ close(): Promise<void> }>;
+  startOpWorker(connection?: RedisConnection): Promise<{ close(): Promise<void> }>;
   /**
    * Executes a recorded run here to its end, waiting its turn while another run of the tenant
    * holds the lease; with the tenant's op worker here for the while, unless one is already running.
@@ -86,7 +86,7 @@ export function wireTenant(
   };
   const running = new Set<{ close(): Promise<void> }>();
 
-  async function startWorkerHere(connection?: Redis): Promise<{ close(): Promise<void> }> {
+  async function startWorkerHere(connection?: RedisConnection): Promise<{ close(): Promise<void> }> {
     const own = connection ? undefined : backend.connect();
     const worker = startOpWorker({ connection: connection ?? own!, stores: backend.stores, runtime, logger });
     const handle = {

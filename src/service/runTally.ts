@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { FINISHED_STATUSES, type RunRecord } from '../model/run.js';
 import {
   bucketIndex,
@@ -8,6 +7,7 @@ import {
 } from '../observability/metrics.js';
 import { OP_SECONDS_FIELD, OP_SECONDS_SUM_FIELD } from '../observability/opDurations.js';
 import { keys } from '../runs/keys.js';
+import type { RedisConnection } from '../runs/redis/connection.js';
 import type { RedisStores } from '../runs/redis/stores.js';
 
 /** Tallied run ids remembered per tenant: more than the run records kept, so none is counted twice. */
@@ -60,7 +60,7 @@ export function tallyFields(record: RunRecord): [string, number][] {
 }
 
 /** Counts a finished run into its tenant's totals, once. Answers whether this call counted it. */
-export async function tallyRun(redis: Redis, record: RunRecord): Promise<boolean> {
+export async function tallyRun(redis: RedisConnection, record: RunRecord): Promise<boolean> {
   if (!FINISHED_STATUSES.includes(record.status)) return false;
   const finished = Date.parse(record.finishedAt ?? record.createdAt);
   const added = await redis.eval(
@@ -96,7 +96,7 @@ export type StoredTotals = Omit<
   readonly lastSuccessAt: number | null;
 };
 
-export async function readTotals(redis: Redis, tenant: string): Promise<StoredTotals> {
+export async function readTotals(redis: RedisConnection, tenant: string): Promise<StoredTotals> {
   const fields = await redis.hgetall(keys.tally(tenant));
   const emptyBuckets = (bounds: readonly number[]) => bounds.map(() => 0).concat(0);
   const totals = {

@@ -1,13 +1,18 @@
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Config } from '../config/load.js';
 import type { Logger } from '../observability/logger.js';
-import { QUEUE_PREFIX } from '../queue/names.js';
 import type { QueueSet } from '../queue/queues.js';
+import type { RedisConnection } from '../runs/redis/connection.js';
 import type { RedisStores } from '../runs/redis/stores.js';
 import type { Role } from './role.js';
 import { settleFollowUp } from './runTrigger.js';
-import { createScheduleQueue, SCHEDULE_QUEUE, type ScheduleTick, syncSchedules } from './schedules.js';
+import {
+  createScheduleQueue,
+  SCHEDULE_QUEUE,
+  SCHEDULE_QUEUE_PREFIX,
+  type ScheduleTick,
+  syncSchedules,
+} from './schedules.js';
 import { handleScheduleTick } from './scheduleTick.js';
 import { startSweep } from './sweep.js';
 
@@ -16,7 +21,7 @@ export interface SchedulerRoleOptions {
   readonly stores: RedisStores;
   readonly queues: QueueSet;
   /** For the tick worker, which blocks on Redis. */
-  readonly connection: Redis;
+  readonly connection: RedisConnection;
   readonly logger: Logger;
 }
 
@@ -35,7 +40,7 @@ export async function startSchedulerRole(options: SchedulerRoleOptions): Promise
   const ticks = new Worker<ScheduleTick>(
     SCHEDULE_QUEUE,
     async (job) => handleScheduleTick(deps, job.data, job.id ?? `${job.name}-${job.timestamp}`),
-    { connection: options.connection, prefix: QUEUE_PREFIX, concurrency: 4 },
+    { connection: options.connection, prefix: SCHEDULE_QUEUE_PREFIX, concurrency: 4 },
   );
   await ticks.waitUntilReady();
   const sweep = startSweep(config, (tenant) => settleFollowUp({ stores, queues }, tenant), logger);

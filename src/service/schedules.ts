@@ -1,11 +1,12 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { TenantConfig } from '../config/load.js';
 import type { RunMode } from '../model/run.js';
-import { QUEUE_PREFIX } from '../queue/names.js';
+import { queuePrefix } from '../queue/names.js';
+import type { RedisConnection } from '../runs/redis/connection.js';
 
 /** Cron ticks land here; the scheduler role turns each into a run (or a skipped trigger). */
 export const SCHEDULE_QUEUE = 'dirsync-schedule';
+export const SCHEDULE_QUEUE_PREFIX = queuePrefix(SCHEDULE_QUEUE);
 
 export interface ScheduleTick {
   readonly tenant: string;
@@ -26,8 +27,8 @@ const MODES: readonly RunMode[] = ['incremental', 'full'];
 /** Ticks are kept briefly for the dashboard; their outcome is in the run records. */
 const TICK_JOB_OPTIONS = { removeOnComplete: { count: 200 }, removeOnFail: { count: 200 } } as const;
 
-export function createScheduleQueue(connection: Redis): Queue<ScheduleTick> {
-  return new Queue<ScheduleTick>(SCHEDULE_QUEUE, { connection, prefix: QUEUE_PREFIX });
+export function createScheduleQueue(connection: RedisConnection): Queue<ScheduleTick> {
+  return new Queue<ScheduleTick>(SCHEDULE_QUEUE, { connection, prefix: SCHEDULE_QUEUE_PREFIX });
 }
 
 export function schedulerId(tenant: string, mode: RunMode): string {

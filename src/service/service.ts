@@ -1,6 +1,7 @@
 import type { Config } from '../config/load.js';
 import type { Logger } from '../observability/logger.js';
 import { openBackend } from './compositionRoot.js';
+import type { RedisTarget } from './redis.js';
 import { type Role, type RoleChoice, type RoleName, rolesOf, type StartApiRole } from './role.js';
 import { startSchedulerRole } from './schedulerRole.js';
 import { createScheduleQueue } from './schedules.js';
@@ -8,7 +9,7 @@ import { startWorkerRole } from './workerRole.js';
 
 export interface ServiceOptions {
   readonly config: Config;
-  readonly redisUrl: string;
+  readonly redis: RedisTarget;
   readonly role: RoleChoice;
   readonly logger: Logger;
   /** Starts the admin API (src/api's `startApiRole`) when the API role is chosen. */
@@ -24,7 +25,7 @@ export interface RunningService {
 /** `dirsync start`: the chosen roles over shared stores; BullMQ workers get a connection of their own. */
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const { config, logger } = options;
-  const backend = await openBackend(options.redisUrl);
+  const backend = await openBackend(options.redis);
   const blocking = backend.connect();
   const { stores, queues } = backend;
   const scheduleQueue = createScheduleQueue(queues.connection);

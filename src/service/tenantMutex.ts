@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { keys } from '../runs/keys.js';
+import type { RedisConnection } from '../runs/redis/connection.js';
 import { Lease } from '../runs/redis/lease.js';
 
 const HOLD_MS = 10_000;
@@ -10,7 +10,7 @@ const WAIT_MS = 15_000;
  * separate from the run lease, held only for the few commands of a decision.
  */
 export async function withTenantMutex<T>(
-  redis: Redis,
+  redis: RedisConnection,
   tenant: string,
   critical: () => Promise<T>,
 ): Promise<T> {
@@ -22,7 +22,7 @@ export async function withTenantMutex<T>(
   }
 }
 
-async function waitForLease(redis: Redis, tenant: string): Promise<Lease> {
+async function waitForLease(redis: RedisConnection, tenant: string): Promise<Lease> {
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
     const lease = await Lease.take(redis, keys.triggerMutex(tenant), 'trigger', HOLD_MS);

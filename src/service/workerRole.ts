@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis';
 import type { Config } from '../config/load.js';
 import type { Logger } from '../observability/logger.js';
 import type { RunJobData } from '../queue/jobs.js';
 import type { QueueSet } from '../queue/queues.js';
 import { startReconcileWorker } from '../queue/reconcileWorker.js';
+import type { RedisConnection } from '../runs/redis/connection.js';
 import type { RedisStores } from '../runs/redis/stores.js';
 import { type Backend, wireTenant } from './compositionRoot.js';
 import type { Role } from './role.js';
@@ -18,7 +18,7 @@ export interface WorkerRoleOptions {
   /** Where each tenant is wired (see `wireTenant`): the same stores and queues. */
   readonly backend: Backend;
   /** For the BullMQ workers, which block on Redis. */
-  readonly connection: Redis;
+  readonly connection: RedisConnection;
   readonly logger: Logger;
   readonly concurrency?: number;
 }

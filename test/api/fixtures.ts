@@ -66,7 +66,7 @@ export async function startApiHarness(db: number, options: HarnessOptions = {}):
   const flush = new Redis(url);
   await flush.flushdb();
   flush.disconnect();
-  const backend = await openBackend(url);
+  const backend = await openBackend({ url });
   const config = apiTestConfig(options);
   const { stores, queues } = backend;
   const scheduleQueue = createScheduleQueue(queues.connection);

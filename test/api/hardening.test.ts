@@ -4,7 +4,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenBook, tokenFromAuthorization } from '../../src/api/auth.js';
 import { Secret } from '../../src/config/secret.js';
-import { opsQueueName, QUEUE_PREFIX } from '../../src/queue/names.js';
+import { opsQueueName, opsQueuePrefix } from '../../src/queue/names.js';
 import { keys } from '../../src/runs/keys.js';
 import { recordRun } from '../../src/runs/requestRun.js';
 import { type ApiHarness, bearer, startApiHarness, TOKENS } from './fixtures.js';
@@ -387,7 +387,7 @@ describe('the dashboard', () => {
   it('shows failed jobs without absolute paths in their stack traces', async () => {
     const queue = new Queue(opsQueueName('beta'), {
       connection: api.queues.connection,
-      prefix: QUEUE_PREFIX,
+      prefix: opsQueuePrefix('beta'),
     });
     const job = await queue.add('batch', { failing: true });
     const here = process.cwd();

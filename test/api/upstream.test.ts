@@ -47,7 +47,7 @@ tenants:
     process.cwd(),
     { env: { OPERATOR_TOKEN: OPERATOR, SCIM_TOKEN: WRONG_SCIM_TOKEN } },
   );
-  const redis = connectRedis(url);
+  const redis = connectRedis({ url });
   const queues = new QueueSet(redis);
   const scheduleQueue = createScheduleQueue(queues.connection);
   app = await buildApi({

@@ -54,7 +54,7 @@ function benchTenant() {
  * run record shows them planned, and the process exits after the figure.
  */
 async function main(): Promise<void> {
-  const backend = await openBackend(benchRedisUrl());
+  const backend = await openBackend({ url: benchRedisUrl() });
   const { stores, queues } = backend;
   const logger = silentLogger();
   const ops = createUserOps();

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINISHED_STATUSES, opTotals, type RunRecord } from '../../src/model/run.js';
+import type { RedisConnection } from '../../src/runs/redis/connection.js';
 import { RedisRunStore } from '../../src/runs/redis/runStore.js';
 import { connectRedis } from '../../src/service/redis.js';
 import { type ScimEmulator, startScimEmulator } from '../emulators/scim/scimEmulator.js';
@@ -37,7 +37,7 @@ const DAY_ONE_USERS = 1500;
 
 let redis: EmbeddedRedis;
 let platform: ScimEmulator;
-let connection: Redis;
+let connection: RedisConnection;
 let runs: RedisRunStore;
 let directory: string;
 let configFile: string;
@@ -97,7 +97,7 @@ beforeAll(async () => {
     startEmbeddedRedis({ appendOnly: true }),
     startScimEmulator({ certificates, token: SCIM_TOKEN }),
   ]);
-  connection = connectRedis(redis.url);
+  connection = connectRedis({ url: redis.url });
   // The restart makes the connection drop once; it reconnects on its own.
   connection.on('error', () => {});
   runs = new RedisRunStore(connection);

@@ -320,6 +320,31 @@ export const HOSTILE_CONFIGS: readonly HostileConfig[] = [
     reason: /environment variable HOSTILE_UNSET_REDIS_URL is not set/,
   },
   {
+    name: 'redis with both a url and a cluster',
+    text: edited((config) => {
+      config.redis = { url: 'redis://127.0.0.1:6379', cluster: { nodes: ['127.0.0.1:7000'] } };
+    }),
+    path: 'redis',
+    reason: /set either url or cluster, not both/,
+  },
+  {
+    name: 'redis cluster node that is not host:port',
+    text: edited((config) => {
+      config.redis = { cluster: { nodes: ['127.0.0.1:7000', 'redis://127.0.0.1'] } };
+    }),
+    path: 'redis.cluster.nodes[1]',
+    reason: /must be host:port/,
+  },
+  {
+    name: 'redis cluster node from an unset environment variable',
+    text: edited((config) => {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the configuration's own ${VAR} syntax
+      config.redis = { cluster: { nodes: ['${HOSTILE_UNSET_REDIS_NODE}'] } };
+    }),
+    path: 'redis.cluster.nodes[0]',
+    reason: /environment variable HOSTILE_UNSET_REDIS_NODE is not set/,
+  },
+  {
     name: 'file: secret that does not exist',
     text: edited((config) => {
       section(config, 0, 'target').token = 'file:./secrets/missing-token';

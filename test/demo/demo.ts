@@ -39,13 +39,13 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const config = loadConfigFile(environment.configFile);
   const service = await startService({
     config,
-    redisUrl,
+    redis: { url: redisUrl },
     role: 'all',
     logger: options.logger,
     startApi: startApiRole,
   });
   const control = await startDemoControl(environment, host);
-  const backend = await openBackend(redisUrl);
+  const backend = await openBackend({ url: redisUrl });
   const { stores, queues } = backend;
   const stopAll = async () => {
     await service.stop();

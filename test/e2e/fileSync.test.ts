@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { scimView, writesIn } from '../support/scimState.js';
 import { PLATFORM_KINDS, startTestPlatform, type TestPlatform } from '../support/testPlatform.js';
+import { onEachRedis, openTestRedis, type TestRedis } from '../support/testRedis.js';
 
 const SCIM_TOKEN = 'scim-token-e2e-7f3a9c';
 
@@ -61,13 +62,14 @@ const quoted: FileUser = {
   displayName: 'Siobhán "Shiv" O\'Brien',
 };
 
-describe.each(PLATFORM_KINDS)(
-  'dirsync sync --inline from a file source into the %s SCIM platform',
-  (kind) => {
+describe.each(onEachRedis(PLATFORM_KINDS))(
+  'dirsync sync --inline from a file source into the $kind SCIM platform, on $redis',
+  ({ kind, redis: redisKind }) => {
     let platform: TestPlatform;
+    let redis: TestRedis;
     let directory: string;
     let configFile: string;
-    const env = () => ({ SCIM_TOKEN, REDIS_URL: process.env.REDIS_URL ?? '' });
+    const env = () => ({ SCIM_TOKEN });
     const sync = (...extra: string[]) =>
       runCli(['--config', configFile, 'sync', 'hr', '--inline', ...extra], env());
     const writeDirectory = (
@@ -77,11 +79,13 @@ describe.each(PLATFORM_KINDS)(
 
     beforeAll(async () => {
       platform = await startTestPlatform(kind, { token: SCIM_TOKEN, pageCap: 2 });
+      redis = await openTestRedis(redisKind);
       directory = mkdtempSync(join(tmpdir(), 'dirsync-e2e-'));
       configFile = join(directory, 'dirsync.yaml');
       writeFileSync(
         configFile,
         [
+          redis.configLine,
           'tenants:',
           '  - id: hr',
           '    source: { type: file, path: ./directory.json }',
@@ -93,6 +97,7 @@ describe.each(PLATFORM_KINDS)(
 
     afterAll(async () => {
       await platform?.close();
+      await redis?.stop();
     });
 
     test('first sync creates exactly the in-scope state, a changed file converges, a third run writes nothing', async () => {
@@ -267,6 +272,7 @@ describe.each(PLATFORM_KINDS)(
       writeFileSync(
         csvConfig,
         [
+          redis.configLine,
           'tenants:',
           '  - id: hr-csv',
           '    source: { type: file, path: ./directory.csv }',

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { OpPacer } from '../../src/queue/opPacer.js';
 import { connectRedis } from '../../src/service/redis.js';
 
-const redis = connectRedis(process.env.REDIS_URL!);
+const redis = connectRedis({ url: process.env.REDIS_URL! });
 afterAll(() => redis.disconnect());
 
 const freshTenant = () => `t-${randomBytes(4).toString('hex')}`;

@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, test } from 'vitest';
 import { keys } from '../../src/runs/keys.js';
 import { executeIfUnlocked } from '../../src/runs/lockedRun.js';
+import type { RedisConnection } from '../../src/runs/redis/connection.js';
 import { RedisTenantLock } from '../../src/runs/redis/tenantLock.js';
 import { recordRun, requestOf } from '../../src/runs/requestRun.js';
 import { type FileTenant, population, startFileTenant } from '../safety/support.js';
@@ -11,7 +11,7 @@ import { until } from '../support/until.js';
 const LEASE_MS = 300;
 
 /** How the lease goes, and what the key holds once the run has let go of it. */
-const ways: readonly [string, (redis: Redis, key: string) => Promise<unknown>, string | null][] = [
+const ways: readonly [string, (redis: RedisConnection, key: string) => Promise<unknown>, string | null][] = [
   ['another holder takes it', (redis, key) => redis.set(key, 'thief:1', 'PX', 60_000), 'thief:1'],
   ['it runs out', (redis, key) => redis.del(key), null],
 ];

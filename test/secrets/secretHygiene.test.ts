@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/model/run.js';
-import { connectRedis } from '../../src/service/redis.js';
 import { CLIENT_ID, startTestEmulator, TENANT_ID, testCertificates } from '../connectors/graph/support.js';
 import { generateGraphDirectory } from '../emulators/graph/generator.js';
 import type { GraphEmulator } from '../emulators/graph/server.js';
@@ -96,7 +95,7 @@ beforeAll(async () => {
     }),
     startScimEmulator({ certificates, token: SECRETS.platformToken }),
   ]);
-  connection = connectRedis(redis.url);
+  connection = new Redis(redis.url);
   // A user the platform already has under another tenant's externalId: that op fails for good.
   const taken = generated.users.find((user) => user.accountEnabled !== false)!;
   platform.store.seedUser({ userName: taken.userPrincipalName, externalId: 'another-tenant-user' });

@@ -16,7 +16,7 @@ beforeAll(async () => {
   const flush = new Redis(url);
   await flush.flushdb();
   flush.disconnect();
-  backend = await openBackend(url);
+  backend = await openBackend({ url });
   stores = backend.stores;
   deps = { stores, queues: backend.queues, tenants: new Set(['steady', 'refused']), logger: silentLogger() };
 });

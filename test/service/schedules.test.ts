@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantConfig } from '../../src/config/load.js';
+import type { RedisConnection } from '../../src/runs/redis/connection.js';
 import { connectRedis } from '../../src/service/redis.js';
 import {
   createScheduleQueue,
@@ -10,7 +11,7 @@ import {
   syncSchedules,
 } from '../../src/service/schedules.js';
 
-let redis: Redis;
+let redis: RedisConnection;
 let queue: Queue<ScheduleTick>;
 
 beforeAll(async () => {
@@ -18,7 +19,7 @@ beforeAll(async () => {
   const flush = new Redis(url);
   await flush.flushdb();
   flush.disconnect();
-  redis = connectRedis(url);
+  redis = connectRedis({ url });
   queue = createScheduleQueue(redis);
 });
 afterAll(async () => {

@@ -7,6 +7,7 @@ import type { RedisStores } from '../../src/runs/redis/stores.js';
 import { recordRun, requestOf } from '../../src/runs/requestRun.js';
 import type { TenantRuntime } from '../../src/runs/runtime.js';
 import { type Backend, openBackend, type TenantHere, wireTenant } from '../../src/service/compositionRoot.js';
+import type { RedisTarget } from '../../src/service/redis.js';
 
 /**
  * Runs the real pipeline in this process against the suite's Redis: a tenant from YAML (as an
@@ -33,12 +34,13 @@ export interface PipelineHarness {
 export async function startPipelineHarness(
   tenantYaml: string,
   env: NodeJS.ProcessEnv = {},
+  redis: RedisTarget = { url: process.env.REDIS_URL! },
 ): Promise<PipelineHarness> {
   const id = `t-${randomBytes(4).toString('hex')}`;
   const text = `tenants:\n  - id: ${id}\n${tenantYaml.replace(/^/gm, '    ')}\n`;
   const config = parseConfig(text, process.cwd(), { env: { ...process.env, ...env } });
   const tenant = config.tenants[0]!;
-  const backend = await openBackend(process.env.REDIS_URL!);
+  const backend = await openBackend(redis);
   const here = wireTenant(backend, tenant, silentLogger(), { pollMs: 50, lockedRetryMs: 50 });
   await here.startOpWorker();
   return {

@@ -4,7 +4,7 @@ import { createLogger } from '../../observability/logger.js';
 import { isRoleChoice } from '../../service/role.js';
 import { startService, stopOnSignal } from '../../service/service.js';
 import { action } from '../action.js';
-import { loadConfig, redisUrl } from '../context.js';
+import { loadConfig, redisTarget } from '../context.js';
 import { UsageError } from '../errors.js';
 
 export function registerStart(program: Command): void {
@@ -21,7 +21,7 @@ export function registerStart(program: Command): void {
         const logger = createLogger({ destination: options.json ? 2 : 1 });
         const service = await startService({
           config,
-          redisUrl: redisUrl(config),
+          redis: redisTarget(config),
           role,
           logger,
           startApi: startApiRole,

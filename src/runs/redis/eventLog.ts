@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
 import type { ProvisioningEvent } from '../../model/run.js';
 import { keys } from '../keys.js';
 import type { EventLog, EventQuery, WriteBatch } from '../ports.js';
 import { inBatch } from './batch.js';
+import type { RedisConnection } from './connection.js';
 
 /** Events kept per tenant (approximately: Redis trims whole stream nodes). */
 const MAX_EVENTS_KEPT = 100_000;
@@ -22,7 +22,7 @@ return #ARGV - 1`;
  * the cursor a reader passes back as `after`.
  */
 export class RedisEventLog implements EventLog {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisConnection) {}
 
   async append(tenant: string, event: Omit<ProvisioningEvent, 'id'>, batch?: WriteBatch): Promise<void> {
     await this.appendAll(tenant, [event], batch);

@@ -1,15 +1,15 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import type { Redis } from 'ioredis';
 import { keys } from '../keys.js';
 import type { HeldPlans, HeldRun } from '../ports.js';
+import type { RedisConnection } from './connection.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
 /** Held plans as gzipped JSON beside their run record, expiring in Redis. */
 export class RedisHeldPlans implements HeldPlans {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisConnection) {}
 
   async store(tenant: string, runId: string, held: HeldRun, expiresInSeconds: number): Promise<void> {
     const packed = await gzipAsync(Buffer.from(JSON.stringify(held)));

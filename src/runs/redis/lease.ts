@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './connection.js';
 
 /** Touch the key only while it still holds this lease's token: a lease that ran out and was taken is its new holder's. */
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`;
@@ -12,21 +12,26 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
  */
 export class Lease {
   private constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     readonly key: string,
     private readonly token: string,
     readonly ttlMs: number,
   ) {}
 
   /** The lease, or undefined when another holder has it. `holder` is readable by `holderOf`. */
-  static async take(redis: Redis, key: string, holder: string, ttlMs: number): Promise<Lease | undefined> {
+  static async take(
+    redis: RedisConnection,
+    key: string,
+    holder: string,
+    ttlMs: number,
+  ): Promise<Lease | undefined> {
     const token = `${holder}:${randomUUID()}`;
     const taken = await redis.set(key, token, 'PX', ttlMs, 'NX');
     return taken === 'OK' ? new Lease(redis, key, token, ttlMs) : undefined;
   }
 
   /** Who holds the lease at `key`, as it named itself when taking it. */
-  static async holderOf(redis: Redis, key: string): Promise<string | undefined> {
+  static async holderOf(redis: RedisConnection, key: string): Promise<string | undefined> {
     return (await redis.get(key))?.split(':')[0];
   }
 

@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import { keys } from '../keys.js';
 import type { PendingOps, WriteBatch } from '../ports.js';
 import { inBatch } from './batch.js';
+import type { RedisConnection } from './connection.js';
 
 /**
  * The ops of a tenant that are enqueued and not yet ended, by op id (a digest of the op): a run
@@ -11,7 +11,7 @@ import { inBatch } from './batch.js';
 const STALE_MS = 2 * 3600_000;
 
 export class RedisPendingOps implements PendingOps {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisConnection) {}
 
   /** Whether any op of the tenant is pending (or stale, which the lookup then sorts out). */
   async any(tenant: string): Promise<boolean> {

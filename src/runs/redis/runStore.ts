@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis';
 import type { OpKind } from '../../model/plan.js';
 import type { OpOutcomeCounts, RunFailure, RunRecord } from '../../model/run.js';
 import { keys } from '../keys.js';
 import type { RunPatch, RunStore, WriteBatch } from '../ports.js';
 import { inBatch } from './batch.js';
+import type { RedisConnection } from './connection.js';
 
 /** Failures kept per run; the count is exact, the list is capped so a broken run cannot fill Redis. */
 const MAX_FAILURES_KEPT = 1000;
@@ -12,7 +12,7 @@ const MAX_RUNS_KEPT = 200;
 
 /** Run records in Redis: the record as JSON, its counters in a hash beside it, failures in a capped list. */
 export class RedisRunStore implements RunStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisConnection) {}
 
   async create(record: RunRecord): Promise<void> {
     const created = Date.parse(record.createdAt);

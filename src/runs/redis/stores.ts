@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import { OpProgress } from '../opProgress.js';
 import type { Stores } from '../ports.js';
 import { RedisWriteBatch } from './batch.js';
+import type { RedisConnection } from './connection.js';
 import { RedisEventLog } from './eventLog.js';
 import { RedisHeldPlans } from './heldPlans.js';
 import { RedisPendingOps } from './pendingOps.js';
@@ -14,10 +14,10 @@ import { RedisTenantState } from './tenantState.js';
  * quarantine, metrics) and the op worker's pacing share.
  */
 export interface RedisStores extends Stores {
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
 }
 
-export function createStores(redis: Redis): RedisStores {
+export function createStores(redis: RedisConnection): RedisStores {
   return {
     redis,
     runs: new RedisRunStore(redis),

@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import { LeaseLostError } from '../errors.js';
 import { keys } from '../keys.js';
 import type { RunLease, TenantLock } from '../ports.js';
+import type { RedisConnection } from './connection.js';
 import { Lease } from './lease.js';
 
 const LEASE_MS = 60_000;
@@ -19,7 +19,7 @@ export class RedisTenantLock implements TenantLock {
   readonly #leaseMs: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     options: TenantLockOptions = {},
   ) {
     this.#leaseMs = options.leaseMs ?? LEASE_MS;

@@ -1,11 +1,12 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import type { DirectorySnapshot } from '../../model/directory.js';
 import { keys } from '../keys.js';
 import { type ObjectKind, OwnershipChanges } from '../ownershipChanges.js';
 import type { SourceCheckpoint, TenantState, WriteBatch } from '../ports.js';
 import { commandsOf, inBatch } from './batch.js';
+import type { RedisConnection } from './connection.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -18,7 +19,7 @@ const LINKS_PER_LOOKUP = 10_000;
  * failed op left behind for the next incremental run.
  */
 export class RedisTenantState implements TenantState {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisConnection) {}
 
   async checkpoint(tenant: string): Promise<SourceCheckpoint | undefined> {
     const [stored, cursor, committedAt] = await Promise.all([

@@ -1,3 +1,4 @@
+import type { RedisTarget } from '../../../src/service/redis.js';
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -43,6 +44,8 @@ export interface GraphPipelineOptions {
   readonly graph?: Pick<GraphEmulatorOptions, 'random' | 'deltaPageSize'>;
   /** Resources per SCIM list page; small pages make a listing of the platform show in the call count. */
   readonly scimPageCap?: number;
+  /** The Redis the pipeline keeps its state and queues in (default: the suite's shared server). */
+  readonly redis?: RedisTarget;
 }
 
 export async function startGraphPipeline(options: GraphPipelineOptions = {}): Promise<GraphPipeline> {
@@ -70,6 +73,7 @@ export async function startGraphPipeline(options: GraphPipelineOptions = {}): Pr
       `target: { url: "${platform.url}", token: "env:SCIM_TOKEN", maxRequestsPerSecond: 10000 }`,
     ].join('\n'),
     { GRAPH_CLIENT_SECRET: CLIENT_SECRET, SCIM_TOKEN },
+    options.redis,
   );
   return {
     generated,

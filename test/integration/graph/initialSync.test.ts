@@ -1,17 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scimView, writesIn } from '../../support/scimState.js';
 import { PLATFORM_KINDS } from '../../support/testPlatform.js';
+import { onEachRedis, openTestRedis, type TestRedis } from '../../support/testRedis.js';
 import { expectedPlatform, sourceDirectoryOf } from './expectedPlatform.js';
 import { CHANGE_FEED_PATHS, type GraphPipeline, startGraphPipeline } from './graphPipeline.js';
 
-describe.each(PLATFORM_KINDS)(
-  'initial sync of a generated Entra tenant in assigned scope into the %s SCIM platform',
-  (kind) => {
+describe.each(onEachRedis(PLATFORM_KINDS))(
+  'initial sync of a generated Entra tenant in assigned scope into the $kind SCIM platform, on $redis',
+  ({ kind, redis: redisKind }) => {
     let pipeline: GraphPipeline;
+    let redis: TestRedis;
     beforeAll(async () => {
-      pipeline = await startGraphPipeline({ platform: kind });
+      redis = await openTestRedis(redisKind);
+      pipeline = await startGraphPipeline({ platform: kind, redis: redis.target });
     });
-    afterAll(() => pipeline?.close());
+    afterAll(async () => {
+      await pipeline?.close();
+      await redis?.stop();
+    });
 
     it('reaches exactly the expected platform state, with about one write per object', async () => {
       const { generated, graph, platform, harness } = pipeline;
