@@ -51,7 +51,7 @@ tenants:
     process.cwd(),
     { env: { VIEWER_TOKEN: VIEWER, OTHER_VIEWER_TOKEN: OTHER_VIEWER, SCIM_TOKEN } },
   );
-  const redis = connectRedis(url);
+  const redis = connectRedis({ url });
   const queues = new QueueSet(redis);
   const scheduleQueue = createScheduleQueue(queues.connection);
   app = await buildApi({
