@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AuditLog } from './audit.js';
 import { TokenBook } from './auth.js';
+import { registerConsole } from './console/routes.js';
 import { registerDashboard } from './dashboard.js';
 import type { ApiDependencies } from './dependencies.js';
 import { createGuard, routeRequirement } from './guard.js';
@@ -132,6 +133,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   app.get('/docs/openapi.json', async () => document);
   app.get('/docs', async (_request, reply) => reply.type('text/html').send(docsPage(document)));
   await registerDashboard(app, { deps, guard, book, sessions, throttle });
+  await registerConsole(app, { deps, guard, book, sessions, throttle });
   return app;
 }
 
