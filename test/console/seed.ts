@@ -38,6 +38,7 @@ export async function seedRuns(stores: RedisStores): Promise<SeededRuns> {
   await stores.runs.countOutcome('alpha', applied.id, 'updateUser', 'succeeded');
   await stores.runs.countOutcome('alpha', applied.id, 'addMembers', 'succeeded');
   await stores.runs.countOutcome('alpha', applied.id, 'createUser', 'failed');
+  await stores.runs.countMembers('alpha', applied.id, { added: 2, removed: 0 });
   await stores.runs.addFailure('alpha', applied.id, {
     objectType: 'user',
     externalId: 'u-3',
