@@ -184,6 +184,49 @@ test.skipIf(!available)(
 );
 
 test.skipIf(!available)(
+  'an operator starts a dry run and tests the connection from the tenant page',
+  async () => {
+    const page = await signedIn(TOKENS.operator);
+    await page.goto(`${origin}/console/tenants/alpha`);
+    expect(await page.textContent('.facts')).toContain('*/40 * * * *');
+    await page.getByRole('button', { name: 'Dry run (full)' }).click();
+    await page.waitForURL(/\/console\/tenants\/alpha\/runs\//);
+    expect(await page.textContent('.facts')).toContain('queued (dry run)');
+    const runId = page.url().split('/').at(-1)!;
+    expect(await api.stores.runs.get('alpha', runId)).toMatchObject({ dryRun: true, requestedMode: 'full' });
+    await page.goto(`${origin}/console/tenants/alpha`);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.waitForLoadState('load');
+    const checks = page.locator('section[aria-labelledby="connection-title"] tbody tr');
+    await expect.poll(() => checks.count()).toBeGreaterThan(1);
+    expect(await page.textContent('#connection-title')).toContain('failed');
+    expect(await seriousViolations(page)).toEqual([]);
+    await snapshot(page, 'tenant-connection-test');
+    await page.close();
+  },
+);
+
+test.skipIf(!available)(
+  'a viewer sees no action on the tenant page and a forged one is refused',
+  async () => {
+    const page = await signedIn(TOKENS.viewer);
+    await page.goto(`${origin}/console/tenants/alpha`);
+    expect(await page.getByRole('button', { name: 'Full sync' }).count()).toBe(0);
+    const csrf = await page.locator('input[name="csrf"]').first().inputValue();
+    const before = (await api.stores.runs.list('alpha', 100)).length;
+    for (const action of ['runs', 'reset', 'test-connection']) {
+      const answer = await page.request.post(`${origin}/console/tenants/alpha/${action}`, {
+        form: { csrf, mode: 'full', dryRun: 'false' },
+        headers: { origin },
+      });
+      expect(answer.status(), action).toBe(403);
+    }
+    expect((await api.stores.runs.list('alpha', 100)).length).toBe(before);
+    await page.close();
+  },
+);
+
+test.skipIf(!available)(
   'the sign-in page refuses a wrong token and passes the accessibility check',
   async () => {
     const page = await (await browser.newContext()).newPage();

@@ -24,6 +24,7 @@ del { color: #a4000f; } ins { color: #05612d; }
 .login { max-width: 24rem; margin: 4rem auto; }
 .login input { display: block; width: 100%; margin: .3rem 0 .8rem; }
 ul.changes { margin: 0; padding-left: 1rem; }
+.actions { display: flex; gap: .5rem; flex-wrap: wrap; } .actions form { margin: 0; }
 `;
 
 export const CONSOLE_JS = `

@@ -1,12 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createTenantRuntime } from '../../runs/runtime.js';
 import { approveThroughQueue } from '../../service/approval.js';
+import { testTenantConnection } from '../../service/connectionTest.js';
+import { resetTenant } from '../../service/quarantineStatus.js';
+import { triggerRun } from '../../service/runTrigger.js';
 import { tenantStatus } from '../../service/tenantStatus.js';
 import { canSee, type Principal, type TokenBook } from '../auth.js';
 import { refuseCrossSite } from '../csrf.js';
-import type { ApiDependencies } from '../dependencies.js';
+import { type ApiDependencies, tenantOf } from '../dependencies.js';
 import type { Guard } from '../guard.js';
 import { HttpError, parseInput } from '../httpErrors.js';
-import { loginForm, runId as runIdSchema } from '../schemas.js';
+import { consoleRunOrder, loginForm, runId as runIdSchema } from '../schemas.js';
 import {
   cookieValue,
   csrfTokenOf,
@@ -20,8 +24,8 @@ import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import { CONSOLE_PATH, loginPage, messagePage, type PageContext } from './layout.js';
 import { changesFromEvents, changesFromPlan } from './objectChanges.js';
 import { runPage } from './runPage.js';
-import { tenantPage } from './tenantPage.js';
-import { type TenantRow, tenantsPage } from './tenantsPage.js';
+import { tenantPage, tenantPath } from './tenantPage.js';
+import { runPath, type TenantRow, tenantsPage } from './tenantsPage.js';
 
 /** Runs of a tenant looked through for held ones, and shown in its history. */
 const HISTORY_LENGTH = 50;
@@ -104,10 +108,39 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
     });
 
     console.get(`${CONSOLE_PATH}/tenants/:tenant`, async (request, reply) => {
-      const tenant = tenantParam(request);
-      const { page } = await context(request, 'read', tenant);
-      const runs = await deps.stores.runs.list(tenant, HISTORY_LENGTH);
+      const { page } = await context(request, 'read', tenantParam(request));
+      const tenant = tenantOf(deps, request.params);
+      const runs = await deps.stores.runs.list(tenant.id, HISTORY_LENGTH);
       return reply.type('text/html').send(tenantPage(tenant, runs, page));
+    });
+
+    console.post(`${CONSOLE_PATH}/tenants/:tenant/runs`, async (request, reply) => {
+      await context(request, 'write', tenantParam(request));
+      const tenant = tenantOf(deps, request.params);
+      const { mode, dryRun } = parseInput(consoleRunOrder, request.body, 'body');
+      const { run } = await triggerRun(deps, { tenant: tenant.id, mode, dryRun, trigger: 'api' });
+      return reply.redirect(runPath(tenant.id, run.id), 303);
+    });
+
+    console.post(`${CONSOLE_PATH}/tenants/:tenant/test-connection`, async (request, reply) => {
+      const { page } = await context(request, 'write', tenantParam(request));
+      const tenant = tenantOf(deps, request.params);
+      const [report, runs] = await Promise.all([
+        testTenantConnection(createTenantRuntime(tenant, deps.logger)),
+        deps.stores.runs.list(tenant.id, HISTORY_LENGTH),
+      ]);
+      return reply.type('text/html').send(tenantPage(tenant, runs, page, report));
+    });
+
+    console.post(`${CONSOLE_PATH}/tenants/:tenant/reset`, async (request, reply) => {
+      const { page } = await context(request, 'write', tenantParam(request));
+      const tenant = tenantOf(deps, request.params);
+      await resetTenant(deps.stores, tenant.id);
+      deps.logger.info(
+        { tenant: tenant.id, token: page.principal.label },
+        'tenant reset by an operator: cursor forgotten, quarantine cleared',
+      );
+      return reply.redirect(tenantPath(tenant.id), 303);
     });
 
     console.get(`${CONSOLE_PATH}/tenants/:tenant/runs/:runId`, async (request, reply) => {
@@ -152,8 +185,12 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
     );
     const id = cookieValue(request.headers.cookie, SESSION_COOKIE) ?? '';
     const csrf = csrfTokenOf(id);
-    if (request.method !== 'GET' && (request.body as { csrf?: unknown } | undefined)?.csrf !== csrf) {
-      throw new HttpError(403, 'this console action lacks its CSRF token: reload the page and try again');
+    if (request.method !== 'GET') {
+      // Console actions are for signed-in browsers; scripts act through /v1 with their bearer token.
+      if (id === '') throw new HttpError(403, 'console actions need a console sign-in; scripts use /v1');
+      if ((request.body as { csrf?: unknown } | undefined)?.csrf !== csrf) {
+        throw new HttpError(403, 'this console action lacks its CSRF token: reload the page and try again');
+      }
     }
     return { id, page: { principal, csrf, now: new Date() } };
   }
