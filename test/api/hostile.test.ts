@@ -768,7 +768,7 @@ const CASES: readonly HostileCase[] = [
     status: 403,
   },
   {
-    name: 'a console approval without its CSRF token',
+    name: 'a console approval by bearer token, without a console sign-in',
     request: () =>
       post(`/console/tenants/files/runs/${runId}/approve`, '', {
         ...bearer(TOKENS.operator),
