@@ -49,7 +49,9 @@ ${problem ? html`<p role="alert" class="problem">${problem}</p>` : ''}
 }
 
 /** A refusal or a missing object, as a page rather than JSON. */
-export function messagePage(title: string, message: string, context?: PageContext): string {
-  const body = html`<h1>${title}</h1><p role="alert" class="problem">${message}</p><p><a href="${CONSOLE_PATH}">Back to the tenants</a></p>`;
-  return context ? layout(title, context, body) : page(title, html`<main id="main">${body}</main>`).text;
+export function messagePage(title: string, message: string): string {
+  return page(
+    title,
+    html`<main id="main"><h1>${title}</h1><p role="alert" class="problem">${message}</p><p><a href="${CONSOLE_PATH}">Back to the tenants</a></p></main>`,
+  ).text;
 }

@@ -50,19 +50,19 @@ export interface ConsoleOptions {
  */
 export async function registerConsole(app: FastifyInstance, options: ConsoleOptions): Promise<void> {
   const { deps, guard } = options;
-  await app.register(async (console) => {
-    console.addContentTypeParser(
+  await app.register(async (pages) => {
+    pages.addContentTypeParser(
       'application/x-www-form-urlencoded',
       { parseAs: 'string' },
       (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
     );
-    console.addHook('onSend', async (_request, reply, payload) => {
+    pages.addHook('onSend', async (_request, reply, payload) => {
       // A browser sends `Origin: null` on a form post under `no-referrer`: the Origin check needs it.
       reply.header('content-security-policy', CONSOLE_CSP).header('referrer-policy', 'same-origin');
       return payload;
     });
-    console.addHook('onRequest', async (request) => refuseCrossSite(request));
-    console.setErrorHandler(async (error, request, reply) => {
+    pages.addHook('onRequest', async (request) => refuseCrossSite(request));
+    pages.setErrorHandler(async (error, request, reply) => {
       if (!(error instanceof HttpError)) throw error;
       if (error.status === 401 && request.method === 'GET')
         return reply.redirect(`${CONSOLE_PATH}/login`, 303);
@@ -72,19 +72,17 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
         .send(messagePage(titleOf(error.status), error.message));
     });
 
-    console.get(`${CONSOLE_PATH}/assets/console.css`, async (_request, reply) =>
+    pages.get(`${CONSOLE_PATH}/assets/console.css`, async (_request, reply) =>
       reply.type('text/css; charset=utf-8').send(CONSOLE_CSS),
     );
-    console.get(`${CONSOLE_PATH}/assets/console.js`, async (_request, reply) =>
+    pages.get(`${CONSOLE_PATH}/assets/console.js`, async (_request, reply) =>
       reply.type('text/javascript; charset=utf-8').send(CONSOLE_JS),
     );
-    console.get(`${CONSOLE_PATH}/login`, async (_request, reply) =>
-      reply.type('text/html').send(loginPage()),
-    );
-    console.post(`${CONSOLE_PATH}/login`, async (request, reply) =>
+    pages.get(`${CONSOLE_PATH}/login`, async (_request, reply) => reply.type('text/html').send(loginPage()));
+    pages.post(`${CONSOLE_PATH}/login`, async (request, reply) =>
       signIn(options, request, parseInput(loginForm, request.body, 'body').token, reply),
     );
-    console.post(`${CONSOLE_PATH}/logout`, async (request, reply) => {
+    pages.post(`${CONSOLE_PATH}/logout`, async (request, reply) => {
       const session = await context(request, 'read');
       await options.sessions.close(session.id);
       return reply
@@ -92,7 +90,7 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
         .redirect(`${CONSOLE_PATH}/login`, 303);
     });
 
-    console.get(CONSOLE_PATH, async (request, reply) => {
+    pages.get(CONSOLE_PATH, async (request, reply) => {
       const { page } = await context(request, 'read');
       const visible = deps.config.tenants.filter((tenant) => canSee(page.principal, tenant.id));
       const rows = await Promise.all(
@@ -107,14 +105,14 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
       return reply.type('text/html').send(tenantsPage(rows, page));
     });
 
-    console.get(`${CONSOLE_PATH}/tenants/:tenant`, async (request, reply) => {
+    pages.get(`${CONSOLE_PATH}/tenants/:tenant`, async (request, reply) => {
       const { page } = await context(request, 'read', tenantParam(request));
       const tenant = tenantOf(deps, request.params);
       const runs = await deps.stores.runs.list(tenant.id, HISTORY_LENGTH);
       return reply.type('text/html').send(tenantPage(tenant, runs, page));
     });
 
-    console.post(`${CONSOLE_PATH}/tenants/:tenant/runs`, async (request, reply) => {
+    pages.post(`${CONSOLE_PATH}/tenants/:tenant/runs`, async (request, reply) => {
       await context(request, 'write', tenantParam(request));
       const tenant = tenantOf(deps, request.params);
       const { mode, dryRun } = parseInput(consoleRunOrder, request.body, 'body');
@@ -122,7 +120,7 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
       return reply.redirect(runPath(tenant.id, run.id), 303);
     });
 
-    console.post(`${CONSOLE_PATH}/tenants/:tenant/test-connection`, async (request, reply) => {
+    pages.post(`${CONSOLE_PATH}/tenants/:tenant/test-connection`, async (request, reply) => {
       const { page } = await context(request, 'write', tenantParam(request));
       const tenant = tenantOf(deps, request.params);
       const [report, runs] = await Promise.all([
@@ -132,7 +130,7 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
       return reply.type('text/html').send(tenantPage(tenant, runs, page, report));
     });
 
-    console.post(`${CONSOLE_PATH}/tenants/:tenant/reset`, async (request, reply) => {
+    pages.post(`${CONSOLE_PATH}/tenants/:tenant/reset`, async (request, reply) => {
       const { page } = await context(request, 'write', tenantParam(request));
       const tenant = tenantOf(deps, request.params);
       await resetTenant(deps.stores, tenant.id);
@@ -143,7 +141,7 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
       return reply.redirect(tenantPath(tenant.id), 303);
     });
 
-    console.get(`${CONSOLE_PATH}/tenants/:tenant/runs/:runId`, async (request, reply) => {
+    pages.get(`${CONSOLE_PATH}/tenants/:tenant/runs/:runId`, async (request, reply) => {
       const tenant = tenantParam(request);
       const { page } = await context(request, 'read', tenant);
       const runId = runIdParam(request);
@@ -157,7 +155,7 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
         .send(runPage({ run, objects, truncated: events.length === EVENTS_SHOWN }, page));
     });
 
-    console.post(`${CONSOLE_PATH}/tenants/:tenant/runs/:runId/approve`, async (request, reply) => {
+    pages.post(`${CONSOLE_PATH}/tenants/:tenant/runs/:runId/approve`, async (request, reply) => {
       const tenant = tenantParam(request);
       const { page } = await context(request, 'write', tenant);
       const runId = runIdParam(request);
