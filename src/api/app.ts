@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { AuditLog } from './audit.js';
 import { TokenBook } from './auth.js';
+import { registerConsole } from './console/routes.js';
 import { registerDashboard } from './dashboard.js';
 import type { ApiDependencies } from './dependencies.js';
 import { createGuard, routeRequirement } from './guard.js';
@@ -139,6 +140,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   registerAuditRoute(app, audit);
   await registerDocsPage(app);
   await registerDashboard(app, { deps, guard, book, sessions, throttle });
+  await registerConsole(app, { deps, guard, book, sessions, throttle });
   return app;
 }
 

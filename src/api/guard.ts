@@ -17,6 +17,12 @@ declare module 'fastify' {
 }
 
 const DASHBOARD_PREFIX = '/admin/';
+/** Pages that accept the session cookie: the queue dashboard and the support console. */
+const SESSION_PREFIXES = [DASHBOARD_PREFIX, '/console/', '/console?'];
+
+function acceptsSession(url: string): boolean {
+  return url === '/console' || SESSION_PREFIXES.some((prefix) => url.startsWith(prefix));
+}
 
 export interface GuardOptions {
   readonly book: TokenBook;
@@ -29,7 +35,7 @@ export interface GuardOptions {
  * Authentication and authorisation of one request, in the order a client can act on: 429 while
  * its address has failed too often, 401 without a valid token, 403 for a viewer on a write route
  * or a token not scoped to the tenant, then 404 for an unknown tenant. The dashboard also accepts
- * its session cookie. Only a token that matches none counts as a failed attempt.
+ * (and the console) also accept its session cookie. Only a token that matches none counts as a failed attempt.
  */
 export function createGuard(options: GuardOptions) {
   /**
@@ -40,7 +46,7 @@ export function createGuard(options: GuardOptions) {
   async function identify(request: FastifyRequest): Promise<{ guessed: boolean; principal?: Principal }> {
     const token = tokenFromAuthorization(request.headers.authorization);
     if (token !== undefined) return { guessed: true, principal: options.book.identify(token) };
-    if (!request.url.startsWith(DASHBOARD_PREFIX)) return { guessed: false };
+    if (!acceptsSession(request.url)) return { guessed: false };
     const session = cookieValue(request.headers.cookie, SESSION_COOKIE);
     if (session === undefined) return { guessed: false };
     return { guessed: false, principal: await options.sessions.principal(session) };

@@ -51,6 +51,17 @@ export function invalidInput(error: z.ZodError, where: 'body' | 'query'): HttpEr
   });
 }
 
+/** A form or query checked by hand, for routes that declare no schema (the console's forms). */
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: 'body' | 'query',
+): z.infer<S> {
+  const parsed = schema.safeParse(value ?? {});
+  if (!parsed.success) throw invalidInput(parsed.error, where);
+  return parsed.data;
+}
+
 export function sendHttpError(reply: FastifyReply, error: HttpError): FastifyReply {
   return reply
     .code(error.status)

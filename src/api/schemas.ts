@@ -9,6 +9,13 @@ export const runOrderBody = z.strictObject({
   dryRun: z.boolean().default(false).describe('plan only: the plan is kept in the run record'),
 });
 
+/** A run ordered from a console form: every field arrives as text, the CSRF token beside them. */
+export const consoleRunOrder = z.strictObject({
+  csrf: z.string(),
+  mode: z.enum(['full', 'incremental']),
+  dryRun: z.enum(['true', 'false']).transform((value) => value === 'true'),
+});
+
 export const runsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(20),
 });

@@ -53,16 +53,28 @@ export class DashboardSessions {
   }
 }
 
+/** The browser pages that sign in with a session: the queue dashboard and the support console. */
+export type SessionPath = '/admin' | '/console';
+
 /**
- * Scoped to the dashboard's paths, invisible to scripts, never sent from another site, and only
- * over TLS when the request came over TLS (directly or through a trusted proxy that says so).
+ * Scoped to the pages that signed in (the dashboard or the console), invisible to scripts, never
+ * sent from another site, and only over TLS when the request came over TLS (directly or through a
+ * trusted proxy that says so).
  */
-export function sessionCookie(id: string, secure: boolean): string {
-  return `${SESSION_COOKIE}=${id}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=${SESSION_SECONDS}${secure ? '; Secure' : ''}`;
+export function sessionCookie(id: string, secure: boolean, path: SessionPath = '/admin'): string {
+  return `${SESSION_COOKIE}=${id}; Path=${path}; HttpOnly; SameSite=Strict; Max-Age=${SESSION_SECONDS}${secure ? '; Secure' : ''}`;
 }
 
-export function expiredSessionCookie(secure: boolean): string {
-  return `${SESSION_COOKIE}=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0${secure ? '; Secure' : ''}`;
+export function expiredSessionCookie(secure: boolean, path: SessionPath = '/admin'): string {
+  return `${SESSION_COOKIE}=; Path=${path}; HttpOnly; SameSite=Strict; Max-Age=0${secure ? '; Secure' : ''}`;
+}
+
+/**
+ * The token a console form carries besides the cookie: derived from the session id, which no other
+ * page can read (the cookie is HttpOnly), so a forged form cannot know it.
+ */
+export function csrfTokenOf(sessionId: string): string {
+  return sha256(`csrf:${sessionId}`).toString('base64url');
 }
 
 export function cookieValue(header: string | undefined, name: string): string | undefined {

@@ -727,6 +727,55 @@ const CASES: readonly HostileCase[] = [
     status: 403,
   },
   { name: 'a tenant read', request: get('/v1/tenants/locked'), status: 200 },
+  // Console
+  { name: 'the console without credentials', request: get('/console', {}), status: 303 },
+  { name: 'the console with a bearer token', request: get('/console'), status: 200 },
+  {
+    name: 'console sign-in from another origin',
+    request: post('/console/login', `token=${TOKENS.operator}`, {
+      'content-type': 'application/x-www-form-urlencoded',
+      origin: 'http://evil.example',
+    }),
+    status: 403,
+  },
+  {
+    name: 'console sign-in with a 5,000-character token',
+    request: () =>
+      post('/console/login', `token=${'k'.repeat(5000)}`, {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...sameOrigin(),
+      })(),
+    status: 400,
+  },
+  {
+    name: 'a console page of a tenant the token does not cover',
+    request: get('/console/tenants/okta', bearer(TOKENS.files)),
+    status: 403,
+  },
+  {
+    name: 'a console run page with markup for a run id',
+    request: get('/console/tenants/files/runs/%3Cscript%3Ealert(1)%3C%2Fscript%3E'),
+    status: 404,
+    body: /^(?![\s\S]*<script>alert)/,
+  },
+  {
+    name: 'a viewer approving a run in the console',
+    request: () =>
+      post(`/console/tenants/files/runs/${runId}/approve`, 'csrf=x', {
+        ...bearer(TOKENS.viewer),
+        'content-type': 'application/x-www-form-urlencoded',
+      })(),
+    status: 403,
+  },
+  {
+    name: 'a console approval by bearer token, without a console sign-in',
+    request: () =>
+      post(`/console/tenants/files/runs/${runId}/approve`, '', {
+        ...bearer(TOKENS.operator),
+        'content-type': 'application/x-www-form-urlencoded',
+      })(),
+    status: 403,
+  },
 ];
 
 describe(`${CASES.length} hostile requests against the service process`, () => {

@@ -39,7 +39,8 @@ function registeredRoutes(): string[] {
 }
 
 /** The UI's own routes and bull-board's assets and JSON API are not part of the admin API. */
-const UNDOCUMENTED = [/^\/docs(\/|$)/, /^\/admin\/queues\/./];
+// The docs UI, bull-board's internals and the console's pages are for a browser, not API operations.
+const UNDOCUMENTED = [/^\/docs(\/|$)/, /^\/admin\/queues\/./, /^\/console(\/|$)/];
 /** Browser form posts answered with a redirect: their success is a 303. */
 const REDIRECTS = new Set(['POST /admin/login', 'POST /admin/logout']);
 

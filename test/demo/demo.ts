@@ -137,6 +137,7 @@ function whatToTry(environment: DemoEnvironment, api: string, control: string, c
   return [
     'Try it (demo credentials; the admin token is printed because this is a demo):',
     `  API ${api}   docs ${api}/docs   metrics ${api}/metrics`,
+    `  console ${api}/console   (sign in with the token ${token})`,
     `  dashboard ${api}/admin/login?token=${token}`,
     '',
     '  # provision one user on demand, with the step trace',
