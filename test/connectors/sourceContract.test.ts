@@ -120,7 +120,8 @@ sourceContract('Okta', async (): Promise<SourceUnderContract> => {
     })),
     apps: [],
   };
-  const emulator = await startOktaEmulator({ directory: oktaDirectory });
+  // Seeded: the 429 storm must hit the reads the same way on every run.
+  const emulator = await startOktaEmulator({ directory: oktaDirectory, random: seededRandom(13) });
   const withoutGroups = await startOktaEmulator({
     directory: oktaDirectory,
     tokenScopes: ['okta.users.read', 'okta.apps.read', 'okta.logs.read'],

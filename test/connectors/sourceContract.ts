@@ -258,8 +258,9 @@ export function sourceContract(name: string, start: () => Promise<SourceUnderCon
         memberId: erin,
       });
       expect(first?.changes.removedUsers).toEqual([]);
+      // A new cursor, though not always a different one: Okta's is the server's Date header, which
+      // has one-second resolution, and two reads within one second may start from the same instant.
       expect(first?.cursor).toEqual(expect.any(String));
-      expect(first?.cursor).not.toBe(full.cursor);
 
       const next = await source.readChanges?.(first?.cursor ?? '', full.snapshot);
       expect(next?.cursor).toEqual(expect.any(String));
