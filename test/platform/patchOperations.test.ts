@@ -140,6 +140,25 @@ describe('PATCH operations for plain attributes', () => {
 });
 
 describe('PATCH operations for an element the platform lacks', () => {
+  test('a path that names no single element by its text is sent as the path it is', () => {
+    const paths = [
+      'emails[type eq "work"]',
+      'emails.value',
+      'emails[type eq "work" or type eq "home"].value',
+      'emails[type ne "work"].value',
+      'emails[primary eq true].value',
+      'emails[name.x eq "w"].value',
+      `emails[${ACME_USER}:type eq "work"].value`,
+      'emails[type eq',
+    ];
+    for (const path of paths) {
+      expect(changeOperations([{ path, to: 'a@x.com' }])).toEqual([{ op: 'add', path, value: 'a@x.com' }]);
+      expect(wholeAttributeOperations([{ path, to: 'a@x.com' }], { emails: [] })).toEqual([
+        { op: 'add', path, value: 'a@x.com' },
+      ]);
+    }
+  });
+
   test('a value in the desired state but new in this change is still added as a whole element', () => {
     // `known` is the desired state: it already holds the value the change brings.
     expect(
