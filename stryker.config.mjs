@@ -9,7 +9,7 @@ export default {
   packageManager: 'npm',
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutation.config.ts' },
-  mutate: ['src/engine/**/*.ts', 'src/platform/patchOperations.ts'],
+  mutate: ['src/engine/**/*.ts', 'src/platform/patchOperations.ts', 'src/platform/typedElement.ts'],
   // Sandboxes are copies of the repository: leave out what no test reads.
   ignorePatterns: ['/.tmp', '/dist', '/coverage'],
   coverageAnalysis: 'perTest',
