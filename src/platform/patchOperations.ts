@@ -1,7 +1,7 @@
 import type { AttributeChange } from '../model/plan.js';
 import type { ScimAttributes } from '../model/scim.js';
 import { quoteFilterValue } from './filter/quote.js';
-import { findKey, isJsonObject, type JsonObject } from './json.js';
+import { findKey, getAttribute, isJsonObject, type JsonObject } from './json.js';
 import { PATCH_OP_URN } from './scimSchemas.js';
 import { type TypedElementPath, typedElementOf } from './typedElement.js';
 
@@ -75,7 +75,8 @@ export function wholeAttributeOperations(
       lists.set(target.attribute, list);
       operations.push({ op: 'replace', path: target.attribute, value: list });
     }
-    const selected = (item: JsonObject) => sameText(item[target.selectorName], target.selectorValue);
+    // The platform may spell the selector `Type`: attribute names are case-insensitive (RFC 7643 §2.1).
+    const selected = (item: JsonObject) => sameText(getAttribute(item, target.selectorName), target.selectorValue);
     let element = list.find(selected);
     if (element === undefined) {
       if (change.to === undefined) continue;

@@ -90,6 +90,16 @@ describe('PATCH operations chosen from what the platform holds', () => {
     ]);
     expect(resource.emails[1]?.value).toBe('old@x.com');
   });
+
+  test('the whole-list form finds the element whatever case the platform spells its selector in', () => {
+    const resource = { emails: [{ Type: 'work', Value: 'old@x.com' }] };
+    expect(
+      wholeAttributeOperations([{ path: WORK_EMAIL, from: 'old@x.com', to: 'a@x.com' }], resource),
+    ).toEqual([{ op: 'replace', path: 'emails', value: [{ Type: 'work', Value: 'a@x.com' }] }]);
+    expect(wholeAttributeOperations([{ path: WORK_EMAIL, from: 'old@x.com' }], resource)).toEqual([
+      { op: 'replace', path: 'emails', value: [{ Type: 'work' }] },
+    ]);
+  });
 });
 
 describe('PATCH operations for plain attributes', () => {
