@@ -90,6 +90,11 @@ export class RunProgress {
   #lastState = '';
   #hinted = false;
 
+  /** Whether it draws anything: only at a terminal. */
+  get on(): boolean {
+    return this.#line.on;
+  }
+
   /** Takes a reading of the run record. */
   readonly update = (record: RunRecord): void => {
     const now = Date.now();

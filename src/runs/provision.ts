@@ -14,6 +14,8 @@ export { ProvisionLimitError } from './onDemandPlan.js';
 export interface ProvisionDependencies extends PipelineDependencies {
   /** Queues a full run for what is not applied at once (members of very large groups). */
   readonly requestFollowUp: () => Promise<string>;
+  /** Told the run's id as soon as it is recorded, so a caller can follow its progress. */
+  readonly onRunRecorded?: (runId: string) => void;
 }
 
 /**
@@ -30,6 +32,7 @@ export async function provisionOnDemand(
   const { stores, runtime } = deps;
   const tenant = runtime.config.id;
   const record = await recordRun(stores, { tenant, mode: 'incremental', trigger: 'provision' });
+  deps.onRunRecorded?.(record.id);
   const run = await startRun(requestOf(record), deps);
   const { counter, phases, started } = run;
   try {

@@ -44,7 +44,7 @@ describe('dirsync output at a terminal and piped', () => {
   const env = () => ({ SCIM_TOKEN, REDIS_URL: process.env.REDIS_URL ?? '' });
 
   beforeAll(async () => {
-    for (let i = 0; i < 2; i++)
+    for (let i = 0; i < 4; i++)
       emulators.push(
         await startScimEmulator({
           certificates: ensureDevCertificates(process.env.DIRSYNC_TEST_TLS_DIR!),
@@ -65,7 +65,7 @@ describe('dirsync output at a terminal and piped', () => {
       configFile,
       [
         'tenants:',
-        ...['tty', 'piped'].flatMap((id, at) => [
+        ...['tty', 'piped', 'provision-tty', 'provision-piped'].flatMap((id, at) => [
           `  - id: ${id}`,
           '    source: { type: file, path: ./directory.json }',
           `    target: { url: "${emulators[at]!.url}", token: "env:SCIM_TOKEN" }`,
@@ -105,6 +105,52 @@ describe('dirsync output at a terminal and piped', () => {
     );
     expect(explain.screen).toMatch(/\n {2}mapping +success +active=true userName=user7@example\.com/);
     expect(explain.screen).toMatch(/\n {2}action +success +action=/);
+  });
+
+  test.skipIf(!hasScript)("provisioning at a terminal shows the run's progress line", async () => {
+    const provision = await runAtTerminal(
+      [
+        '--config',
+        configFile,
+        'provision',
+        'provision-tty',
+        '--user',
+        'user1@example.com',
+        '--user',
+        'u2',
+        '--inline',
+      ],
+      env(),
+    );
+    expect(provision.code, provision.screen).toBe(0);
+    // The run's done/total, not only the time taken: both users created.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape codes are what is tested
+    expect(provision.screen).toMatch(/\r\x1b\[2K\[provision-tty\] succeeded[^\r\n]* · 2\/2 ops 100%/);
+    expect(provision.screen).toContain('user user1@example.com: SUCCESS');
+  });
+
+  test('piped, provisioning shows no progress and no terminal codes', async () => {
+    const provision = await runCli(
+      [
+        '--config',
+        configFile,
+        'provision',
+        'provision-piped',
+        '--user',
+        'user1@example.com',
+        '--user',
+        'u2',
+        '--inline',
+      ],
+      env(),
+    );
+    expect(provision.code, provision.stderr).toBe(0);
+    expect(provision.stdout).toMatch(/^provisioning run \S+\n/);
+    // Logs may reach stderr; a progress line may not, nor any terminal escape code.
+    for (const stream of [provision.stdout, provision.stderr]) {
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: no terminal escape code may reach a pipe
+      expect(stream).not.toMatch(/\x1b|\r|ops\/s|ETA| ops |provisioning \d/);
+    }
   });
 
   test('piped, the output has no progress and no terminal codes, and reads as before', async () => {

@@ -5,10 +5,10 @@ import { requestRun } from '../../runs/requestRun.js';
 import { wireTenant } from '../../service/compositionRoot.js';
 import { action } from '../action.js';
 import { cliLogger } from '../cliLogger.js';
-import { connectBackend, loadConfig, requireTenant, runInline } from '../context.js';
+import { connectBackend, followRun, loadConfig, requireTenant, runInline } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { printJson, printText } from '../output.js';
-import { activity } from '../progress.js';
+import { activity, RunProgress } from '../progress.js';
 import { traceLines, traceTable } from '../stepTraces.js';
 import { tablesWanted } from '../terminal.js';
 
@@ -32,12 +32,22 @@ export function registerProvision(program: Command): void {
         const backend = await connectBackend(config);
         const here = wireTenant(backend, tenant, cliLogger());
         if (options.inline) await here.startOpWorker();
+        // Elapsed time until the run is recorded, then the run's own done/total, rate and ETA.
         const working = activity(`[${tenant.id}] provisioning ${subjects(users, groups)}`);
+        const progress = new RunProgress();
+        let following: { stop(): void } | undefined;
+        let runId: string | undefined;
         try {
           const answer = await provisionOnDemand(
             { users, groups },
             {
               ...here.deps,
+              onRunRecorded: (recorded) => {
+                if (!progress.on) return;
+                runId = recorded;
+                working.stop();
+                following = followRun(backend, { tenant: tenant.id, id: recorded }, progress.update);
+              },
               requestFollowUp: async () =>
                 options.inline
                   ? (await runInline(backend, here, { mode: 'full', trigger: 'provision' })).id
@@ -51,6 +61,11 @@ export function registerProvision(program: Command): void {
             },
           );
           working.stop();
+          following?.stop();
+          // The run's last reading, so the line left standing shows it done.
+          const last = runId === undefined ? undefined : await backend.stores.runs.get(tenant.id, runId);
+          if (last) progress.update(last);
+          progress.end();
           if (options.json) printJson(answer);
           else printText(tablesWanted(options) ? answerTables(answer) : renderAnswer(answer));
           return answer.results.some((result) => result.status === 'failure') ? EXIT.failed : EXIT.ok;
@@ -59,6 +74,8 @@ export function registerProvision(program: Command): void {
           throw error;
         } finally {
           working.stop();
+          following?.stop();
+          progress.end();
           await here.close();
           await backend.close();
         }
