@@ -76,7 +76,8 @@ export function wholeAttributeOperations(
       operations.push({ op: 'replace', path: target.attribute, value: list });
     }
     // The platform may spell the selector `Type`: attribute names are case-insensitive (RFC 7643 §2.1).
-    const selected = (item: JsonObject) => sameText(getAttribute(item, target.selectorName), target.selectorValue);
+    const selected = (item: JsonObject) =>
+      sameText(getAttribute(item, target.selectorName), target.selectorValue);
     let element = list.find(selected);
     if (element === undefined) {
       if (change.to === undefined) continue;
