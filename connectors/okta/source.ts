@@ -3,11 +3,10 @@ import type { CallCounter, Source } from '../../src/model/source.js';
 import type { Logger } from '../../src/observability/logger.js';
 import { withSourceErrors } from '../shared/sourceErrors.js';
 import { createOktaClient } from './client.js';
-import { oktaFailureClass } from './errors.js';
+import { oktaFailureClass, oktaSourceError } from './errors.js';
 import { readFullDirectory } from './fullRead.js';
 import { readDirectoryChanges } from './incrementalRead.js';
 import { lookupSubjects } from './lookup.js';
-import { asSourceError } from './oktaRequestError.js';
 import type { OktaContext } from './readContext.js';
 import { testOktaConnection } from './testConnection.js';
 import { PacedRequestExecutor } from './throttling.js';
@@ -47,6 +46,6 @@ export function createOktaSource(config: OktaSourceConfig, deps: OktaSourceDeps)
       testConnection: () => testOktaConnection(context),
     },
     oktaFailureClass,
-    asSourceError,
+    oktaSourceError,
   );
 }

@@ -4,8 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphRequestError } from '../../connectors/graph/errors.js';
-import { OktaTokenRequestError } from '../../connectors/okta/errors.js';
-import { asSourceError } from '../../connectors/okta/oktaRequestError.js';
+import { OktaTokenRequestError, oktaSourceError } from '../../connectors/okta/errors.js';
 import { buildApi } from '../../src/api/app.js';
 import { upstreamHttpError } from '../../src/api/httpErrors.js';
 import { parseConfig } from '../../src/config/load.js';
@@ -115,7 +114,7 @@ describe('a source that answered an error', () => {
       code: 'Authorization_RequestDenied',
       detail: 'Graph GET /users failed: 403 Authorization_RequestDenied: no',
     });
-    const okta = asSourceError(new OktaTokenRequestError(401, 'invalid_client', 'bad key'));
+    const okta = oktaSourceError(new OktaTokenRequestError(401, 'invalid_client', 'bad key'));
     expect(okta).toBeInstanceOf(UpstreamError);
     expect(upstreamHttpError(okta as UpstreamError).details).toMatchObject({
       error: 'source',
@@ -131,7 +130,7 @@ describe('a source that answered an error', () => {
       { errorCode: 'E0000006', errorSummary: 'You do not have permission to perform the requested action' },
       {} as ConstructorParameters<typeof OktaApiError>[3],
     );
-    const mapped = asSourceError(refusal) as UpstreamError;
+    const mapped = oktaSourceError(refusal) as UpstreamError;
     expect(mapped).toMatchObject({ origin: 'source', status: 403, code: 'E0000006' });
     expect(mapped.message).toMatch(/^Okta GET \/api\/v1\/users failed: Okta HTTP 403 E0000006/);
     expect(mapped.message).not.toContain('search=');
@@ -141,6 +140,6 @@ describe('a source that answered an error', () => {
     const long = upstreamHttpError(new UpstreamError('x'.repeat(5000), 'platform', 500));
     expect(String(long.details.detail).length).toBe(500);
     const bug = new TypeError('undefined is not a function');
-    expect(asSourceError(bug)).toBe(bug);
+    expect(oktaSourceError(bug)).toBe(bug);
   });
 });
