@@ -1,17 +1,11 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApi } from '../../src/api/app.js';
 import { parseConfig } from '../../src/config/load.js';
-import { silentLogger } from '../../src/observability/logger.js';
-import { QueueSet } from '../../src/queue/queues.js';
-import { createStores } from '../../src/runs/redis/stores.js';
-import { connectRedis } from '../../src/service/redis.js';
-import { createScheduleQueue } from '../../src/service/schedules.js';
 import { type ScimEmulator, startScimEmulator } from '../emulators/scim/scimEmulator.js';
 import { ensureDevCertificates } from '../support/devCertificates.js';
 import { writesIn } from '../support/scimState.js';
+import { type ApiHarness, startApiHarness } from './fixtures.js';
 
 const VIEWER = 'viewer-token-explain-0123456789';
 const OTHER_VIEWER = 'other-viewer-token-explain-0123';
@@ -19,17 +13,13 @@ const SCIM_TOKEN = 'scim-token-explain-api-5150';
 
 let emulator: ScimEmulator;
 let app: FastifyInstance;
-let close: () => Promise<void>;
+let harness: ApiHarness | undefined;
 
 beforeAll(async () => {
   emulator = await startScimEmulator({
     certificates: ensureDevCertificates(process.env.DIRSYNC_TEST_TLS_DIR!),
     token: SCIM_TOKEN,
   });
-  const url = `${process.env.REDIS_URL}/12`;
-  const flush = new Redis(url);
-  await flush.flushdb();
-  flush.disconnect();
   const config = parseConfig(
     `
 api:
@@ -51,26 +41,11 @@ tenants:
     process.cwd(),
     { env: { VIEWER_TOKEN: VIEWER, OTHER_VIEWER_TOKEN: OTHER_VIEWER, SCIM_TOKEN } },
   );
-  const redis = connectRedis({ url });
-  const queues = new QueueSet(redis);
-  const scheduleQueue = createScheduleQueue(queues.connection);
-  app = await buildApi({
-    config,
-    stores: createStores(redis),
-    queues,
-    scheduleQueue,
-    logger: silentLogger(),
-  });
-  await app.ready();
-  close = async () => {
-    await app.close();
-    await scheduleQueue.close();
-    await queues.close();
-    redis.disconnect();
-  };
+  harness = await startApiHarness(12, { config });
+  app = harness.app;
 });
 afterAll(async () => {
-  await close?.();
+  await harness?.close();
   await emulator?.close();
 });
 

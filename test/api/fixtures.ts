@@ -47,6 +47,8 @@ tenants:
 export interface HarnessOptions {
   readonly trustProxy?: boolean | readonly string[];
   readonly logger?: Logger;
+  /** A configuration of the test's own, in place of the two file tenants of `apiTestConfig`. */
+  readonly config?: Config;
 }
 
 export interface ApiHarness {
@@ -67,7 +69,7 @@ export async function startApiHarness(db: number, options: HarnessOptions = {}):
   await flush.flushdb();
   flush.disconnect();
   const backend = await openBackend({ url });
-  const config = apiTestConfig(options);
+  const config = options.config ?? apiTestConfig(options);
   const { stores, queues } = backend;
   const scheduleQueue = createScheduleQueue(queues.connection);
   const app = await buildApi({

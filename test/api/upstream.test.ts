@@ -1,38 +1,28 @@
 import { join } from 'node:path';
 import { OktaApiError } from '@okta/okta-sdk-nodejs';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphRequestError } from '../../connectors/graph/errors.js';
 import { OktaTokenRequestError, oktaSourceError } from '../../connectors/okta/errors.js';
-import { buildApi } from '../../src/api/app.js';
 import { upstreamHttpError } from '../../src/api/httpErrors.js';
 import { parseConfig } from '../../src/config/load.js';
 import { UpstreamError } from '../../src/model/upstream.js';
-import { silentLogger } from '../../src/observability/logger.js';
-import { QueueSet } from '../../src/queue/queues.js';
-import { createStores } from '../../src/runs/redis/stores.js';
-import { connectRedis } from '../../src/service/redis.js';
-import { createScheduleQueue } from '../../src/service/schedules.js';
 import { type ScimEmulator, startScimEmulator } from '../emulators/scim/scimEmulator.js';
 import { ensureDevCertificates } from '../support/devCertificates.js';
+import { type ApiHarness, startApiHarness } from './fixtures.js';
 
 const OPERATOR = 'operator-token-upstream-0123456789';
 const WRONG_SCIM_TOKEN = 'not-the-platform-token-4242';
 
 let emulator: ScimEmulator;
 let app: FastifyInstance;
-let close: () => Promise<void>;
+let harness: ApiHarness | undefined;
 
 beforeAll(async () => {
   emulator = await startScimEmulator({
     certificates: ensureDevCertificates(process.env.DIRSYNC_TEST_TLS_DIR!),
     token: 'the-platform-token',
   });
-  const url = `${process.env.REDIS_URL}/11`;
-  const flush = new Redis(url);
-  await flush.flushdb();
-  flush.disconnect();
   const config = parseConfig(
     `
 api:
@@ -46,26 +36,11 @@ tenants:
     process.cwd(),
     { env: { OPERATOR_TOKEN: OPERATOR, SCIM_TOKEN: WRONG_SCIM_TOKEN } },
   );
-  const redis = connectRedis({ url });
-  const queues = new QueueSet(redis);
-  const scheduleQueue = createScheduleQueue(queues.connection);
-  app = await buildApi({
-    config,
-    stores: createStores(redis),
-    queues,
-    scheduleQueue,
-    logger: silentLogger(),
-  });
-  await app.ready();
-  close = async () => {
-    await app.close();
-    await scheduleQueue.close();
-    await queues.close();
-    redis.disconnect();
-  };
+  harness = await startApiHarness(11, { config });
+  app = harness.app;
 });
 afterAll(async () => {
-  await close?.();
+  await harness?.close();
   await emulator?.close();
 });
 
