@@ -95,6 +95,23 @@ module.exports = {
       to: { path: '^src/(runs|queue|service|api|cli)/' },
     },
     {
+      name: 'console-client-stands-alone',
+      comment:
+        "The console's browser code (src/api/console/client) runs in the browser: it imports only itself, " +
+        'and the server serves it compiled, never importing it.',
+      severity: 'error',
+      from: { path: '^src/api/console/client/' },
+      to: { pathNot: '^src/api/console/client/' },
+    },
+    {
+      name: 'server-not-importing-console-client',
+      comment:
+        'The server reads the compiled console scripts as files; importing them would run browser code on the server.',
+      severity: 'error',
+      from: { pathNot: '^src/api/console/client/' },
+      to: { path: '^src/api/console/client/' },
+    },
+    {
       name: 'production-not-importing-tests',
       comment:
         'Production code (src/, connectors/) never imports test/: the emulators, the demo, the development CA ' +

@@ -1,7 +1,4 @@
-/**
- * The console's stylesheet and script, served from this process (the CSP allows only self): the
- * pages work without the script, which only sorts, filters and asks before an approval.
- */
+/** The console's stylesheet, served from this process (the CSP allows only self). */
 export const CONSOLE_CSS = `
 body { font-family: system-ui, sans-serif; margin: 0; color: #1b1b1b; background: #fff; }
 main { padding: 1rem 1.5rem; }
@@ -25,64 +22,4 @@ del { color: #a4000f; } ins { color: #05612d; }
 .login input { display: block; width: 100%; margin: .3rem 0 .8rem; }
 ul.changes { margin: 0; padding-left: 1rem; }
 .actions { display: flex; gap: .5rem; flex-wrap: wrap; } .actions form { margin: 0; }
-`;
-
-export const CONSOLE_JS = `
-'use strict';
-function cellValue(row, index) {
-  var cell = row.children[index];
-  if (!cell) return '';
-  return cell.dataset.value !== undefined ? cell.dataset.value : cell.textContent.trim().toLowerCase();
-}
-document.querySelectorAll('table.sortable').forEach(function (table) {
-  var body = table.tBodies[0];
-  table.querySelectorAll('[data-sort]').forEach(function (button) {
-    var ascending = true;
-    button.addEventListener('click', function () {
-      var index = Number(button.dataset.sort);
-      var numeric = button.dataset.sortType === 'number';
-      var rows = Array.prototype.slice.call(body.rows);
-      rows.sort(function (a, b) {
-        var x = cellValue(a, index), y = cellValue(b, index);
-        var order = numeric ? (Number(x || Infinity) - Number(y || Infinity)) : x.localeCompare(y);
-        return ascending ? order : -order;
-      });
-      rows.forEach(function (row) { body.appendChild(row); });
-      table.querySelectorAll('th[aria-sort]').forEach(function (th) { th.removeAttribute('aria-sort'); });
-      button.parentElement.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
-      ascending = !ascending;
-    });
-  });
-});
-function filterTenants(id) {
-  var table = document.getElementById(id);
-  var text = document.querySelector('[data-filter="' + id + '"]');
-  var problems = document.querySelector('[data-problems-only="' + id + '"]');
-  var wanted = text ? text.value.trim().toLowerCase() : '';
-  Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-    var shown = row.textContent.toLowerCase().indexOf(wanted) >= 0 && (!problems || !problems.checked || row.dataset.problem === 'yes');
-    row.hidden = !shown;
-  });
-}
-document.querySelectorAll('[data-filter], [data-problems-only]').forEach(function (input) {
-  var id = input.dataset.filter || input.dataset.problemsOnly;
-  input.addEventListener('input', function () { filterTenants(id); });
-});
-function filterDiff() {
-  var table = document.getElementById('diff');
-  if (!table) return;
-  var op = document.querySelector('[data-diff-filter="op"]').value;
-  var outcome = document.querySelector('[data-diff-filter="outcome"]').value;
-  Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-    row.hidden = (op !== '' && row.dataset.op !== op) || (outcome !== '' && row.dataset.outcome !== outcome);
-  });
-}
-document.querySelectorAll('[data-diff-filter]').forEach(function (select) {
-  select.addEventListener('change', filterDiff);
-});
-document.querySelectorAll('form[data-confirm]').forEach(function (form) {
-  form.addEventListener('submit', function (event) {
-    if (!window.confirm(form.dataset.confirm)) event.preventDefault();
-  });
-});
 `;

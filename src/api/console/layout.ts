@@ -1,4 +1,5 @@
 import type { Principal } from '../auth.js';
+import { CONSOLE_ENTRY_SCRIPT } from './clientScripts.js';
 import { html, type SafeHtml } from './html.js';
 
 export const CONSOLE_PATH = '/console';
@@ -31,7 +32,7 @@ export function page(title: string, body: SafeHtml, refreshSeconds?: number): Sa
 ${refreshSeconds ? html`<meta http-equiv="refresh" content="${refreshSeconds}">` : ''}
 <title>${title} — dirsync console</title>
 <link rel="stylesheet" href="${CONSOLE_PATH}/assets/console.css">
-<script src="${CONSOLE_PATH}/assets/console.js" defer></script>
+<script type="module" src="${CONSOLE_PATH}/assets/${CONSOLE_ENTRY_SCRIPT}"></script>
 </head><body>${body}</body></html>`;
 }
 

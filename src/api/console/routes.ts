@@ -20,7 +20,8 @@ import {
   sessionCookie,
 } from '../sessions.js';
 import type { FailedAuthThrottle } from '../throttle.js';
-import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
+import { CONSOLE_CSS } from './assets.js';
+import { loadClientScripts } from './clientScripts.js';
 import { CONSOLE_PATH, loginPage, messagePage, type PageContext } from './layout.js';
 import { changesFromEvents, changesFromPlan } from './objectChanges.js';
 import { runPage } from './runPage.js';
@@ -79,9 +80,12 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
     pages.get(`${CONSOLE_PATH}/assets/console.css`, async (_request, reply) =>
       reply.type('text/css; charset=utf-8').send(CONSOLE_CSS),
     );
-    pages.get(`${CONSOLE_PATH}/assets/console.js`, async (_request, reply) =>
-      reply.type('text/javascript; charset=utf-8').send(CONSOLE_JS),
-    );
+    const scripts = loadClientScripts();
+    pages.get<{ Params: { script: string } }>(`${CONSOLE_PATH}/assets/:script`, async (request, reply) => {
+      const script = scripts.get(request.params.script);
+      if (script === undefined) throw new HttpError(404, `no console asset ${request.params.script}`);
+      return reply.type('text/javascript; charset=utf-8').send(script);
+    });
     pages.get(`${CONSOLE_PATH}/login`, async (_request, reply) => reply.type('text/html').send(loginPage()));
     pages.post(`${CONSOLE_PATH}/login`, async (request, reply) =>
       signIn(options, request, parseInput(loginForm, request.body, 'body').token, reply),
