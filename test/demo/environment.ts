@@ -20,9 +20,11 @@ export interface DemoEnvironment {
   readonly graph: GraphEmulator;
   readonly okta: OktaEmulator;
   readonly platforms: ReadonlyMap<string, ScimEmulator>;
-  /** A user of each source who is in scope, for the commands to try. */
+  /** A user of each source who is in scope, and one who is not, for the commands to try. */
   readonly sampleUsers: {
     readonly contoso: string;
+    /** A Graph user the app is not assigned to: explaining them shows the scope rule that left them out. */
+    readonly contosoOutOfScope: string;
     readonly acme: string;
     readonly contosoId: string;
     readonly acmeId: string;
@@ -130,6 +132,10 @@ tenants:
         user.accountEnabled !== false &&
         !String(user.userPrincipalName).includes("'"),
     ) ?? graphDirectory.users[0]!;
+  const contosoOutsider =
+    graphDirectory.users.find(
+      (user) => !assigned.has(user.id) && !String(user.userPrincipalName).includes("'"),
+    ) ?? graphDirectory.users[0]!;
   const acmeUser =
     oktaDirectory.users.find((user) => app.userIds.includes(user.id) && user.status === 'ACTIVE') ??
     oktaDirectory.users[0]!;
@@ -142,6 +148,7 @@ tenants:
     platforms,
     sampleUsers: {
       contoso: String(contosoUser.userPrincipalName),
+      contosoOutOfScope: String(contosoOutsider.userPrincipalName),
       contosoId: contosoUser.id,
       acme: String(acmeUser.profile.login),
       acmeId: acmeUser.id,
