@@ -50,9 +50,9 @@ function eventRow(tenant: string, event: ProvisioningEvent, now: Date): SafeHtml
   const name = event.subject ?? event.externalId;
   return html`<tr data-outcome="${event.outcome}" class="${event.outcome === 'failure' ? 'problem-row' : ''}">
 <td><time datetime="${event.at}">${event.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</time><br><small>${relativeTime(event.at, now)}</small></td>
-<th scope="row">${event.objectType} ${name}${event.email && event.email !== name ? html`<br><small>${event.email}</small>` : ''}<br><small>${event.externalId}</small>${
+<th scope="row">${event.objectType} ${name}${event.email && event.email !== name ? html` <small>${event.email}</small>` : ''}<br><small class="id">${event.externalId}</small>${
     event.objectType === 'user'
-      ? html`<br><a href="${explainPath(tenant, { subject: event.externalId, kind: 'user' })}" aria-label="Explain ${name}">Explain</a>`
+      ? html` · <a href="${explainPath(tenant, { subject: event.externalId, kind: 'user' })}" aria-label="Explain ${name}">Explain</a>`
       : ''
   }</th>
 <td>${event.op ?? '—'}</td>
