@@ -132,7 +132,6 @@ test.skipIf(!available)(
     expect(await rows.first().textContent()).toContain('title is too long');
     expect(await rows.first().getAttribute('data-outcome')).toBe('failure');
     expect(await console_.seriousViolations(page)).toEqual([]);
-    await console_.snapshot(page, 'log');
 
     const firstPage = await rows.locator('th small.id').allTextContents();
     await page.getByRole('link', { name: 'Older events' }).click();
@@ -162,6 +161,9 @@ test.skipIf(!available)(
     await page.getByLabel('Subject').fill('seller-1');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.waitForURL(/subject=seller-1/);
+    await expect.poll(() => rows.count()).toBe(11);
+    expect(await console_.seriousViolations(page)).toEqual([]);
+    await console_.snapshot(page, 'log');
     const created = page.locator('#log tbody tr', { hasText: 'seller-1@contoso.com' });
     await created.getByRole('link', { name: sync.id }).click();
     await page.waitForURL(`**/runs/${sync.id}`);
