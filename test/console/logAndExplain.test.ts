@@ -78,9 +78,12 @@ tenants:
       scope: { mode: groups, groups: [Staff] }
       filters: [{ attribute: department, op: in, value: [Sales] }]
     target: { url: "${platform.url}", token: env:SCIM_TOKEN }
+  - id: refused
+    source: { type: file, path: ${directoryFile} }
+    target: { url: "${platform.url}", token: env:WRONG_TOKEN }
 `,
     process.cwd(),
-    { env: { VIEWER_TOKEN: VIEWER, SCIM_TOKEN } },
+    { env: { VIEWER_TOKEN: VIEWER, SCIM_TOKEN, WRONG_TOKEN: 'not-the-platform-token-0000' } },
   );
   console_ = await startConsoleBrowser(DB, { config });
   const { stores, queues } = console_.api;
@@ -204,6 +207,11 @@ test.skipIf(!available)(
       'not found: no user or group "nobody@contoso.com"',
     );
     expect(writesIn(platform.calls)).toBe(0);
+
+    // A platform that refuses the token: the page says so, as the API answers 502.
+    const refused = await page.goto(`${console_.origin}/console/tenants/refused/explain?subject=henry`);
+    expect(refused?.status()).toBe(502);
+    expect(await page.textContent('[role="alert"]')).toBe('the platform answered 401');
     await page.close();
   },
 );
