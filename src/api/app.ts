@@ -140,7 +140,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   registerAuditRoute(app, audit);
   await registerDocsPage(app);
   await registerDashboard(app, { deps, guard, book, sessions, throttle });
-  await registerConsole(app, { deps, guard, book, sessions, throttle });
+  await registerConsole(app, { deps, guard, book, sessions, throttle, runtimeOf });
   return app;
 }
 

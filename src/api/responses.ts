@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVENT_SCAN_BOUND } from '../runs/eventScan.js';
 
 /**
  * Answer shapes of the admin API, declared once per route: fastify serialises through them and the
@@ -128,9 +129,18 @@ export const approvalAnswer = z
 export const eventPageAnswer = z
   .looseObject({
     events: z.array(z.looseObject({})),
-    next: z.string().optional().describe('pass as `after` to read on'),
+    next: z
+      .string()
+      .optional()
+      .describe('pass as `after` (oldest first) or `before` (newest first) to read on'),
+    scanLimited: z
+      .literal(true)
+      .optional()
+      .describe(
+        `the search examined ${EVENT_SCAN_BOUND.toLocaleString('en')} entries before the page filled: read on from \`next\``,
+      ),
   })
-  .describe('provisioning events, ordered');
+  .describe('provisioning events, in the order asked');
 
 export const provisionAnswer = z
   .looseObject({

@@ -27,11 +27,50 @@ const streamCursor = z
   .string()
   .regex(/^\d{1,16}-\d{1,16}$/, 'must be an entry id, as in `next` of the previous page');
 
-export const eventsQuery = z.strictObject({
-  subject: z.string().min(1).max(1024).optional().describe('externalId, userName or displayName'),
-  runId: runId.optional(),
-  after: streamCursor.optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+export const eventsQuery = z
+  .strictObject({
+    subject: z
+      .string()
+      .min(1)
+      .max(1024)
+      .optional()
+      .describe('part of a userName, email, group displayName, externalId or platform id, case-insensitive'),
+    runId: runId.optional(),
+    outcome: z.enum(['success', 'failure', 'skipped']).optional(),
+    order: z
+      .enum(['oldest', 'newest'])
+      .default('oldest')
+      .describe('oldest first (read on with `after`) or newest first (read back with `before`)'),
+    after: streamCursor.optional(),
+    before: streamCursor.optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .refine((query) => query.order === 'newest' || query.before === undefined, {
+    message: '`before` reads back in time: use it with order=newest',
+    path: ['before'],
+  })
+  .refine((query) => query.order === 'oldest' || query.after === undefined, {
+    message: '`after` reads on in time: use it with order=oldest',
+    path: ['after'],
+  });
+
+/** A console GET form sends each of its fields, an empty one as '': that is no value. */
+function formField<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+}
+
+/** The console's provisioning-log search form, and the cursor of its "Older" link. */
+export const consoleLogQuery = z.strictObject({
+  subject: formField(z.string().max(1024)),
+  runId: formField(runId),
+  outcome: formField(z.enum(['success', 'failure', 'skipped'])),
+  before: formField(streamCursor),
+});
+
+/** The console's explain form. */
+export const consoleExplainQuery = z.strictObject({
+  subject: formField(z.string().max(1024)),
+  kind: z.enum(['user', 'group']).default('user'),
 });
 
 export const auditQuery = z.strictObject({

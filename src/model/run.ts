@@ -112,6 +112,8 @@ export interface ProvisioningEvent {
   readonly targetId?: string;
   /** The object's userName or displayName, what support staff search by. */
   readonly subject?: string;
+  /** A user's work email, when the op carried it. */
+  readonly email?: string;
   /** Absent when the object failed before an op was chosen (a matching conflict, say). */
   readonly op?: OpKind;
   readonly outcome: 'success' | 'failure' | 'skipped';

@@ -56,15 +56,38 @@ export interface RunStore {
   finishedOps(tenant: string, runId: string): Promise<number>;
 }
 
+export type EventOutcome = ProvisioningEvent['outcome'];
+
 export interface EventQuery {
+  /**
+   * Part of the object's name, case-insensitive: its userName, email, group displayName, source
+   * id (externalId) or platform id.
+   */
   readonly subject?: string;
   readonly runId?: string;
-  /** An event id: read the events after it. */
+  readonly outcome?: EventOutcome;
+  /** `oldest` (the default) reads on with `after`; `newest` reads back in time with `before`. */
+  readonly order?: 'oldest' | 'newest';
+  /** An event id: read the events after it (oldest first). */
   readonly after?: string;
+  /** An event id: read the events before it (newest first). */
+  readonly before?: string;
   readonly limit?: number;
 }
 
-/** The provisioning log: a tenant's events in order; an event's id is the cursor a reader passes back as `after`. */
+/** A page of the provisioning log. */
+export interface EventPage {
+  readonly events: ProvisioningEvent[];
+  /** The cursor to read on from: `after` oldest first, `before` newest first. */
+  readonly next?: string;
+  /**
+   * The read examined its most entries (EVENT_SCAN_BOUND) before the page filled: more matching
+   * events may lie beyond `next`.
+   */
+  readonly scanLimited?: true;
+}
+
+/** The provisioning log: a tenant's events in order; an event's id is the cursor a reader passes back. */
 export interface EventLog {
   append(tenant: string, event: Omit<ProvisioningEvent, 'id'>, batch?: WriteBatch): Promise<void>;
   appendAll(
@@ -72,7 +95,7 @@ export interface EventLog {
     events: readonly Omit<ProvisioningEvent, 'id'>[],
     batch?: WriteBatch,
   ): Promise<void>;
-  read(tenant: string, query?: EventQuery): Promise<{ events: ProvisioningEvent[]; next?: string }>;
+  read(tenant: string, query?: EventQuery): Promise<EventPage>;
   /** An `after` cursor from which a read returns the events logged at `time` or later. */
   cursorAt(time: Date): string;
 }

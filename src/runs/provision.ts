@@ -99,7 +99,7 @@ async function outcomesOf(
       ...(after ? { after } : {}),
     });
     for (const event of page.events) outcomes.set(event.externalId, event);
-    if (page.events.length < 1000 || !page.next) return outcomes;
+    if (!page.next || (page.events.length < 1000 && !page.scanLimited)) return outcomes;
     after = page.next;
   }
 }

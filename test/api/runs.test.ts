@@ -140,6 +140,36 @@ describe('the provisioning log', () => {
     expect(ada.events).toHaveLength(2);
     expect((await get('/v1/tenants/beta/events?after=not-a-cursor')).json().field).toBe('after');
   });
+
+  it('reads newest first by part of an email and by outcome, back in time with `before`', async () => {
+    const base = { runId: 'run-2', at: new Date().toISOString(), objectType: 'user' as const };
+    for (const [name, outcome] of [
+      ['lin', 'success'],
+      ['mo', 'failure'],
+      ['lin', 'failure'],
+    ] as const) {
+      await api.stores.events.append('alpha', {
+        ...base,
+        externalId: `id-${name}`,
+        subject: name,
+        email: `${name}.kay@example.org`,
+        op: 'createUser',
+        outcome,
+      });
+    }
+    const newest = (await get('/v1/tenants/alpha/events?order=newest&subject=LIN.KAY&limit=1')).json();
+    expect(newest.events.map((event: { outcome: string }) => event.outcome)).toEqual(['failure']);
+    const older = (
+      await get(`/v1/tenants/alpha/events?order=newest&subject=LIN.KAY&limit=1&before=${newest.next}`)
+    ).json();
+    expect(older.events.map((event: { outcome: string }) => event.outcome)).toEqual(['success']);
+    const failures = (await get('/v1/tenants/alpha/events?order=newest&outcome=failure')).json();
+    expect(failures.events.map((event: { subject: string }) => event.subject)).toEqual(['lin', 'mo']);
+    const backwards = await get(`/v1/tenants/alpha/events?before=${newest.next}`);
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json().field).toBe('before');
+    expect((await get('/v1/tenants/alpha/events?outcome=maybe')).json().field).toBe('outcome');
+  });
 });
 
 describe('tenant status, quarantine and reset', () => {

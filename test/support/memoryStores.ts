@@ -1,10 +1,12 @@
 import type { OpKind } from '../../src/model/plan.js';
 import type { OpOutcomeCounts, ProvisioningEvent, RunFailure, RunRecord } from '../../src/model/run.js';
 import { LeaseLostError } from '../../src/runs/errors.js';
+import { scanEvents } from '../../src/runs/eventScan.js';
 import { OpProgress } from '../../src/runs/opProgress.js';
 import type { ObjectKind, OwnershipChanges } from '../../src/runs/ownershipChanges.js';
 import type {
   EventLog,
+  EventPage,
   EventQuery,
   HeldPlans,
   HeldRun,
@@ -194,20 +196,14 @@ class MemoryEventLog implements EventLog {
   }
 
   /** Ids are `<ms>-<sequence>`, ordered by both, as a Redis stream's. */
-  async read(
-    tenant: string,
-    query: EventQuery = {},
-  ): Promise<{ events: ProvisioningEvent[]; next?: string }> {
+  async read(tenant: string, query: EventQuery = {}): Promise<EventPage> {
     const log = this.#events.get(tenant) ?? [];
-    const after = query.after;
-    const events = log
-      .filter((event) => !after || laterThan(event.id, after))
-      .filter((event) => !query.runId || event.runId === query.runId)
-      .filter(
-        (event) => !query.subject || event.externalId === query.subject || event.subject === query.subject,
-      )
-      .slice(0, query.limit ?? 100);
-    return { events, ...(events.length > 0 ? { next: events.at(-1)!.id } : {}) };
+    const newest = query.order === 'newest';
+    const ordered = newest ? [...log].reverse() : log;
+    const past = (id: string, from: string) => (newest ? laterThan(from, id) : laterThan(id, from));
+    return scanEvents(query, async (from, count) =>
+      ordered.filter((event) => from === undefined || past(event.id, from)).slice(0, count),
+    );
   }
 }
 

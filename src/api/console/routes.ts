@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { explainSubject } from '../../runs/explain.js';
 import { createTenantRuntime } from '../../runs/runtime.js';
 import { approveThroughQueue } from '../../service/approval.js';
 import { testTenantConnection } from '../../service/connectionTest.js';
@@ -9,8 +10,14 @@ import { canSee, type Principal, type TokenBook } from '../auth.js';
 import { refuseCrossSite } from '../csrf.js';
 import { type ApiDependencies, tenantOf } from '../dependencies.js';
 import type { Guard } from '../guard.js';
-import { HttpError, parseInput } from '../httpErrors.js';
-import { consoleRunOrder, loginForm, runId as runIdSchema } from '../schemas.js';
+import { HttpError, isUpstreamError, parseInput, upstreamHttpError } from '../httpErrors.js';
+import {
+  consoleExplainQuery,
+  consoleLogQuery,
+  consoleRunOrder,
+  loginForm,
+  runId as runIdSchema,
+} from '../schemas.js';
 import {
   cookieValue,
   csrfTokenOf,
@@ -19,10 +26,13 @@ import {
   SESSION_COOKIE,
   sessionCookie,
 } from '../sessions.js';
+import type { RuntimeOf } from '../tenantRuntimes.js';
 import type { FailedAuthThrottle } from '../throttle.js';
 import { CONSOLE_CSS } from './assets.js';
 import { loadClientScripts } from './clientScripts.js';
+import { explainPage } from './explainPage.js';
 import { CONSOLE_PATH, loginPage, messagePage, type PageContext } from './layout.js';
+import { LOG_PAGE_SIZE, logPage } from './logPage.js';
 import { changesFromEvents, changesFromPlan } from './objectChanges.js';
 import { runPage } from './runPage.js';
 import { tenantPage, tenantPath } from './tenantPage.js';
@@ -42,6 +52,8 @@ export interface ConsoleOptions {
   readonly book: TokenBook;
   readonly sessions: DashboardSessions;
   readonly throttle: FailedAuthThrottle;
+  /** The API's runtime per tenant, which explain reads the source and the platform through. */
+  readonly runtimeOf: RuntimeOf;
 }
 
 /**
@@ -67,7 +79,9 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
       return payload;
     });
     pages.addHook('onRequest', async (request) => refuseCrossSite(request));
-    pages.setErrorHandler(async (error, request, reply) => {
+    pages.setErrorHandler(async (thrown, request, reply) => {
+      // A source or platform failing a read (explain) is shown as a page, as the API answers 502.
+      const error = isUpstreamError(thrown) ? upstreamHttpError(thrown) : thrown;
       if (!(error instanceof HttpError)) throw error;
       if (error.status === 401 && request.method === 'GET')
         return reply.redirect(`${CONSOLE_PATH}/login`, 303);
@@ -155,12 +169,43 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
       const runId = runIdParam(request);
       const run = await deps.stores.runs.get(tenant, runId);
       if (!run) throw new HttpError(404, `run ${runId} not found`);
-      const { events } = await deps.stores.events.read(tenant, { runId, limit: EVENTS_SHOWN });
+      // The run's events all come after it was recorded: the search starts there.
+      const { events, scanLimited } = await deps.stores.events.read(tenant, {
+        runId,
+        limit: EVENTS_SHOWN,
+        after: deps.stores.events.cursorAt(new Date(run.createdAt)),
+      });
       const objects =
         run.plan && events.length === 0 ? changesFromPlan(run.plan.ops) : changesFromEvents(events);
-      return reply
-        .type('text/html')
-        .send(runPage({ run, objects, truncated: events.length === EVENTS_SHOWN }, page));
+      const truncated = events.length === EVENTS_SHOWN || scanLimited === true;
+      return reply.type('text/html').send(runPage({ run, objects, truncated }, page));
+    });
+
+    pages.get(`${CONSOLE_PATH}/tenants/:tenant/log`, async (request, reply) => {
+      const { page } = await context(request, 'read', tenantParam(request));
+      const tenant = tenantOf(deps, request.params);
+      const search = parseInput(consoleLogQuery, request.query, 'query');
+      const found = await deps.stores.events.read(tenant.id, {
+        ...search,
+        order: 'newest',
+        limit: LOG_PAGE_SIZE,
+      });
+      return reply.type('text/html').send(logPage(tenant.id, search, found, page));
+    });
+
+    // A read, as GET /v1/tenants/:tenant/explain: viewers may ask too.
+    pages.get(`${CONSOLE_PATH}/tenants/:tenant/explain`, async (request, reply) => {
+      const { page } = await context(request, 'read', tenantParam(request));
+      const tenant = tenantOf(deps, request.params);
+      const search = parseInput(consoleExplainQuery, request.query, 'query');
+      const answer =
+        search.subject === undefined
+          ? undefined
+          : await explainSubject(search.subject, search.kind, {
+              stores: deps.stores,
+              runtime: options.runtimeOf(tenant),
+            });
+      return reply.type('text/html').send(explainPage(tenant.id, search, answer, page));
     });
 
     pages.post(`${CONSOLE_PATH}/tenants/:tenant/runs/:runId/approve`, async (request, reply) => {
@@ -214,6 +259,7 @@ function runIdParam(request: FastifyRequest): string {
 }
 
 function titleOf(status: number): string {
+  if (status === 502) return 'The source or the platform failed';
   return status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : 'Refused';
 }
 

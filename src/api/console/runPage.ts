@@ -3,6 +3,7 @@ import { milliseconds, relativeTime } from './format.js';
 import { html, type SafeHtml } from './html.js';
 import { CONSOLE_PATH, layout, type PageContext } from './layout.js';
 import type { ObjectChange } from './objectChanges.js';
+import { explainPath, logPath } from './paths.js';
 import { countsText, runPath, statusLabel } from './tenantsPage.js';
 
 const PHASES: readonly RunPhase[] = ['import', 'plan', 'users', 'groups', 'done'];
@@ -23,7 +24,7 @@ export function runPage({ run, objects, truncated }: RunView, context: PageConte
   return layout(
     `Run ${run.id}`,
     context,
-    html`<p><a href="${tenantPath}">← ${run.tenant}</a></p>
+    html`<p><a href="${tenantPath}">← ${run.tenant}</a> · <a href="${logPath(run.tenant, { runId: run.id })}">Events of this run in the provisioning log</a></p>
 <h1>Run ${run.id}</h1>
 <dl class="facts">
 <dt>Status</dt><dd class="status-${run.status}">${statusLabel(run)}${moving ? ` (phase ${run.phase ?? 'queued'}, refreshes every ${REFRESH_SECONDS} s)` : ''}</dd>
@@ -49,7 +50,7 @@ ${
     ? html`<ul class="failures">${run.failures.map((failure) => html`<li><strong>${failure.objectType} ${failure.externalId ?? ''}</strong>${failure.op ? ` (${failure.op})` : ''}: ${failure.reason}</li>`)}</ul>`
     : html`<p>None.</p>`
 }
-${diffSection(objects, truncated)}`,
+${diffSection(run.tenant, objects, truncated)}`,
     moving ? REFRESH_SECONDS : undefined,
   );
 }
@@ -75,7 +76,7 @@ ${
 </section>`;
 }
 
-function diffSection(objects: readonly ObjectChange[], truncated: boolean): SafeHtml {
+function diffSection(tenant: string, objects: readonly ObjectChange[], truncated: boolean): SafeHtml {
   const kinds = [...new Set(objects.flatMap((object) => (object.op ? [object.op] : [])))].sort();
   const outcomes = [...new Set(objects.map((object) => object.outcome))].sort();
   return html`<h2 id="diff-title">Objects changed (${objects.length}${truncated ? ', first ones only' : ''})</h2>
@@ -87,13 +88,17 @@ ${
   objects.length === 0
     ? html`<p>No object was touched.</p>`
     : html`<table id="diff" aria-labelledby="diff-title"><thead><tr><th scope="col">Object</th><th scope="col">Op</th><th scope="col">Outcome</th><th scope="col">Attributes (before → after)</th><th scope="col">Members</th></tr></thead>
-<tbody>${objects.map(objectRow)}</tbody></table>`
+<tbody>${objects.map((object) => objectRow(tenant, object))}</tbody></table>`
 }`;
 }
 
-function objectRow(object: ObjectChange): SafeHtml {
+function objectRow(tenant: string, object: ObjectChange): SafeHtml {
   return html`<tr data-op="${object.op ?? ''}" data-outcome="${object.outcome}" class="${object.outcome === 'failure' ? 'problem-row' : ''}">
-<th scope="row">${object.objectType} ${object.subject ?? object.externalId}<br><small>${object.externalId}</small></th>
+<th scope="row">${object.objectType} ${object.subject ?? object.externalId}<br><small>${object.externalId}</small>${
+    object.objectType === 'user'
+      ? html`<br><a href="${explainPath(tenant, { subject: object.externalId, kind: 'user' })}" aria-label="Explain ${object.subject ?? object.externalId}">Explain</a>`
+      : ''
+  }</th>
 <td>${object.op ?? '—'}</td>
 <td>${object.outcome}${object.reason ? html`<br><small>${object.reason}</small>` : ''}</td>
 <td>${

@@ -4,11 +4,12 @@ import type { ConnectionReport } from '../../service/connectionTest.js';
 import { milliseconds, relativeTime } from './format.js';
 import { html, type SafeHtml } from './html.js';
 import { CONSOLE_PATH, layout, type PageContext } from './layout.js';
-import { countsText, runPath, statusLabel } from './tenantsPage.js';
+import { explainPath, logPath, tenantPath } from './paths.js';
 
-export function tenantPath(tenant: string): string {
-  return `${CONSOLE_PATH}/tenants/${encodeURIComponent(tenant)}`;
-}
+// Pages link to a tenant through this module as ever; the paths between pages live in paths.ts.
+export { tenantPath } from './paths.js';
+
+import { countsText, runPath, statusLabel } from './tenantsPage.js';
 
 /** A tenant: its schedule, its safety settings, what an operator can do to it, and its run history. */
 export function tenantPage(
@@ -29,6 +30,7 @@ export function tenantPage(
 <dt>Full schedule</dt><dd>${tenant.schedule.full ?? 'none'}</dd>
 <dt>Safety</dt><dd>hold above ${safety.maxDeactivations} deactivations or ${Math.round(safety.maxDeactivationRatio * 100)} % of managed users; hold a source read below ${Math.round(safety.minSourceRatio * 100)} % of the last; deprovision by ${safety.deprovision}; held runs expire after ${safety.heldRunExpiryHours} h</dd>
 </dl>
+<p class="actions"><a href="${logPath(tenant.id)}">Provisioning log</a> <a href="${explainPath(tenant.id)}">Explain a user or group</a></p>
 ${context.principal.role === 'operator' ? actions(tenant.id, context) : html`<p>Only an operator can run, test or reset this tenant.</p>`}
 ${report ? connectionReport(report) : ''}
 <h2 id="history-title">Run history</h2>

@@ -124,7 +124,8 @@ export function registerRunRoutes(app: FastifyInstance, deps: ApiDependencies): 
     {
       config: { access: 'read' },
       schema: {
-        summary: 'Provisioning log, ordered; pass `next` as `after` to read on',
+        summary:
+          'Provisioning log, oldest or newest first, searched by subject, run and outcome; pass `next` as `after` (or `before`) to read on',
         params: tenantParams,
         querystring: eventsQuery,
         response: { 200: eventPageAnswer, ...errors(400) },

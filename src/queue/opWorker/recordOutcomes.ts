@@ -1,3 +1,4 @@
+import { WORK_EMAIL_PATH } from '../../engine/index.js';
 import type { RecordedFailure } from '../../model/failure.js';
 import type { Op, OpKind } from '../../model/plan.js';
 import type { ProvisioningEvent } from '../../model/run.js';
@@ -150,7 +151,7 @@ function eventOf(runId: string, op: Op, at: string): Omit<ProvisioningEvent, 'id
     at,
     objectType: objectTypeOf(op),
     externalId: op.externalId,
-    ...subjectOf(op),
+    ...namesOf(op),
     op: op.kind,
   };
 }
@@ -193,8 +194,12 @@ function objectTypeOf(op: Op): 'user' | 'group' {
   return op.kind.endsWith('User') ? 'user' : 'group';
 }
 
-function subjectOf(op: Op): { subject?: string } {
-  if ('attributes' in op && op.attributes.userName) return { subject: op.attributes.userName };
+/** What support staff search the log by: a user's userName and work email, a group's displayName. */
+function namesOf(op: Op): { subject?: string; email?: string } {
+  if ('attributes' in op) {
+    const { userName, [WORK_EMAIL_PATH]: email } = op.attributes;
+    return { ...(userName ? { subject: userName } : {}), ...(email ? { email } : {}) };
+  }
   if ('displayName' in op) return { subject: op.displayName };
   return {};
 }

@@ -1,6 +1,7 @@
 import type { ProvisioningEvent } from '../../model/run.js';
+import { scanEvents } from '../eventScan.js';
 import { keys } from '../keys.js';
-import type { EventLog, EventQuery, WriteBatch } from '../ports.js';
+import type { EventLog, EventPage, EventQuery, WriteBatch } from '../ports.js';
 import { inBatch } from './batch.js';
 import type { RedisConnection } from './connection.js';
 
@@ -19,7 +20,7 @@ return #ARGV - 1`;
 
 /**
  * The provisioning log: one Redis stream per tenant, so events are ordered and the stream id is
- * the cursor a reader passes back as `after`.
+ * the cursor a reader passes back as `after` (or `before`, reading newest first).
  */
 export class RedisEventLog implements EventLog {
   constructor(private readonly redis: RedisConnection) {}
@@ -45,39 +46,18 @@ export class RedisEventLog implements EventLog {
     return `${time.getTime() - 1}-0`;
   }
 
-  async read(
-    tenant: string,
-    query: EventQuery = {},
-  ): Promise<{ events: ProvisioningEvent[]; next?: string }> {
-    const limit = Math.min(Math.max(query.limit ?? 100, 1), 1000);
-    const events: ProvisioningEvent[] = [];
-    let start = query.after ? `(${query.after}` : '-';
-    // Filters are applied while scanning so that a page holds `limit` matching events.
-    for (;;) {
-      const batch = await this.redis.xrange(
-        keys.events(tenant),
-        start,
-        '+',
-        'COUNT',
-        Math.max(limit * 4, 200),
-      );
-      if (batch.length === 0) break;
-      for (const [id, fields] of batch) {
-        const event = { id, ...(JSON.parse(fields[1] ?? '{}') as Omit<ProvisioningEvent, 'id'>) };
-        if (matches(event, query)) events.push(event);
-        if (events.length === limit) return { events, next: id };
-      }
-      start = `(${batch.at(-1)![0]}`;
-    }
-    return { events, ...(events.length > 0 ? { next: events.at(-1)!.id } : {}) };
+  /** Oldest first by XRANGE from `after`, newest first by XREVRANGE from `before`: both exclusive. */
+  async read(tenant: string, query: EventQuery = {}): Promise<EventPage> {
+    const key = keys.events(tenant);
+    const entries = (from: string | undefined, count: number) =>
+      query.order === 'newest'
+        ? this.redis.xrevrange(key, from ? `(${from}` : '+', '-', 'COUNT', count)
+        : this.redis.xrange(key, from ? `(${from}` : '-', '+', 'COUNT', count);
+    return scanEvents(query, async (from, count) =>
+      (await entries(from, count)).map(([id, fields]) => ({
+        id,
+        ...(JSON.parse(fields[1] ?? '{}') as Omit<ProvisioningEvent, 'id'>),
+      })),
+    );
   }
-}
-
-function matches(event: ProvisioningEvent, query: EventQuery): boolean {
-  if (query.runId && event.runId !== query.runId) return false;
-  if (query.subject) {
-    const wanted = query.subject.toLowerCase();
-    return event.externalId === query.subject || (event.subject ?? '').toLowerCase() === wanted;
-  }
-  return true;
 }
