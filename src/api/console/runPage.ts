@@ -101,8 +101,14 @@ function objectRow(object: ObjectChange): SafeHtml {
       ? html`<ul class="changes">${object.changes.map((change) => html`<li><code>${change.path}</code>: <del>${valueText(change.from)}</del> → <ins>${valueText(change.to)}</ins></li>`)}</ul>`
       : '—'
   }</td>
-<td>${object.membersAdded.length > 0 ? html`<span class="added">+ ${object.membersAdded.join(', ')}</span>` : ''}${object.membersRemoved.length > 0 ? html`<span class="removed">− ${object.membersRemoved.join(', ')}</span>` : ''}${object.membersAdded.length + object.membersRemoved.length === 0 ? '—' : ''}</td>
+<td>${membersCell(object)}</td>
 </tr>`;
+}
+
+function membersCell(object: ObjectChange): SafeHtml | string {
+  const { membersAdded: added, membersRemoved: removed, membersNotListed: more } = object;
+  if (added.length + removed.length === 0) return '—';
+  return html`${added.length > 0 ? html`<span class="added">+ ${added.join(', ')}</span>` : ''}${removed.length > 0 ? html`<span class="removed">− ${removed.join(', ')}</span>` : ''}${more > 0 ? html`<span>… and ${more} more</span>` : ''}`;
 }
 
 function valueText(value: string | boolean | undefined): string {
