@@ -23,6 +23,7 @@ import type { FailedAuthThrottle } from '../throttle.js';
 import { CONSOLE_CSS } from './assets.js';
 import { loadClientScripts } from './clientScripts.js';
 import { CONSOLE_PATH, loginPage, messagePage, type PageContext } from './layout.js';
+import { LiveRunStreams } from './liveRun.js';
 import { changesFromEvents, changesFromPlan } from './objectChanges.js';
 import { runPage } from './runPage.js';
 import { tenantPage, tenantPath } from './tenantPage.js';
@@ -34,7 +35,7 @@ const HISTORY_LENGTH = 50;
 const EVENTS_SHOWN = 1000;
 /** Only this host's scripts, styles and forms: no inline script can run even if markup slipped through. */
 const CONSOLE_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 export interface ConsoleOptions {
   readonly deps: ApiDependencies;
@@ -161,6 +162,20 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
       return reply
         .type('text/html')
         .send(runPage({ run, objects, truncated: events.length === EVENTS_SHOWN }, page));
+    });
+
+    const live = new LiveRunStreams(deps.logger);
+    pages.addHook('preClose', async () => live.closeAll());
+    pages.get(`${CONSOLE_PATH}/tenants/:tenant/runs/:runId/live`, async (request, reply) => {
+      const tenant = tenantParam(request);
+      await context(request, 'read', tenant);
+      const runId = runIdParam(request);
+      if (!(await deps.stores.runs.get(tenant, runId))) throw new HttpError(404, `run ${runId} not found`);
+      return reply
+        .type('text/event-stream; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .header('x-accel-buffering', 'no')
+        .send(live.follow(() => deps.stores.runs.get(tenant, runId)));
     });
 
     pages.post(`${CONSOLE_PATH}/tenants/:tenant/runs/:runId/approve`, async (request, reply) => {
