@@ -21,5 +21,6 @@ del { color: #a4000f; } ins { color: #05612d; }
 .login { max-width: 24rem; margin: 4rem auto; }
 .login input { display: block; width: 100%; margin: .3rem 0 .8rem; }
 ul.changes { margin: 0; padding-left: 1rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .actions { display: flex; gap: .5rem; flex-wrap: wrap; } .actions form { margin: 0; }
 `;

@@ -171,11 +171,15 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
       await context(request, 'read', tenant);
       const runId = runIdParam(request);
       if (!(await deps.stores.runs.get(tenant, runId))) throw new HttpError(404, `run ${runId} not found`);
-      return reply
-        .type('text/event-stream; charset=utf-8')
-        .header('cache-control', 'no-store')
-        .header('x-accel-buffering', 'no')
-        .send(live.follow(() => deps.stores.runs.get(tenant, runId)));
+      return (
+        reply
+          .type('text/event-stream; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .header('x-accel-buffering', 'no')
+          // A stream ends with its connection: one left idle would hold a closing server for its keep-alive.
+          .header('connection', 'close')
+          .send(live.follow(() => deps.stores.runs.get(tenant, runId)))
+      );
     });
 
     pages.post(`${CONSOLE_PATH}/tenants/:tenant/runs/:runId/approve`, async (request, reply) => {

@@ -57,11 +57,13 @@ ${diffSection(objects, truncated)}`,
 }
 
 /**
- * Where the page's script follows the run (its live stream) and announces, politely and only when
- * the phase or status changes, how far it is; without script the page reloads instead.
+ * Where the page's script follows the run (its live stream). The facts above change in place; this
+ * region, for screen readers, speaks only when the phase or status changes (or every half minute);
+ * without script the page reloads instead.
  */
 function liveNote(run: RunRecord): SafeHtml {
-  return html`<p class="live" role="status" data-live-run="${runPath(run.tenant, run.id)}/live"><noscript>This page reloads every ${REFRESH_SECONDS} s while the run moves.</noscript></p>`;
+  return html`<p class="visually-hidden" role="status" data-live-run="${runPath(run.tenant, run.id)}/live"></p>
+<noscript><p>This page reloads every ${REFRESH_SECONDS} s while the run moves.</p></noscript>`;
 }
 
 function heldSection(run: RunRecord, context: PageContext): SafeHtml {
