@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MEMBERS_LISTED } from '../model/run.js';
 import { EVENT_SCAN_BOUND } from '../runs/eventScan.js';
 
 /**
@@ -126,9 +127,46 @@ export const approvalAnswer = z
   .looseObject({ runId: z.string(), status: z.string() })
   .describe('the held run is released');
 
+const attributeValue = z.union([z.string(), z.boolean()]);
+
+const provisioningEvent = z
+  .looseObject({
+    id: z.string(),
+    runId: z.string(),
+    at: z.string(),
+    objectType: z.enum(['user', 'group']),
+    externalId: z.string(),
+    targetId: z.string().optional(),
+    subject: z.string().optional().describe("the user's userName or the group's displayName"),
+    email: z.string().optional().describe("a user's work email, when the op carried it"),
+    op: z.string().optional().describe('absent when the object failed before an op was chosen'),
+    outcome: z.enum(['success', 'failure', 'skipped']),
+    reason: z.string().optional(),
+    changes: z
+      .array(
+        z.looseObject({ path: z.string(), from: attributeValue.optional(), to: attributeValue.optional() }),
+      )
+      .optional()
+      .describe(
+        'the attributes the op sent: from → to for an update, `to` only for a create; never a password path',
+      ),
+    members: z
+      .looseObject({
+        added: z.array(z.string()),
+        removed: z.array(z.string()),
+        more: z
+          .number()
+          .optional()
+          .describe(`members added or removed beyond the first ${MEMBERS_LISTED} listed`),
+      })
+      .optional()
+      .describe('externalIds of the group members the op added or removed'),
+  })
+  .meta({ id: 'ProvisioningEvent', description: 'one object touched or failed by a run' });
+
 export const eventPageAnswer = z
   .looseObject({
-    events: z.array(z.looseObject({})),
+    events: z.array(provisioningEvent),
     next: z
       .string()
       .optional()

@@ -118,5 +118,41 @@ export interface ProvisioningEvent {
   readonly op?: OpKind;
   readonly outcome: 'success' | 'failure' | 'skipped';
   readonly reason?: string;
+  /**
+   * The attributes the op sent: before and after for an update, the values set (no `from`) for a
+   * create. Never a path that could hold a secret (see `mayHoldSecret`).
+   */
   readonly changes?: readonly { path: string; from?: string | boolean; to?: string | boolean }[];
+  /** The group members (externalIds) the op added or removed, the first ones listed. */
+  readonly members?: EventMembers;
+}
+
+/** Members an event lists: at most MEMBERS_LISTED in all, `more` counting the rest. */
+export interface EventMembers {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  /** Members added or removed beyond those listed, so that an event stays small. */
+  readonly more?: number;
+}
+
+export const MEMBERS_LISTED = 50;
+
+/** The members an op added and removed, as an event lists them; nothing when there were none. */
+export function eventMembers(added: readonly string[], removed: readonly string[]): EventMembers | undefined {
+  if (added.length + removed.length === 0) return undefined;
+  const listedAdded = added.slice(0, MEMBERS_LISTED);
+  const listedRemoved = removed.slice(0, MEMBERS_LISTED - listedAdded.length);
+  const more = added.length + removed.length - listedAdded.length - listedRemoved.length;
+  return { added: listedAdded, removed: listedRemoved, ...(more > 0 ? { more } : {}) };
+}
+
+/**
+ * Whether an attribute path could hold a secret (a mapping may target `password`): its values are
+ * never logged nor shown, whatever the mapping.
+ */
+export function mayHoldSecret(path: string): boolean {
+  return path
+    .toLowerCase()
+    .split(/[.:[\]\s]/)
+    .includes('password');
 }

@@ -1,6 +1,6 @@
 import { userChanges } from '../engine/index.js';
 import type { Failure } from '../model/failure.js';
-import type { Op } from '../model/plan.js';
+import type { AttributeChange, Op } from '../model/plan.js';
 import { type Platform, PlatformError } from '../model/platform.js';
 import type { PlatformUser, ScimUserState } from '../model/scim.js';
 import type { OwnershipChanges } from '../runs/ownershipChanges.js';
@@ -34,9 +34,11 @@ export interface ApplyContext {
 export interface ApplyResult {
   readonly targetId?: string;
   readonly note?: string;
-  /** Group members this op added on the platform, or removed. */
-  readonly membersAdded?: number;
-  readonly membersRemoved?: number;
+  /** The attributes the op sent: what a create set, or what an update changed (from → to). */
+  readonly changes?: readonly AttributeChange[];
+  /** Group members (externalIds) this op added on the platform, or removed. */
+  readonly membersAdded?: readonly string[];
+  readonly membersRemoved?: readonly string[];
 }
 
 /** An op that cannot succeed by retrying: a foreign object holds the identity. */
@@ -65,7 +67,7 @@ export async function applyOp(op: Op, context: ApplyContext): Promise<ApplyResul
           await context.platform.patchUser(op.targetId, op.changes, op.attributes);
           // An adopted user is this tenant's from now on: when it leaves the source it is deprovisioned.
           await own(context, 'user', op.externalId, op.targetId);
-          return { targetId: op.targetId };
+          return { targetId: op.targetId, changes: op.changes };
         } catch (error) {
           if (!(error instanceof PlatformError && error.isNotFound)) throw error;
         }
@@ -97,7 +99,7 @@ export async function applyOp(op: Op, context: ApplyContext): Promise<ApplyResul
         throw error;
       }
       await own(context, 'group', op.externalId, op.targetId);
-      return { targetId: op.targetId };
+      return { targetId: op.targetId, changes: op.changes };
     }
     case 'deleteGroup':
       await context.platform.deleteGroup(op.targetId);
@@ -123,7 +125,7 @@ async function ensureUser(
     try {
       const created = await platform.createUser(desired);
       await own(context, 'user', desired.externalId, created.id);
-      return { targetId: created.id };
+      return { targetId: created.id, changes: attributesSet(desired) };
     } catch (error) {
       if (!(error instanceof PlatformError && error.isConflict)) throw error;
       existing = await findConflictingUser(desired, context);
@@ -133,12 +135,24 @@ async function ensureUser(
     // The planned object is gone (deleted on the platform since the plan): create it again.
     const created = await platform.createUser(desired);
     await own(context, 'user', desired.externalId, created.id);
-    return { targetId: created.id, note: 'recreated: the platform object had been deleted' };
+    return {
+      targetId: created.id,
+      changes: attributesSet(desired),
+      note: 'recreated: the platform object had been deleted',
+    };
   }
   const changes = userChanges(desired, existing, context.mappedPaths);
   if (changes.length > 0) await platform.patchUser(existing.id, changes, existing.attributes);
   await own(context, 'user', desired.externalId, existing.id);
-  return { targetId: existing.id, ...(changes.length > 0 ? {} : { note: 'already in the desired state' }) };
+  return {
+    targetId: existing.id,
+    ...(changes.length > 0 ? { changes } : { note: 'already in the desired state' }),
+  };
+}
+
+/** A created user's attributes, as changes from nothing. */
+function attributesSet(user: ScimUserState): AttributeChange[] {
+  return Object.entries(user.attributes).map(([path, to]) => ({ path, to }));
 }
 
 /** A 409 on create: the identity exists. Adopt it when it is ours or unclaimed; never take a foreign one. */
@@ -167,13 +181,18 @@ async function ensureGroup(
   context: ApplyContext,
 ): Promise<ApplyResult> {
   const { platform } = context;
-  const memberIds = [...(await resolveUserIds(memberExternalIds, context)).values()];
+  const members = await resolveUserIds(memberExternalIds, context);
+  const memberIds = [...members.values()];
   let existing = context.reread ? (await platform.findGroups({ externalIds: [externalId] }))[0] : undefined;
   if (!existing) {
     try {
       const created = await platform.createGroup({ externalId, displayName, memberIds });
       await own(context, 'group', externalId, created.id);
-      return { targetId: created.id, membersAdded: memberIds.length };
+      return {
+        targetId: created.id,
+        changes: [{ path: 'displayName', to: displayName }],
+        membersAdded: [...members.keys()],
+      };
     } catch (error) {
       if (!(error instanceof PlatformError && error.isConflict)) throw error;
       const found = await platform.findGroups({ externalIds: [externalId], displayNames: [displayName] });
@@ -191,10 +210,18 @@ async function ensureGroup(
   ];
   if (changes.length > 0) await platform.patchGroup(existing.id, changes);
   const present = new Set(existing.memberIds);
-  const missing = memberIds.filter((id) => !present.has(id));
-  if (missing.length > 0) await platform.addMembers(existing.id, missing);
+  const missing = [...members].filter(([, platformId]) => !present.has(platformId));
+  if (missing.length > 0)
+    await platform.addMembers(
+      existing.id,
+      missing.map(([, platformId]) => platformId),
+    );
   await own(context, 'group', externalId, existing.id);
-  return { targetId: existing.id, membersAdded: missing.length };
+  return {
+    targetId: existing.id,
+    ...(changes.length > 0 ? { changes } : {}),
+    membersAdded: missing.map(([memberExternalId]) => memberExternalId),
+  };
 }
 
 async function changeMembers(
@@ -215,8 +242,8 @@ async function changeMembers(
     );
   }
   return op.kind === 'addMembers'
-    ? { targetId: groupId, membersAdded: memberIds.size }
-    : { targetId: groupId, membersRemoved: memberIds.size };
+    ? { targetId: groupId, membersAdded: [...memberIds.keys()] }
+    : { targetId: groupId, membersRemoved: [...memberIds.keys()] };
 }
 
 async function resolveGroupId(externalId: string, context: ApplyContext): Promise<string | undefined> {

@@ -64,7 +64,7 @@ test.skipIf(!available)(
     expect(await failure.isVisible()).toBe(true);
     await page.getByLabel('Outcome').selectOption('');
     expect(await console_.seriousViolations(page)).toEqual([]);
-    await console_.snapshot(page, 'run-diff');
+    await console_.snapshot(page, 'run-failures');
     await page.goto(`${console_.origin}/console/tenants/alpha`);
     expect(await console_.seriousViolations(page)).toEqual([]);
     await console_.snapshot(page, 'tenant');

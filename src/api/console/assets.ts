@@ -21,6 +21,7 @@ del { color: #a4000f; } ins { color: #05612d; }
 .login { max-width: 24rem; margin: 4rem auto; }
 .login input { display: block; width: 100%; margin: .3rem 0 .8rem; }
 ul.changes { margin: 0; padding-left: 1rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .actions { display: flex; gap: .5rem; flex-wrap: wrap; } .actions form { margin: 0; }
 form.search { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; margin: 1rem 0; } caption { text-align: left; font-weight: bold; } .steps > li { margin-bottom: 1.2rem; } .steps h3 { margin: .3rem 0; font-size: 1.05rem; } .decided { font-weight: bold; }
 #log { width: 100%; } #log td:first-child, #log td:last-child, #log th[scope="row"] { white-space: nowrap; }

@@ -11,7 +11,11 @@ export interface PageContext {
   readonly now: Date;
 }
 
-/** The shell of every signed-in console page: title, navigation, who is signed in, sign-out. */
+/**
+ * The shell of every signed-in console page: title, navigation, who is signed in, sign-out. A page
+ * given `refreshSeconds` reloads that often in a browser without script; with script, the page's
+ * own module keeps it current instead (a meta refresh cannot be cancelled once parsed).
+ */
 export function layout(title: string, context: PageContext, body: SafeHtml, refreshSeconds?: number): string {
   return page(
     title,
@@ -29,7 +33,7 @@ export function layout(title: string, context: PageContext, body: SafeHtml, refr
 export function page(title: string, body: SafeHtml, refreshSeconds?: number): SafeHtml {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-${refreshSeconds ? html`<meta http-equiv="refresh" content="${refreshSeconds}">` : ''}
+${refreshSeconds ? html`<noscript><meta http-equiv="refresh" content="${refreshSeconds}"></noscript>` : ''}
 <title>${title} — dirsync console</title>
 <link rel="stylesheet" href="${CONSOLE_PATH}/assets/console.css">
 <script type="module" src="${CONSOLE_PATH}/assets/${CONSOLE_ENTRY_SCRIPT}"></script>

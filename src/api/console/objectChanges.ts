@@ -1,5 +1,5 @@
 import type { AttributeChange, Op, OpKind } from '../../model/plan.js';
-import type { ProvisioningEvent } from '../../model/run.js';
+import { mayHoldSecret, type ProvisioningEvent } from '../../model/run.js';
 
 /** One object a run touched (or, held or dry, would touch): what changed on it and how it ended. */
 export interface ObjectChange {
@@ -12,12 +12,14 @@ export interface ObjectChange {
   readonly changes: readonly { path: string; from?: string | boolean; to?: string | boolean }[];
   readonly membersAdded: readonly string[];
   readonly membersRemoved: readonly string[];
+  /** Members added or removed beyond those listed. */
+  readonly membersNotListed: number;
 }
 
 /**
- * What an applied run changed, from its provisioning-log events. Events carry attribute changes
- * (from/to) of updates, but not the attributes of a created user nor the members an op added or
- * removed: those are shown for held and dry runs only, whose plan holds them.
+ * What an applied run changed, from its provisioning-log events: the attributes each op sent
+ * (before → after for an update, the values set for a create) and the members it added or removed,
+ * the first ones by id with a count of the rest.
  */
 export function changesFromEvents(events: readonly ProvisioningEvent[]): ObjectChange[] {
   return events.map((event) => ({
@@ -28,12 +30,13 @@ export function changesFromEvents(events: readonly ProvisioningEvent[]): ObjectC
     outcome: event.outcome,
     ...(event.reason ? { reason: event.reason } : {}),
     changes: event.changes ?? [],
-    membersAdded: [],
-    membersRemoved: [],
+    membersAdded: event.members?.added ?? [],
+    membersRemoved: event.members?.removed ?? [],
+    membersNotListed: event.members?.more ?? 0,
   }));
 }
 
-/** What a held or dry run would change, from its plan's ops. */
+/** What a held or dry run would change, from its plan's ops: every member, as the plan lists them. */
 export function changesFromPlan(ops: readonly Op[]): ObjectChange[] {
   return ops.map((op) => ({
     objectType: op.kind.endsWith('User') ? 'user' : 'group',
@@ -41,9 +44,10 @@ export function changesFromPlan(ops: readonly Op[]): ObjectChange[] {
     ...subjectOf(op),
     op: op.kind,
     outcome: 'planned',
-    changes: planChanges(op),
+    changes: planChanges(op).filter((change) => !mayHoldSecret(change.path)),
     membersAdded: op.kind === 'addMembers' || op.kind === 'createGroup' ? op.memberExternalIds : [],
     membersRemoved: op.kind === 'removeMembers' ? op.memberExternalIds : [],
+    membersNotListed: 0,
   }));
 }
 
@@ -57,5 +61,6 @@ function subjectOf(op: Op): { subject?: string } {
 function planChanges(op: Op): readonly AttributeChange[] {
   if ('changes' in op) return op.changes;
   if (op.kind === 'createUser') return Object.entries(op.attributes).map(([path, to]) => ({ path, to }));
+  if (op.kind === 'createGroup') return [{ path: 'displayName', to: op.displayName }];
   return [];
 }

@@ -32,6 +32,7 @@ import { CONSOLE_CSS } from './assets.js';
 import { loadClientScripts } from './clientScripts.js';
 import { explainPage } from './explainPage.js';
 import { CONSOLE_PATH, loginPage, messagePage, type PageContext } from './layout.js';
+import { LiveRunStreams } from './liveRun.js';
 import { LOG_PAGE_SIZE, logPage } from './logPage.js';
 import { changesFromEvents, changesFromPlan } from './objectChanges.js';
 import { runPage } from './runPage.js';
@@ -44,7 +45,7 @@ const HISTORY_LENGTH = 50;
 const EVENTS_SHOWN = 1000;
 /** Only this host's scripts, styles and forms: no inline script can run even if markup slipped through. */
 const CONSOLE_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 export interface ConsoleOptions {
   readonly deps: ApiDependencies;
@@ -206,6 +207,24 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
               runtime: options.runtimeOf(tenant),
             });
       return reply.type('text/html').send(explainPage(tenant.id, search, answer, page));
+    });
+
+    const live = new LiveRunStreams(deps.logger);
+    pages.addHook('preClose', async () => live.closeAll());
+    pages.get(`${CONSOLE_PATH}/tenants/:tenant/runs/:runId/live`, async (request, reply) => {
+      const tenant = tenantParam(request);
+      await context(request, 'read', tenant);
+      const runId = runIdParam(request);
+      if (!(await deps.stores.runs.get(tenant, runId))) throw new HttpError(404, `run ${runId} not found`);
+      return (
+        reply
+          .type('text/event-stream; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .header('x-accel-buffering', 'no')
+          // A stream ends with its connection: one left idle would hold a closing server for its keep-alive.
+          .header('connection', 'close')
+          .send(live.follow(() => deps.stores.runs.get(tenant, runId)))
+      );
     });
 
     pages.post(`${CONSOLE_PATH}/tenants/:tenant/runs/:runId/approve`, async (request, reply) => {

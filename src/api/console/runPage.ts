@@ -1,13 +1,14 @@
-import { FINISHED_STATUSES, opTotals, type RunPhase, type RunRecord } from '../../model/run.js';
+import type { RunPhase, RunRecord } from '../../model/run.js';
 import { milliseconds, relativeTime } from './format.js';
 import { html, type SafeHtml } from './html.js';
 import { CONSOLE_PATH, layout, type PageContext } from './layout.js';
 import type { ObjectChange } from './objectChanges.js';
 import { explainPath, logPath } from './paths.js';
-import { countsText, runPath, statusLabel } from './tenantsPage.js';
+import { isSettled, runProgress } from './runProgress.js';
+import { runPath } from './tenantsPage.js';
 
 const PHASES: readonly RunPhase[] = ['import', 'plan', 'users', 'groups', 'done'];
-/** A run still moving is shown again this often, until it ends or waits for approval. */
+/** Without script, a run still moving is shown again this often, until it ends or waits for approval. */
 const REFRESH_SECONDS = 5;
 
 export interface RunView {
@@ -18,8 +19,8 @@ export interface RunView {
 }
 
 export function runPage({ run, objects, truncated }: RunView, context: PageContext): string {
-  const moving = !FINISHED_STATUSES.includes(run.status) && run.status !== 'held';
-  const totals = opTotals(run.counts);
+  const moving = !isSettled(run);
+  const progress = runProgress(run, context.now);
   const tenantPath = `${CONSOLE_PATH}/tenants/${encodeURIComponent(run.tenant)}`;
   return layout(
     `Run ${run.id}`,
@@ -27,16 +28,17 @@ export function runPage({ run, objects, truncated }: RunView, context: PageConte
     html`<p><a href="${tenantPath}">← ${run.tenant}</a> · <a href="${logPath(run.tenant, { runId: run.id })}">Events of this run in the provisioning log</a></p>
 <h1>Run ${run.id}</h1>
 <dl class="facts">
-<dt>Status</dt><dd class="status-${run.status}">${statusLabel(run)}${moving ? ` (phase ${run.phase ?? 'queued'}, refreshes every ${REFRESH_SECONDS} s)` : ''}</dd>
+<dt>Status</dt><dd class="status-${run.status}" data-live="status">${progress.statusText}</dd>
 <dt>Mode</dt><dd>${run.mode}${run.mode !== run.requestedMode ? ` (asked ${run.requestedMode}: ${run.fallbackReason ?? ''})` : ''}</dd>
 <dt>Trigger</dt><dd>${run.trigger}</dd>
 <dt>Created</dt><dd><time datetime="${run.createdAt}">${relativeTime(run.createdAt, context.now)}</time></dd>
 <dt>Duration</dt><dd>${milliseconds(run.durationMs)}</dd>
-<dt>Ops</dt><dd>${countsText(run)}${moving && run.durationMs === undefined && run.startedAt ? ` (${rate(totals.finished, run.startedAt, context.now)})` : ''}</dd>
+<dt>Ops</dt><dd data-live="ops">${progress.opsText}</dd>
 <dt>Members</dt><dd>${run.memberships ? `${run.memberships.added} added, ${run.memberships.removed} removed` : '—'}</dd>
 <dt>Source read</dt><dd>${run.source ? `${run.source.users} users, ${run.source.groups} groups` : '—'}</dd>
 ${run.error ? html`<dt>Error</dt><dd class="problem">${run.error}</dd>` : ''}
 </dl>
+${moving ? liveNote(run) : ''}
 ${run.status === 'held' ? heldSection(run, context) : ''}
 <h2>Phase times</h2>
 <table><thead><tr>${PHASES.map((phase) => html`<th scope="col">${phase}</th>`)}</tr></thead>
@@ -55,9 +57,14 @@ ${diffSection(run.tenant, objects, truncated)}`,
   );
 }
 
-function rate(finished: number, startedAt: string, now: Date): string {
-  const seconds = Math.max(1, (now.getTime() - Date.parse(startedAt)) / 1000);
-  return `${(finished / seconds).toFixed(1)} ops/s`;
+/**
+ * Where the page's script follows the run (its live stream). The facts above change in place; this
+ * region, for screen readers, speaks only when the phase or status changes (or every half minute);
+ * without script the page reloads instead.
+ */
+function liveNote(run: RunRecord): SafeHtml {
+  return html`<p class="visually-hidden" role="status" data-live-run="${runPath(run.tenant, run.id)}/live"></p>
+<noscript><p>This page reloads every ${REFRESH_SECONDS} s while the run moves.</p></noscript>`;
 }
 
 function heldSection(run: RunRecord, context: PageContext): SafeHtml {
@@ -106,8 +113,14 @@ function objectRow(tenant: string, object: ObjectChange): SafeHtml {
       ? html`<ul class="changes">${object.changes.map((change) => html`<li><code>${change.path}</code>: <del>${valueText(change.from)}</del> → <ins>${valueText(change.to)}</ins></li>`)}</ul>`
       : '—'
   }</td>
-<td>${object.membersAdded.length > 0 ? html`<span class="added">+ ${object.membersAdded.join(', ')}</span>` : ''}${object.membersRemoved.length > 0 ? html`<span class="removed">− ${object.membersRemoved.join(', ')}</span>` : ''}${object.membersAdded.length + object.membersRemoved.length === 0 ? '—' : ''}</td>
+<td>${membersCell(object)}</td>
 </tr>`;
+}
+
+function membersCell(object: ObjectChange): SafeHtml | string {
+  const { membersAdded: added, membersRemoved: removed, membersNotListed: more } = object;
+  if (added.length + removed.length === 0) return '—';
+  return html`${added.length > 0 ? html`<span class="added">+ ${added.join(', ')}</span>` : ''}${removed.length > 0 ? html`<span class="removed">− ${removed.join(', ')}</span>` : ''}${more > 0 ? html`<span>… and ${more} more</span>` : ''}`;
 }
 
 function valueText(value: string | boolean | undefined): string {

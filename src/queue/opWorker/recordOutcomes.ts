@@ -1,7 +1,7 @@
 import { WORK_EMAIL_PATH } from '../../engine/index.js';
 import type { RecordedFailure } from '../../model/failure.js';
 import type { Op, OpKind } from '../../model/plan.js';
-import type { ProvisioningEvent } from '../../model/run.js';
+import { eventMembers, mayHoldSecret, type ProvisioningEvent } from '../../model/run.js';
 import type { Logger } from '../../observability/logger.js';
 import { currentSpan } from '../../observability/tracing.js';
 import { keys } from '../../runs/keys.js';
@@ -133,8 +133,8 @@ class OutcomeTally {
   }
 
   addMembers(result: ApplyResult): void {
-    this.#members.added += result.membersAdded ?? 0;
-    this.#members.removed += result.membersRemoved ?? 0;
+    this.#members.added += result.membersAdded?.length ?? 0;
+    this.#members.removed += result.membersRemoved?.length ?? 0;
   }
 
   async record(stores: RedisStores, tenant: string, runId: string, batch: WriteBatch): Promise<void> {
@@ -156,13 +156,20 @@ function eventOf(runId: string, op: Op, at: string): Omit<ProvisioningEvent, 'id
   };
 }
 
+/**
+ * A success, with what the op sent (never a value of a path that could hold a secret) and the
+ * members it added or removed, the first ones listed: the run page's diff reads them.
+ */
 function successEvent(runId: string, op: Op, result: ApplyResult, at: string): Omit<ProvisioningEvent, 'id'> {
+  const changes = (result.changes ?? []).filter((change) => !mayHoldSecret(change.path));
+  const members = eventMembers(result.membersAdded ?? [], result.membersRemoved ?? []);
   return {
     ...eventOf(runId, op, at),
     outcome: 'success',
     ...(result.targetId ? { targetId: result.targetId } : {}),
     ...(result.note ? { reason: result.note } : {}),
-    ...('changes' in op ? { changes: op.changes } : {}),
+    ...(changes.length > 0 ? { changes } : {}),
+    ...(members ? { members } : {}),
   };
 }
 

@@ -1,0 +1,129 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Op } from '../../src/model/plan.js';
+import { MEMBERS_LISTED, type ProvisioningEvent } from '../../src/model/run.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { applyBatch } from '../../src/queue/opWorker/applyBatch.js';
+import type { DecodedBatch } from '../../src/queue/opWorker/decodeBatch.js';
+import { recordOutcomes } from '../../src/queue/opWorker/recordOutcomes.js';
+import { recordRun } from '../../src/runs/requestRun.js';
+import { ConcurrencyLimiter } from '../../src/util/concurrencyLimiter.js';
+import { type PipelineHarness, startPipelineHarness } from '../support/pipelineHarness.js';
+import { startTestPlatform, type TestPlatform } from '../support/testPlatform.js';
+
+const TOKEN = 'scim-token-op-events-8d1f';
+
+/**
+ * The op worker's two steps for one batch, over the suite's Redis and the SCIM emulator: what the
+ * provisioning log keeps of an applied op, which the console's run diff shows.
+ */
+describe('the provisioning event of an applied op', () => {
+  let platform: TestPlatform;
+  let harness: PipelineHarness;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform('emulator', { token: TOKEN });
+    const directoryFile = join(mkdtempSync(join(tmpdir(), 'dirsync-op-events-')), 'directory.json');
+    writeFileSync(directoryFile, JSON.stringify({ users: [] }));
+    harness = await startPipelineHarness(
+      [
+        `source: { type: file, path: "${directoryFile}" }`,
+        `target: { url: "${platform.url}", token: "env:SCIM_TOKEN", maxRequestsPerSecond: 10000 }`,
+      ].join('\n'),
+      { SCIM_TOKEN: TOKEN },
+    );
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await platform?.close();
+  });
+
+  /** Applies the ops as one batch of a new run and answers the run's events. */
+  async function applyAndRecord(...ops: Op[]): Promise<ProvisioningEvent[]> {
+    const tenant = harness.tenant.id;
+    const run = await recordRun(harness.stores, { tenant, mode: 'full', trigger: 'cli' });
+    const batch: DecodedBatch = {
+      tenant,
+      runId: run.id,
+      attempt: 0,
+      ops,
+      opIds: ops.map((_op, index) => `${run.id}:${index}`),
+      reread: false,
+      recordedKey: `dirsync-test:recorded:${run.id}`,
+      priority: undefined,
+    };
+    const applied = await applyBatch(batch, {
+      stores: harness.stores,
+      runtime: harness.runtime,
+      platformSlots: new ConcurrencyLimiter(4),
+    });
+    await recordOutcomes(harness.stores, batch, applied, silentLogger());
+    return (await harness.stores.events.read(tenant, { runId: run.id })).events;
+  }
+
+  async function seedUsers(prefix: string, count: number): Promise<string[]> {
+    const externalIds = Array.from({ length: count }, (_, index) => `${prefix}-${index}`);
+    for (const externalId of externalIds) {
+      await platform.seedUser({ userName: `${externalId}@example.com`, externalId, active: true });
+    }
+    return externalIds;
+  }
+
+  it('lists the attributes a create set, but never the value of a password', async () => {
+    const [event] = await applyAndRecord({
+      kind: 'createUser',
+      externalId: 'u-ada',
+      active: true,
+      attributes: { userName: 'ada@example.com', title: 'Engineer', password: 'hunter2-secret' },
+    });
+    expect(event).toMatchObject({ op: 'createUser', outcome: 'success', subject: 'ada@example.com' });
+    expect(event?.changes).toEqual([
+      { path: 'userName', to: 'ada@example.com' },
+      { path: 'title', to: 'Engineer' },
+    ]);
+    expect(JSON.stringify(event)).not.toContain('hunter2-secret');
+  });
+
+  it("lists a new group's name and the members it was created with", async () => {
+    const members = await seedUsers('u-new-group', 3);
+    const [event] = await applyAndRecord({
+      kind: 'createGroup',
+      externalId: 'g-new',
+      displayName: 'Engineering',
+      memberExternalIds: members,
+    });
+    expect(event?.changes).toEqual([{ path: 'displayName', to: 'Engineering' }]);
+    expect(event?.members).toEqual({ added: members, removed: [] });
+  });
+
+  it('lists the member ids an op added and removed, the first 50 with a count of the rest', async () => {
+    const members = await seedUsers('u-many', MEMBERS_LISTED + 10);
+    const [created] = await applyAndRecord({
+      kind: 'createGroup',
+      externalId: 'g-many',
+      displayName: 'Everyone',
+      memberExternalIds: [],
+    });
+    const [added] = await applyAndRecord({
+      kind: 'addMembers',
+      externalId: 'g-many',
+      targetId: created!.targetId!,
+      memberExternalIds: members,
+    });
+    expect(added?.members?.added).toHaveLength(MEMBERS_LISTED);
+    expect(members).toEqual(expect.arrayContaining([...(added?.members?.added ?? [])]));
+    expect(added?.members).toMatchObject({ removed: [], more: 10 });
+    const group = (await platform.resources()).groups.find((found) => found.externalId === 'g-many');
+    expect(group?.members).toHaveLength(MEMBERS_LISTED + 10);
+
+    const [removed] = await applyAndRecord({
+      kind: 'removeMembers',
+      externalId: 'g-many',
+      targetId: created!.targetId!,
+      memberExternalIds: members.slice(0, 2),
+    });
+    expect(removed?.members).toEqual({ added: [], removed: members.slice(0, 2) });
+  });
+});
