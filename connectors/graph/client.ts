@@ -25,7 +25,7 @@ export type GraphObject = Readonly<Record<string, unknown>>;
 /** Graph's limit on the requests of one JSON `$batch`. */
 export const BATCH_SIZE = 20;
 /** `$batch` requests in flight at once for one read. */
-const BATCH_CONCURRENCY = 4;
+export const BATCH_CONCURRENCY = 4;
 
 interface BatchAnswer {
   readonly responses?: readonly {
