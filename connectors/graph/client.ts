@@ -25,7 +25,7 @@ export type GraphObject = Readonly<Record<string, unknown>>;
 /** Graph's limit on the requests of one JSON `$batch`. */
 export const BATCH_SIZE = 20;
 /** `$batch` requests in flight at once for one read. */
-const BATCH_CONCURRENCY = 4;
+export const BATCH_CONCURRENCY = 4;
 
 interface BatchAnswer {
   readonly responses?: readonly {
@@ -156,8 +156,16 @@ export class GraphHttp {
 
   /** Every item of a collection, following next links to the end (an empty page ends nothing). */
   async listAll<T = GraphObject>(path: string): Promise<T[]> {
-    const items: T[] = [];
-    for (let link: string | undefined = path; link !== undefined; ) {
+    return this.listOn(await this.get<GraphPage<T>>(path));
+  }
+
+  /**
+   * Every item of a collection whose first page is already read (inside a `$batch`, say): that
+   * page's items, then the next links followed to the end.
+   */
+  async listOn<T = GraphObject>(firstPage: GraphPage<T>): Promise<T[]> {
+    const items: T[] = [...(firstPage.value ?? [])];
+    for (let link = firstPage['@odata.nextLink']; link !== undefined; ) {
       const page: GraphPage<T> = await this.get<GraphPage<T>>(link);
       items.push(...(page.value ?? []));
       link = page['@odata.nextLink'];

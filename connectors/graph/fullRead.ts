@@ -48,23 +48,24 @@ async function readScopedGroups(
   context: GraphReadContext,
 ): Promise<{ groups: readonly DirectoryGroup[]; assignments?: Assignments }> {
   const { http, config } = context;
-  const memberSelect = [...GRAPH_GROUP_PROPERTIES];
+  // Seeds of the next level need their names; the users come from the user list.
+  const reading = { select: GRAPH_GROUP_PROPERTIES, keepUsers: false };
   switch (config.scope.mode) {
     case 'all': {
       const all = await http.listAll(
         graphPath('/groups', { $select: GRAPH_GROUP_PROPERTIES.join(','), $top: PAGE_SIZE }),
       );
-      return { groups: (await expandGroups(http, all, memberSelect)).groups };
+      return { groups: (await expandGroups(http, all, reading)).groups };
     }
     case 'assigned': {
       const read = await readAssignments(http, config.scope.servicePrincipalId);
       const seeds = await currentGroups(http, read.assignments.groupIds);
-      const expansion = await expandGroups(http, seeds, memberSelect);
+      const expansion = await expandGroups(http, seeds, reading);
       return { groups: expansion.groups, assignments: read.assignments };
     }
     case 'groups': {
       const seeds = await Promise.all(config.scope.groups.map((reference) => scopeGroup(context, reference)));
-      return { groups: (await expandGroups(http, seeds, memberSelect)).groups };
+      return { groups: (await expandGroups(http, seeds, reading)).groups };
     }
   }
 }

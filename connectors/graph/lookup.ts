@@ -53,9 +53,10 @@ export async function lookupSubjects(
     seeds.push(group);
   });
 
-  const expansion = await expandGroups(http, seeds, [
-    ...new Set([...context.userSelect, ...GRAPH_GROUP_PROPERTIES]),
-  ]);
+  const expansion = await expandGroups(http, seeds, {
+    select: [...new Set([...context.userSelect, ...GRAPH_GROUP_PROPERTIES])],
+    keepUsers: true,
+  });
   for (const member of expansion.memberUsers) users.set(String(member.id), member);
   const groups = new Map<string, DirectoryGroup>(expansion.groups.map((group) => [group.id, group]));
   await addGroupsOfNamedUsers(

@@ -36,8 +36,7 @@ export async function readObjectsById(
     if (group !== undefined && firstPage !== undefined) found.push({ group, firstPage });
   }
   const groups = await mapWithConcurrency(found, MEMBER_READ_CONCURRENCY, async ({ group, firstPage }) => {
-    const nextLink = firstPage['@odata.nextLink'];
-    const members = [...(firstPage.value ?? []), ...(nextLink ? await http.listAll(nextLink) : [])];
+    const members = await http.listOn(firstPage);
     const memberIds = members
       .filter((member) => MEMBER_TYPES.has(String(member['@odata.type'])))
       .map((member) => String(member.id));

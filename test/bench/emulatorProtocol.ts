@@ -2,8 +2,9 @@ import type { GraphDirectorySpec } from '../emulators/graph/generator.js';
 import type { CallRecord } from '../emulators/https/httpsServer.js';
 
 /**
- * The emulators of the HTTP benchmarks run in a worker thread: on the client's thread their CPU
- * would be billed to the sync being measured (and to its floor) and squeeze the ratio towards 1.
+ * The emulators of the HTTP benchmarks run in a worker thread or a process of their own: on the
+ * client's thread their CPU would be billed to the sync being measured (and to its floor) and
+ * squeeze the ratio towards 1.
  */
 export interface EmulatorWorkerData {
   readonly tlsDir: string;
@@ -23,6 +24,8 @@ export interface EmulatorAddresses {
 
 export interface ServedCalls {
   readonly graph: readonly CallRecord[];
+  /** The requests Graph served inside `$batch` requests (each batch is one call in `graph`). */
+  readonly graphBatched: readonly CallRecord[];
   readonly scim: readonly CallRecord[];
 }
 
@@ -39,6 +42,8 @@ export type EmulatorCommand =
   /** Empties the platform and forgets both call logs, for a second initial sync. */
   | { readonly type: 'clearPlatform' }
   | { readonly type: 'change'; readonly count: number }
+  /** The Entra directory's size now (`DirectoryCounts`). */
+  | { readonly type: 'counts' }
   | { readonly type: 'close' };
 
 export interface EmulatorRequest {

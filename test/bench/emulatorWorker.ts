@@ -13,11 +13,15 @@ import type {
   ServedCalls,
 } from './emulatorProtocol.js';
 
-/** Worker thread entry: the Graph and SCIM emulators, driven by messages from emulatorHost.ts. */
-async function serve(): Promise<void> {
-  const port = parentPort;
-  if (!port) throw new Error('emulatorWorker runs as a worker thread');
-  const data = workerData as EmulatorWorkerData;
+/** How this side talks to emulatorHost.ts: a worker thread's port, or a forked process's IPC channel. */
+interface HostChannel {
+  post(message: EmulatorAddresses | EmulatorReply): void;
+  onRequest(handle: (request: EmulatorRequest) => void): void;
+  close(): void;
+}
+
+/** The Graph and SCIM emulators, driven by messages from emulatorHost.ts. */
+async function serve(data: EmulatorWorkerData, channel: HostChannel): Promise<void> {
   const certificates = ensureDevCertificates(data.tlsDir);
   const graph = await startGraphEmulator({
     certificates,
@@ -32,7 +36,11 @@ async function serve(): Promise<void> {
   const perform = async (command: EmulatorCommand): Promise<unknown> => {
     switch (command.type) {
       case 'calls':
-        return { graph: graph.server.calls, scim: scim.server.calls } satisfies ServedCalls;
+        return {
+          graph: graph.server.calls,
+          graphBatched: graph.batchedCalls,
+          scim: scim.server.calls,
+        } satisfies ServedCalls;
       case 'resetCalls':
         graph.server.resetCalls();
         scim.server.resetCalls();
@@ -44,23 +52,44 @@ async function serve(): Promise<void> {
         return undefined;
       case 'change':
         return applyDirectoryChanges(graph.directory, command.count);
+      case 'counts':
+        return graph.directory.counts();
       case 'close':
         await Promise.all([graph.close(), scim.close()]);
-        port.close();
+        channel.close();
         return undefined;
     }
   };
-  port.on('message', (request: EmulatorRequest) => {
+  channel.onRequest((request) => {
     perform(request.command).then(
-      (result) => port.postMessage({ id: request.id, result } satisfies EmulatorReply),
-      (error: unknown) => port.postMessage({ id: request.id, error: String(error) } satisfies EmulatorReply),
+      (result) => channel.post({ id: request.id, result }),
+      (error: unknown) => channel.post({ id: request.id, error: String(error) }),
     );
   });
-  port.postMessage({
+  channel.post({
     graphBaseUrl: graph.graphBaseUrl,
     authorityHost: graph.authorityHost,
     scimUrl: scim.url,
-  } satisfies EmulatorAddresses);
+  });
 }
 
-void serve();
+if (parentPort) {
+  const port = parentPort;
+  void serve(workerData as EmulatorWorkerData, {
+    post: (message) => port.postMessage(message),
+    onRequest: (handle) => port.on('message', handle),
+    close: () => port.close(),
+  });
+} else if (process.send) {
+  // A forked process is sent its data first, then requests.
+  process.once('message', (data: EmulatorWorkerData) => {
+    void serve(data, {
+      post: (message) => process.send?.(message),
+      onRequest: (handle) => process.on('message', handle),
+      // The host disconnects once it has the answer to `close`; the process then ends.
+      close: () => undefined,
+    });
+  });
+} else {
+  throw new Error('emulatorWorker runs as a worker thread or a forked process');
+}

@@ -6,15 +6,17 @@ import type { EmulatorAddresses } from './emulatorProtocol.js';
 
 /**
  * The I/O floor of an initial sync: a bare script that makes only the page reads of the real
- * read (users, groups, members of each group) and the writes of the real plan (POST each enabled
+ * read (users, groups, members of 20 groups to a `$batch` request) and the writes of the real plan (POST each enabled
  * user, POST each group with its flattened members), at the same concurrency, with no queue, no
  * engine, no records. Whatever the real sync takes beyond this is the cost of dirsync itself.
  */
 export interface FloorOptions {
   /** Requests in flight to the platform, as `target.concurrency`. */
   readonly concurrency: number;
-  /** Member lists read in parallel, as the Graph connector reads them. */
-  readonly memberReadConcurrency: number;
+  /** `$batch` requests of member lists in flight, as the Graph connector sends them. */
+  readonly memberBatchConcurrency: number;
+  /** Member requests in one `$batch`. */
+  readonly memberBatchSize: number;
 }
 
 type Json = Record<string, unknown>;
@@ -46,7 +48,8 @@ export async function runFloorSync(
   emulators: EmulatorAddresses,
   options: FloorOptions,
 ): Promise<{ readonly users: number; readonly groups: number; readonly readMs: number }> {
-  const graphAgent = new Agent({ keepAlive: true, maxSockets: options.memberReadConcurrency });
+  // The user list is read alongside the member batches.
+  const graphAgent = new Agent({ keepAlive: true, maxSockets: options.memberBatchConcurrency + 1 });
   const scimAgent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
   const started = performance.now();
   try {
@@ -76,11 +79,38 @@ export async function runFloorSync(
     const [users, membersByGroup] = await Promise.all([
       listAll(`${base}/users?$select=${USER_SELECT}&$top=999`),
       listAll(`${base}/groups?$select=id,displayName&$top=999`).then(async (groups) => {
-        const lists = await mapWithConcurrency(groups, options.memberReadConcurrency, async (group) => {
-          const url = `${base}/groups/${String(group.id)}/members?$select=id,displayName&$top=999`;
-          return [group, await listAll(url)] as const;
+        const batches: Json[][] = [];
+        for (let start = 0; start < groups.length; start += options.memberBatchSize) {
+          batches.push(groups.slice(start, start + options.memberBatchSize));
+        }
+        const lists = await mapWithConcurrency(batches, options.memberBatchConcurrency, async (batch) => {
+          const requests = batch.map((group, index) => ({
+            id: String(index),
+            method: 'GET',
+            url: `/groups/${String(group.id)}/members?$select=id,displayName&$top=999`,
+          }));
+          const answer = await send(
+            graphAgent,
+            'POST',
+            `${base}/$batch`,
+            { ...graphHeaders, 'content-type': 'application/json' },
+            JSON.stringify({ requests }),
+          );
+          const responses = answer.responses as { id: string; status: number; body: Json }[];
+          const failed = responses.find((response) => response.status !== 200);
+          if (failed)
+            throw new Error(`a member list in $batch: ${failed.status} ${JSON.stringify(failed.body)}`);
+          const bodies = new Map(responses.map((response) => [response.id, response.body]));
+          return Promise.all(
+            batch.map(async (group, index) => {
+              const page = bodies.get(String(index)) ?? {};
+              const next = page['@odata.nextLink'] as string | undefined;
+              const rest = next === undefined ? [] : await listAll(next);
+              return [group, [...((page.value ?? []) as Json[]), ...rest]] as const;
+            }),
+          );
         });
-        return new Map(lists);
+        return new Map(lists.flat());
       }),
     ]);
 

@@ -17,6 +17,21 @@ const PLAN_SIZES = [
 const PLAN_CHANGED = [0, 0.1] as const;
 /** Ten times the data should cost about ten times the time; above this the planner is not linear. */
 const MAX_PLAN_RATIO = 13;
+/** The 100,000-user tenant of `big`, and the tenant a tenth its size it is compared with. */
+const BIG_SIZES = [
+  { users: 10_000, groups: 1_000, memberships: 100_000 },
+  { users: 100_000, groups: 10_000, memberships: 1_000_000 },
+] as const;
+const BIG_PHASES = ['big-full', 'big-zero-change', 'big-incremental'] as const;
+/** What each `big` phase figure is compared on, small against large. */
+const BIG_MEASURES = [
+  'ms',
+  'peakRssMb',
+  'sourceCalls',
+  'requestsInBatches',
+  'targetCalls',
+  'targetWrites',
+] as const;
 
 interface BenchContext {
   readonly env: NodeJS.ProcessEnv;
@@ -26,10 +41,14 @@ type Bench = (context: BenchContext) => Promise<void>;
 
 const BENCHES: Readonly<Record<string, Bench>> = {
   plan: runPlanBench,
+  big: runBigBench,
   sync: (context) => runChild(context, 'syncCase.js').then(() => undefined),
   incremental: (context) => runChild(context, 'incrementalCase.js').then(() => undefined),
   enqueue: (context) => runChild(context, 'enqueueCase.js').then(() => undefined),
 };
+
+/** Benchmarks too long for the default list (minutes each): they run only when named. */
+const ONLY_WHEN_NAMED: ReadonlySet<string> = new Set(['big']);
 
 class CaseFailedError extends Error {
   override readonly name = 'CaseFailedError';
@@ -89,6 +108,38 @@ async function runPlanBench(context: BenchContext): Promise<void> {
   }
 }
 
+/**
+ * Each size in a process of its own (its peak RSS is the syncing side's alone), then each phase's
+ * figures side by side with their ratio: linear is 10×. The phase's own targets and verdict are
+ * the 100,000-user tenant's.
+ */
+async function runBigBench(context: BenchContext): Promise<void> {
+  const runs: Figure[][] = [];
+  for (const size of BIG_SIZES) {
+    runs.push(await runChild(context, 'bigCase.js', [size.users, size.groups, size.memberships].map(String)));
+  }
+  const [small = [], large = []] = runs;
+  for (const phase of BIG_PHASES) {
+    const pair = [small, large].map((figures) => figures.find((figure) => figure.bench === phase));
+    const [smaller, larger] = pair;
+    if (smaller === undefined || larger === undefined) continue;
+    const compared: Record<string, unknown> = {};
+    for (const measure of BIG_MEASURES) {
+      if (typeof smaller[measure] !== 'number' || typeof larger[measure] !== 'number') continue;
+      const [a, b] = [smaller[measure], larger[measure]];
+      compared[measure] = [a, b];
+      compared[`${measure}Ratio`] = a === 0 ? null : Number((b / a).toFixed(1));
+    }
+    emitFigure({
+      bench: `${phase}-scale`,
+      users: pair.map((figure) => figure?.users),
+      ...compared,
+      target: larger.target,
+      ok: larger.ok && smaller.ok,
+    });
+  }
+}
+
 async function main(): Promise<number> {
   const requested = process.argv.slice(2);
   const unknown = requested.filter((name) => !(name in BENCHES));
@@ -98,7 +149,8 @@ async function main(): Promise<number> {
     );
     return 2;
   }
-  const names = requested.length > 0 ? requested : Object.keys(BENCHES);
+  const names =
+    requested.length > 0 ? requested : Object.keys(BENCHES).filter((name) => !ONLY_WHEN_NAMED.has(name));
   const certificates = ensureDevCertificates(BENCH_TLS_DIR);
   let redis: EmbeddedRedis | undefined;
   if (!process.env.REDIS_URL) redis = await startEmbeddedRedis();

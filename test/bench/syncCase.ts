@@ -1,4 +1,4 @@
-import { MEMBER_READ_CONCURRENCY } from '../../connectors/graph/readContext.js';
+import { BATCH_CONCURRENCY, BATCH_SIZE } from '../../connectors/graph/client.js';
 import { callsByKind, writeCount } from './callSummary.js';
 import { startEmulatorHost } from './emulatorHost.js';
 import { emitFigure, progress, runCase, timed } from './figure.js';
@@ -19,7 +19,11 @@ async function main(): Promise<void> {
   const emulators = await startEmulatorHost(DIRECTORY);
   let harness = await startGraphTenant(emulators);
   const concurrency = harness.tenant.target.concurrency;
-  const floorOptions = { concurrency, memberReadConcurrency: MEMBER_READ_CONCURRENCY };
+  const floorOptions = {
+    concurrency,
+    memberBatchConcurrency: BATCH_CONCURRENCY,
+    memberBatchSize: BATCH_SIZE,
+  };
   // A long-running worker has loaded the Graph SDK long before a run; a fresh process pays it once.
   await import('../../connectors/graph/source.js');
   try {

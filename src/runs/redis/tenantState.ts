@@ -1,5 +1,5 @@
 import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
+import { constants, gunzip, gzip } from 'node:zlib';
 import type { ChainableCommander } from 'ioredis';
 import type { DirectorySnapshot } from '../../model/directory.js';
 import { keys } from '../keys.js';
@@ -10,6 +10,12 @@ import type { RedisConnection } from './connection.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
+/**
+ * Every run rewrites the snapshot, an incremental one too, so packing it is on each run's path: at
+ * 100,000 users and 1,000,000 memberships (74 MB of JSON, mostly object ids that hardly compress)
+ * the fastest level packs it in under half the default's time for 6% more bytes.
+ */
+const SNAPSHOT_GZIP = { level: constants.Z_BEST_SPEED };
 /** Links read per HMGET: a batch of large groups can name tens of thousands of members. */
 const LINKS_PER_LOOKUP = 10_000;
 
@@ -34,7 +40,7 @@ export class RedisTenantState implements TenantState {
 
   /** Written only once a run's ops are safely enqueued. */
   async commitCheckpoint(tenant: string, checkpoint: SourceCheckpoint): Promise<void> {
-    const packed = await gzipAsync(Buffer.from(JSON.stringify(checkpoint.snapshot)));
+    const packed = await gzipAsync(Buffer.from(JSON.stringify(checkpoint.snapshot)), SNAPSHOT_GZIP);
     const fields: Record<string, string> = { committedAt: checkpoint.committedAt };
     if (checkpoint.cursor) fields.cursor = checkpoint.cursor;
     await this.redis

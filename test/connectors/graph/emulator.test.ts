@@ -173,4 +173,28 @@ describe('Graph emulator', () => {
     expect(await refused.json()).toMatchObject({ error: { code: 'BadRequest' } });
     expect((await batch(tooMany.slice(0, 20))).status).toBe(200);
   });
+
+  it('gives a member page inside a batch a next link that reads on outside it', async () => {
+    const token = await accessToken();
+    const group = directory.addGroup({ displayName: 'Paged inside a batch' }).id;
+    const members = directory.sortedUsers().slice(0, 5);
+    for (const member of members) directory.addMember(group, member);
+    const answer = await fetch(`${emulator.graphBaseUrl}/$batch`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        requests: [{ id: '1', method: 'GET', url: `/groups/${group}/members?$select=id&$top=3` }],
+      }),
+    });
+    const { responses } = (await answer.json()) as { responses: { body: Record<string, unknown> }[] };
+    const firstPage = responses[0]?.body ?? {};
+    const nextLink = String(firstPage['@odata.nextLink']);
+    expect(nextLink.startsWith(`${emulator.graphBaseUrl}/groups/${group}/members?`)).toBe(true);
+    const rest = await get(nextLink, token);
+    const ids = [...(firstPage.value as { id: string }[]), ...(rest.body.value as { id: string }[])].map(
+      (member) => member.id,
+    );
+    expect(ids).toEqual(members);
+    expect(rest.body['@odata.nextLink']).toBeUndefined();
+  });
 });

@@ -1,4 +1,4 @@
-import type { EmulatedRequest, EmulatedResponse, Route, Router } from '../https/httpsServer.js';
+import type { CallRecord, EmulatedRequest, EmulatedResponse, Route, Router } from '../https/httpsServer.js';
 import { graphError, throttled } from './graphErrors.js';
 
 /** Graph's limit on the requests of one JSON batch. */
@@ -41,6 +41,8 @@ export function batchRoute(options: {
   /** Answers a batch whose caller is not signed in. */
   readonly refuse: (request: EmulatedRequest) => EmulatedResponse | undefined;
   readonly faults: BatchItemFaults;
+  /** Where each request served inside a batch is logged, as the server logs the batch itself. */
+  readonly calls: CallRecord[];
 }): Route {
   return {
     method: 'POST',
@@ -53,6 +55,11 @@ export function batchRoute(options: {
       const responses = [];
       for (const item of requests) {
         const answer = options.faults.draw() ?? (await routeOne(options.route, request, item));
+        options.calls.push({
+          method: item.method.toUpperCase(),
+          path: itemUrl(request, item).pathname,
+          status: answer.status,
+        });
         responses.push({
           id: item.id,
           status: answer.status,
@@ -65,8 +72,12 @@ export function batchRoute(options: {
   };
 }
 
+function itemUrl(batch: EmulatedRequest, item: BatchedRequest): URL {
+  return new URL(`/v1.0/${item.url.replace(/^\/+/, '')}`, batch.url);
+}
+
 function routeOne(route: Router, batch: EmulatedRequest, item: BatchedRequest): Promise<EmulatedResponse> {
-  const url = new URL(`/v1.0/${item.url.replace(/^\/+/, '')}`, batch.url);
+  const url = itemUrl(batch, item);
   const headers = { ...batch.headers, ...lowerCased(item.headers ?? {}) };
   const body = item.body === undefined ? '' : JSON.stringify(item.body);
   return route(item.method.toUpperCase(), url, headers, body);

@@ -13,6 +13,8 @@ export interface GraphDirectorySpec {
   readonly nestedDepth: number;
   readonly seed: number;
   readonly domain?: string;
+  /** The mean number of users drawn into a group (sizes spread evenly from 1 to twice it); default about 30. */
+  readonly membersPerGroup?: number;
 }
 
 export interface GeneratedGraphDirectory extends DirectoryData {
@@ -73,9 +75,10 @@ export function generateGraphDirectory(spec: GraphDirectorySpec): GeneratedGraph
     };
   });
 
+  const largest = spec.membersPerGroup === undefined ? 60 : 2 * spec.membersPerGroup - 1;
   const level: number[] = [];
   const groups = Array.from({ length: spec.groups }, (_unused, index) => {
-    const size = users.length === 0 ? 0 : 1 + Math.floor(random() * Math.min(60, users.length));
+    const size = users.length === 0 ? 0 : 1 + Math.floor(random() * Math.min(largest, users.length));
     const memberIds = new Set<string>();
     for (let draw = 0; draw < size; draw++) memberIds.add(pick(users).id);
     level.push(0);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { seededRandom } from '../../../src/util/seededRandom.js';
 import type { DevCertificates } from '../../support/devCertificates.js';
 import {
+  type CallRecord,
   createRouter,
   type EmulatedRequest,
   type EmulatorServer,
@@ -54,6 +55,11 @@ export interface GraphEmulator {
   readonly directory: GraphDirectory;
   /** Call log and faults; throttling answers default to Graph's 429 shape. */
   readonly server: EmulatorServer;
+  /**
+   * The requests served inside `$batch` requests (the server's call log holds the batch itself),
+   * since the server's call log was last reset.
+   */
+  readonly batchedCalls: readonly CallRecord[];
   /** Token-expiry injection: access tokens issued so far are refused with 401. */
   expireAccessTokens(): void;
   /** The next `count` requests inside `$batch` requests are answered 429 (the batch itself 200). */
@@ -82,6 +88,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
   const notFound = (request: EmulatedRequest) =>
     graphError(400, 'BadRequest', `Resource not found for the segment '${request.url.pathname}'.`);
   const batchFaults = new BatchItemFaults();
+  const batchedCalls: CallRecord[] = [];
   const server = await startEmulatorServer({
     certificates: options.certificates,
     ...(options.port !== undefined ? { port: options.port } : {}),
@@ -105,6 +112,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
         route: createRouter(routes, notFound),
         refuse: (request) => refusal({ tokens, grantedPermissions }, request, []),
         faults: batchFaults,
+        calls: batchedCalls,
       }),
     ],
     notFound,
@@ -120,7 +128,10 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     get calls() {
       return server.calls;
     },
-    resetCalls: () => server.resetCalls(),
+    resetCalls: () => {
+      server.resetCalls();
+      batchedCalls.length = 0;
+    },
     setFaults: (faults: FaultSettings) => server.setFaults({ throttled, ...faults }),
     setCompression: (on) => server.setCompression(on),
     close: () => server.close(),
@@ -134,6 +145,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     servicePrincipalId,
     directory,
     server: withGraphThrottling,
+    batchedCalls,
     expireAccessTokens: () => tokens.expireAll(),
     throttleBatchItems: (count, retryAfterSeconds = 0) => batchFaults.throttle(count, retryAfterSeconds),
     close: () => server.close(),
