@@ -22,4 +22,11 @@ del { color: #a4000f; } ins { color: #05612d; }
 .login input { display: block; width: 100%; margin: .3rem 0 .8rem; }
 ul.changes { margin: 0; padding-left: 1rem; }
 .actions { display: flex; gap: .5rem; flex-wrap: wrap; } .actions form { margin: 0; }
+.pickers { display: flex; gap: 2rem; flex-wrap: wrap; } .picker { display: flex; flex-direction: column; gap: .3rem; min-width: 20rem; }
+.combo { position: relative; } .combo input { width: 100%; box-sizing: border-box; }
+[role="listbox"] { position: absolute; z-index: 1; left: 0; right: 0; margin: 0; padding: 0; list-style: none; background: #fff; border: 1px solid #6b6b6b; max-height: 16rem; overflow-y: auto; }
+[role="option"] { padding: .3rem .5rem; cursor: pointer; } [role="option"][aria-selected="true"], [role="option"]:hover { background: #17324d; color: #fff; }
+[role="option"] .detail { color: inherit; opacity: .8; font-size: .9rem; }
+.trace h3 { margin-bottom: .2rem; } .trace td.details { font-family: ui-monospace, monospace; font-size: .85rem; max-width: 60rem; word-break: break-word; }
+.status-success { color: #05612d; } .status-failure { color: #a4000f; } .status-in-progress { color: #6b4e00; }
 `;

@@ -19,11 +19,13 @@ import {
   SESSION_COOKIE,
   sessionCookie,
 } from '../sessions.js';
+import type { RuntimeOf } from '../tenantRuntimes.js';
 import type { FailedAuthThrottle } from '../throttle.js';
 import { CONSOLE_CSS } from './assets.js';
 import { loadClientScripts } from './clientScripts.js';
 import { CONSOLE_PATH, loginPage, messagePage, type PageContext } from './layout.js';
 import { changesFromEvents, changesFromPlan } from './objectChanges.js';
+import { registerProvisionPages } from './provisionRoutes.js';
 import { runPage } from './runPage.js';
 import { tenantPage, tenantPath } from './tenantPage.js';
 import { runPath, type TenantRow, tenantsPage } from './tenantsPage.js';
@@ -42,6 +44,8 @@ export interface ConsoleOptions {
   readonly book: TokenBook;
   readonly sessions: DashboardSessions;
   readonly throttle: FailedAuthThrottle;
+  /** The tenants' runtimes the API routes use: provision and its typeahead share their clients. */
+  readonly runtimeOf: RuntimeOf;
 }
 
 /**
@@ -162,6 +166,8 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
         .type('text/html')
         .send(runPage({ run, objects, truncated: events.length === EVENTS_SHOWN }, page));
     });
+
+    registerProvisionPages(pages, { deps, runtimeOf: options.runtimeOf, context });
 
     pages.post(`${CONSOLE_PATH}/tenants/:tenant/runs/:runId/approve`, async (request, reply) => {
       const tenant = tenantParam(request);

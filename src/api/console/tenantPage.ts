@@ -29,6 +29,7 @@ export function tenantPage(
 <dt>Full schedule</dt><dd>${tenant.schedule.full ?? 'none'}</dd>
 <dt>Safety</dt><dd>hold above ${safety.maxDeactivations} deactivations or ${Math.round(safety.maxDeactivationRatio * 100)} % of managed users; hold a source read below ${Math.round(safety.minSourceRatio * 100)} % of the last; deprovision by ${safety.deprovision}; held runs expire after ${safety.heldRunExpiryHours} h</dd>
 </dl>
+<p><a href="${tenantPath(tenant.id)}/provision">Provision on demand</a>: look users and groups up in the source and watch each one's steps.</p>
 ${context.principal.role === 'operator' ? actions(tenant.id, context) : html`<p>Only an operator can run, test or reset this tenant.</p>`}
 ${report ? connectionReport(report) : ''}
 <h2 id="history-title">Run history</h2>

@@ -1,5 +1,6 @@
 import { askBeforeSubmit } from './confirmForms.js';
 import { filterDiffRows } from './diffFilter.js';
+import { provisionOnDemand } from './provisionForm.js';
 import { sortTables } from './sortableTables.js';
 import { filterTenantRows } from './tenantFilter.js';
 
@@ -11,3 +12,4 @@ sortTables(document);
 filterTenantRows(document);
 filterDiffRows(document);
 askBeforeSubmit(document);
+provisionOnDemand(document);
