@@ -9,8 +9,10 @@ import { HttpError, isUpstreamError, parseInput } from '../httpErrors.js';
 import { provisionDependencies } from '../routes/provision.js';
 import { consoleProvisionForm, provisionBody, suggestionsQuery } from '../schemas.js';
 import type { RuntimeOf } from '../tenantRuntimes.js';
-import type { PageContext } from './layout.js';
-import { provisionPage, provisionPath, provisionResults, stageText } from './provisionPage.js';
+import { CONSOLE_PATH, type PageContext } from './layout.js';
+import { provisionPage, provisionResults, stageText } from './provisionPage.js';
+
+const ROUTE = `${CONSOLE_PATH}/tenants/:tenant/provision`;
 
 /** The media type of the step stream: one JSON object per line, each sent as soon as it is known. */
 export const STEP_STREAM_TYPE = 'application/x-ndjson';
@@ -38,13 +40,13 @@ type TenantRequest = FastifyRequest<{ Params: { tenant: string } }>;
 export function registerProvisionPages(pages: FastifyInstance, options: ProvisionPagesOptions): void {
   const { deps, runtimeOf, context } = options;
 
-  pages.get(`${provisionPath(':tenant')}`, async (request: TenantRequest, reply) => {
+  pages.get(ROUTE, async (request: TenantRequest, reply) => {
     const { page } = await context(request, 'read', request.params.tenant);
     const tenant = tenantOf(deps, request.params);
     return reply.type('text/html').send(provisionPage(tenant.id, page));
   });
 
-  pages.get(`${provisionPath(':tenant')}/suggestions`, async (request: TenantRequest, reply) => {
+  pages.get(`${ROUTE}/suggestions`, async (request: TenantRequest, reply) => {
     await context(request, 'read', request.params.tenant);
     const tenant = tenantOf(deps, request.params);
     const { kind, text, limit } = parseInput(suggestionsQuery, request.query, 'query');
@@ -56,7 +58,7 @@ export function registerProvisionPages(pages: FastifyInstance, options: Provisio
     }
   });
 
-  pages.post(provisionPath(':tenant'), async (request: TenantRequest, reply) => {
+  pages.post(ROUTE, async (request: TenantRequest, reply) => {
     const { page } = await context(request, 'write', request.params.tenant);
     const tenant = tenantOf(deps, request.params);
     const form = parseInput(consoleProvisionForm, request.body, 'body');

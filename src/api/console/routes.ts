@@ -34,9 +34,12 @@ import { runPath, type TenantRow, tenantsPage } from './tenantsPage.js';
 const HISTORY_LENGTH = 50;
 /** Provisioning-log events a run page shows. */
 const EVENTS_SHOWN = 1000;
-/** Only this host's scripts, styles and forms: no inline script can run even if markup slipped through. */
+/**
+ * Only this host's scripts, styles, forms and requests (the typeahead and the step stream): no
+ * inline script can run even if markup slipped through.
+ */
 const CONSOLE_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 export interface ConsoleOptions {
   readonly deps: ApiDependencies;
