@@ -140,6 +140,7 @@ function whatToTry(environment: DemoEnvironment, api: string, control: string, c
     `  console ${api}/console   (sign in with the token ${token})`,
     `  dashboard ${api}/admin/login?token=${token}`,
     '',
+    `  # or in the console: contoso's page, Provision on demand, type "${environment.sampleUsers.contoso.slice(0, 6)}" and pick a user`,
     '  # provision one user on demand, with the step trace',
     `  curl -s -X POST ${auth} ${json} ${api}/v1/tenants/contoso/provision -d '{"users":["${environment.sampleUsers.contoso}"]}'`,
     `  NODE_EXTRA_CA_CERTS=${caFile} npx dirsync --config ${config} provision acme --user ${environment.sampleUsers.acme}`,

@@ -76,7 +76,7 @@ function picker(kind: 'user' | 'group', title: string, values: readonly string[]
   const id = `${kind}s`;
   return html`<div class="picker">
 <label for="${id}-find">Find ${kind}s by name</label>
-<div class="combo"><input id="${id}-find" type="text" role="combobox" autocomplete="off" aria-autocomplete="list" aria-expanded="false" aria-controls="${id}-options" data-suggest="${kind}" data-list="${id}" placeholder="first letters of a name or email" hidden>
+<div class="combo"><input id="${id}-find" type="text" role="combobox" autocomplete="off" aria-autocomplete="list" aria-expanded="false" aria-controls="${id}-options" data-suggest="${kind}" data-list="${id}" placeholder="${kind === 'user' ? 'first letters of a name or email' : 'first letters of a group name'}" hidden>
 <ul id="${id}-options" role="listbox" aria-label="${title} found" hidden></ul></div>
 <label for="${id}">${title}, one per line</label>
 <textarea id="${id}" name="${id}" rows="4">${values.join('\n')}</textarea>
