@@ -144,6 +144,16 @@ describe('the suggestions route', () => {
     }
   });
 
+  test('is in the OpenAPI document with its query, and the console pages are not', async () => {
+    const document = (await console_.api.app.inject({ method: 'GET', url: '/docs/openapi.json' })).json();
+    const operation = document.paths['/v1/tenants/{tenant}/suggestions'].get;
+    expect(operation.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(
+      expect.arrayContaining(['kind', 'text', 'limit']),
+    );
+    expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '400', '502']));
+    expect(Object.keys(document.paths).filter((path) => path.includes('provision/'))).toEqual([]);
+  });
+
   test('answers a source that cannot be read 502, naming the source', async () => {
     const answer = await console_.api.app.inject({
       method: 'GET',
