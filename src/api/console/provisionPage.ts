@@ -1,5 +1,5 @@
 import { PROVISION_LIMITS, type ProvisionStep, type SubjectTrace } from '../../model/provision.js';
-import type { ProvisionStage } from '../../runs/provisionTrace.js';
+import type { ProvisionProgress, ProvisionStage } from '../../runs/provisionTrace.js';
 import { stepDetails } from '../../runs/stepDetails.js';
 import { html, type SafeHtml } from './html.js';
 import { layout, type PageContext } from './layout.js';
@@ -16,14 +16,6 @@ export interface ProvisionFormValues {
   readonly groups: readonly string[];
 }
 
-/** The traces of a provision on demand as far as it has got: the page's results, whole or streamed. */
-export interface ProvisionView {
-  readonly stage: ProvisionStage;
-  readonly runId: string;
-  readonly results: readonly SubjectTrace[];
-  readonly note?: string;
-}
-
 const STEPS: Readonly<Record<SubjectTrace['kind'], readonly ProvisionStep['step'][]>> = {
   user: ['import', 'scope', 'mapping', 'match', 'action'],
   group: ['import', 'scope', 'match', 'action'],
@@ -37,7 +29,7 @@ export function provisionPage(
   tenant: string,
   context: PageContext,
   values: ProvisionFormValues = { users: [], groups: [] },
-  view?: ProvisionView,
+  view?: ProvisionProgress,
 ): string {
   const operator = context.principal.role === 'operator';
   const base = provisionPath(tenant);
@@ -92,7 +84,7 @@ export function stageText(stage: ProvisionStage): string {
 }
 
 /** Each subject's steps so far; steps still to come are listed as waiting, an action not yet applied as planned. */
-export function provisionResults(tenant: string, view: ProvisionView): SafeHtml {
+export function provisionResults(tenant: string, view: ProvisionProgress): SafeHtml {
   return html`${view.results.map((trace) => traceSection(trace, view.stage))}
 ${
   view.stage === 'applied'

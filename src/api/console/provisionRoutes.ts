@@ -15,7 +15,7 @@ import { provisionPage, provisionResults, stageText } from './provisionPage.js';
 const ROUTE = `${CONSOLE_PATH}/tenants/:tenant/provision`;
 
 /** The media type of the step stream: one JSON object per line, each sent as soon as it is known. */
-export const STEP_STREAM_TYPE = 'application/x-ndjson';
+const STEP_STREAM_TYPE = 'application/x-ndjson';
 
 /** The console's check of a request: the signed-in principal, its access, and (for actions) the CSRF token. */
 export type ConsoleContext = (
