@@ -10,6 +10,7 @@ import { readDirectoryChanges } from './incrementalRead.js';
 import { lookupSubjects } from './lookup.js';
 import { userProperties } from './mapping.js';
 import type { GraphReadContext } from './readContext.js';
+import { suggestSubjects } from './suggest.js';
 import { testGraphConnection } from './testConnection.js';
 
 export interface GraphSourceDependencies {
@@ -40,6 +41,7 @@ export function createGraphSource(config: GraphSourceConfig, deps: GraphSourceDe
       readFull: () => readFullDirectory(context),
       readChanges: (cursor, records) => readDirectoryChanges(context, cursor, records),
       lookup: (subjects) => lookupSubjects(context, subjects),
+      suggest: (kind, text, limit) => suggestSubjects(context, kind, text, limit),
       testConnection: () => testGraphConnection(context, credential, scope),
     },
     failureWithoutAnswer,

@@ -14,3 +14,8 @@ export function equals(attribute: string, value: string): string {
 export function equalsAny(attributes: readonly string[], values: readonly string[]): string {
   return values.flatMap((value) => attributes.map((attribute) => equals(attribute, value))).join(' or ');
 }
+
+/** `a sw "x" or b sw "x" or …`: a prefix search over each attribute, ignoring case. */
+export function startsWithAny(attributes: readonly string[], prefix: string): string {
+  return attributes.map((attribute) => `${attribute} sw ${quoted(prefix)}`).join(' or ');
+}

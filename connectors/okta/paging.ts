@@ -41,3 +41,14 @@ export async function readFirst<T>(collection: Collection<T>): Promise<T | undef
   const first = await collection.next();
   return first.value ?? undefined;
 }
+
+/** At most `count` items, reading no page past the one that holds the last of them. */
+export async function readUpTo<T>(collection: Collection<T>, count: number): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of collection) {
+    if (item === null || item === undefined) break;
+    items.push(item);
+    if (items.length >= count) break;
+  }
+  return items;
+}

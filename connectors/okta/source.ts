@@ -8,6 +8,7 @@ import { readFullDirectory } from './fullRead.js';
 import { readDirectoryChanges } from './incrementalRead.js';
 import { lookupSubjects } from './lookup.js';
 import type { OktaContext } from './readContext.js';
+import { suggestSubjects } from './suggest.js';
 import { testOktaConnection } from './testConnection.js';
 import { PacedRequestExecutor } from './throttling.js';
 
@@ -43,6 +44,7 @@ export function createOktaSource(config: OktaSourceConfig, deps: OktaSourceDeps)
       readFull: () => readFullDirectory(context),
       readChanges: (cursor) => readDirectoryChanges(context, cursor),
       lookup: (subjects) => lookupSubjects(context, subjects),
+      suggest: (kind, text, limit) => suggestSubjects(context, kind, text, limit),
       testConnection: () => testOktaConnection(context),
     },
     oktaFailureClass,

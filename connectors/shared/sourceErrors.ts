@@ -27,6 +27,7 @@ export function withSourceErrors(
     readFull: guard(() => source.readFull()),
     ...(readChanges && { readChanges: guard(readChanges.bind(source)) }),
     lookup: guard((subjects) => source.lookup(subjects)),
+    suggest: guard((kind, text, limit) => source.suggest(kind, text, limit)),
     testConnection: guard(() => source.testConnection()),
   };
 }

@@ -23,6 +23,7 @@ import { registerHealthRoutes } from './routes/health.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { registerProvisionRoute } from './routes/provision.js';
 import { registerRunRoutes } from './routes/runs.js';
+import { registerSuggestionsRoute } from './routes/suggestions.js';
 import { registerTenantRoutes } from './routes/tenants.js';
 import { DashboardSessions } from './sessions.js';
 import { tenantRuntimes } from './tenantRuntimes.js';
@@ -137,6 +138,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   const runtimeOf = tenantRuntimes(app, deps);
   registerProvisionRoute(app, deps, runtimeOf);
   registerExplainRoute(app, deps, runtimeOf);
+  registerSuggestionsRoute(app, deps, runtimeOf);
   registerAuditRoute(app, audit);
   await registerDocsPage(app);
   await registerDashboard(app, { deps, guard, book, sessions, throttle });

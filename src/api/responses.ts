@@ -189,6 +189,22 @@ export const provisionAnswer = z
   })
   .describe('each subject with its step trace');
 
+export const suggestionsAnswer = z
+  .strictObject({
+    suggestions: z.array(
+      z.strictObject({
+        id: z.string().describe('the source object id'),
+        name: z
+          .string()
+          .describe('userName (UPN / login) of a user, display name of a group: what provision takes'),
+        detail: z.string().describe("a user's display name and email where they differ from name"),
+      }),
+    ),
+  })
+  .describe(
+    'users or groups of the source whose name starts with the text, by name; not narrowed to the scope',
+  );
+
 export const explainAnswer = z
   .looseObject({
     tenant: z.string(),

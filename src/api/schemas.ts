@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROVISION_LIMITS } from '../model/provision.js';
+import { PROVISION_LIMITS, SUGGESTION_LIMITS } from '../model/provision.js';
 import { RUN_ID_PATTERN } from '../runs/requestRun.js';
 
 /** Request shapes of the admin API: validated here and described in the OpenAPI document from the same schemas. */
@@ -105,6 +105,36 @@ export const explainQuery = z.strictObject({
     .max(1024)
     .describe('user: object id, userName (UPN / login) or email; group: object id or display name'),
   kind: z.enum(['user', 'group']).default('user'),
+});
+
+export const suggestionsQuery = z.strictObject({
+  kind: z.enum(['user', 'group']).default('user'),
+  text: z
+    .string()
+    .trim()
+    .min(SUGGESTION_LIMITS.minText, `type at least ${SUGGESTION_LIMITS.minText} characters`)
+    .max(SUGGESTION_LIMITS.maxText)
+    .describe('the start of a userName (UPN / login), email or display name; of a group name'),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(SUGGESTION_LIMITS.maxResults)
+    .default(SUGGESTION_LIMITS.defaultResults),
+});
+
+/** References typed one per line in a console form, read as the API's list (blank lines dropped). */
+const referenceLines = z
+  .string()
+  .max(PROVISION_LIMITS.maxSubjects * 1025)
+  .default('')
+  .transform((text) => [...new Set(text.split(/\r?\n/).map((line) => line.trim()))].filter(Boolean));
+
+/** Provision on demand ordered from the console's form: the lists as text, the CSRF token beside them. */
+export const consoleProvisionForm = z.strictObject({
+  csrf: z.string(),
+  users: referenceLines,
+  groups: referenceLines,
 });
 
 export const loginForm = z.strictObject({ token: z.string().min(1).max(4096) });

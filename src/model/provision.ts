@@ -30,3 +30,9 @@ export interface ProvisionRequest {
 
 /** Beyond Entra's one user or a group of five: up to 50 subjects, members past 100 in a queued run. */
 export const PROVISION_LIMITS = { maxSubjects: 50, membersAppliedAtOnce: 100 } as const;
+
+/**
+ * A typeahead over the source: at least two characters, so one keystroke never asks the directory
+ * for "every name starting with a", and at most 20 names per answer.
+ */
+export const SUGGESTION_LIMITS = { minText: 2, maxText: 256, maxResults: 20, defaultResults: 10 } as const;

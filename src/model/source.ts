@@ -70,7 +70,25 @@ export interface Source {
    * groups a named user belongs to (transitively), and the assignments among them.
    */
   lookup(subjects: SubjectReferences): Promise<SubjectLookup>;
+  /**
+   * Users or groups whose name starts with `text`, ignoring case, at most `limit`, by the source's
+   * own search: users by userName (UPN / login), email or display name (Okta: first or last
+   * name), groups by display name. Not narrowed to the tenant's scope, like `lookup`: picking an
+   * out-of-scope user shows why in its trace.
+   */
+  suggest(kind: SubjectKind, text: string, limit: number): Promise<Suggestion[]>;
   testConnection(): Promise<ConnectionCheck[]>;
+}
+
+export type SubjectKind = 'user' | 'group';
+
+/** One candidate of a typeahead: what `lookup` takes (`name`) and what tells it apart (`detail`). */
+export interface Suggestion {
+  readonly id: string;
+  /** The userName (UPN / login) of a user, the display name of a group. */
+  readonly name: string;
+  /** A user's display name and email, where they differ from `name`; empty for a group. */
+  readonly detail: string;
 }
 
 export interface SubjectReferences {

@@ -45,6 +45,12 @@ export function checkSubjectCount(request: ProvisionRequest): number {
   return subjectCount;
 }
 
+/** Where a caller of `planOnDemand` may step in: to show the lookup, or mark its run's phase. */
+export interface OnDemandHooks {
+  readonly afterLookup?: (lookup: SubjectLookup) => void;
+  readonly beforePlan?: () => Promise<void>;
+}
+
 /**
  * The part provision on demand and explain share: look the subjects up, compute their desired
  * state, read the platform objects they concern and plan. It writes nothing anywhere; `beforePlan`
@@ -54,7 +60,7 @@ export async function planOnDemand(
   request: ProvisionRequest,
   deps: Pick<PipelineDependencies, 'stores' | 'runtime'>,
   counter: CallCounter,
-  beforePlan: () => Promise<void> = async () => {},
+  hooks: OnDemandHooks = {},
 ): Promise<OnDemandDecision> {
   const { stores, runtime } = deps;
   let lookup: SubjectLookup;
@@ -63,6 +69,7 @@ export async function planOnDemand(
   } catch (error) {
     return { kind: 'lookupFailed', reason: describeError(error), error };
   }
+  hooks.afterLookup?.(lookup);
   const resolvedIds = (references: readonly string[]) =>
     references.flatMap((reference) => lookup.resolved[reference] ?? []);
   const full = computeDesired(lookup.snapshot, runtime.settings);
@@ -84,7 +91,7 @@ export async function planOnDemand(
     platform.findGroups(queries.groups, observe),
     stores.state.owned(runtime.config.id),
   ]);
-  await beforePlan();
+  await hooks.beforePlan?.();
   const plan = planFocused({
     desired,
     platform: { users, groups },
@@ -114,6 +121,23 @@ export function traceInputsOf(
     outcomes,
     deferredMembers: planned.deferredMembers,
     lookupFallbacks: planned.lookupFallbacks,
+  };
+}
+
+/** Trace inputs of a lookup before anything is planned: enough for the import steps. */
+export function lookedUpInputs(lookup: SubjectLookup, settings: EngineSettings): TraceInputs {
+  return {
+    resolved: lookup.resolved,
+    ...(lookup.failed ? { failed: lookup.failed } : {}),
+    users: new Map(lookup.snapshot.users.map((user) => [user.id, user])),
+    desiredUsers: new Map(),
+    settings,
+    groupNames: new Map(lookup.snapshot.groups.map((group) => [group.id, group.displayName])),
+    userTraces: new Map(),
+    groupTraces: new Map(),
+    outcomes: new Map(),
+    deferredMembers: new Map(),
+    lookupFallbacks: [],
   };
 }
 

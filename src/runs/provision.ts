@@ -1,12 +1,18 @@
 import { PROVISION_LIMITS, type ProvisionAnswer, type ProvisionRequest } from '../model/provision.js';
 import type { ProvisioningEvent } from '../model/run.js';
 import { runAttributes, withTrace } from '../observability/tracing.js';
-import { checkSubjectCount, failedLookupInputs, planOnDemand, traceInputsOf } from './onDemandPlan.js';
+import {
+  checkSubjectCount,
+  failedLookupInputs,
+  lookedUpInputs,
+  planOnDemand,
+  traceInputsOf,
+} from './onDemandPlan.js';
 import { applyPlan } from './pipeline/applyPlan.js';
 import { type PipelineDependencies, startRun } from './pipeline/context.js';
 import { ON_DEMAND_PRIORITY } from './pipeline/enqueueOps.js';
 import { failRun, finishRun } from './pipeline/finishRun.js';
-import { subjectTraces } from './provisionTrace.js';
+import { importedTraces, type ProvisionProgress, subjectTraces } from './provisionTrace.js';
 import { recordRun, requestOf } from './requestRun.js';
 
 export { ProvisionLimitError } from './onDemandPlan.js';
@@ -16,6 +22,12 @@ export interface ProvisionDependencies extends PipelineDependencies {
   readonly requestFollowUp: () => Promise<string>;
   /** Told the run's id as soon as it is recorded, so a caller can follow its progress. */
   readonly onRunRecorded?: (runId: string) => void;
+  /**
+   * Told the traces as they grow: after the lookup (import), after planning (scope, mapping,
+   * match, the action planned) and at the end (the action's outcome), for a caller that shows
+   * steps as they arrive. A lookup that failed as a whole goes straight to the end.
+   */
+  readonly onSteps?: (progress: ProvisionProgress) => void;
 }
 
 /**
@@ -36,19 +48,28 @@ export async function provisionOnDemand(
   const run = await startRun(requestOf(record), deps);
   const { counter, phases, started } = run;
   try {
-    const decision = await planOnDemand(request, deps, counter, async () => {
-      await stores.runs.update(tenant, record.id, phases.enter('plan'));
+    const progress = (
+      stage: ProvisionProgress['stage'],
+      results: ProvisionProgress['results'],
+      note?: string,
+    ) => deps.onSteps?.({ stage, runId: record.id, results, ...(note ? { note } : {}) });
+    const decision = await planOnDemand(request, deps, counter, {
+      afterLookup: (lookup) =>
+        progress('imported', importedTraces(request, lookedUpInputs(lookup, runtime.settings))),
+      beforePlan: async () => {
+        await stores.runs.update(tenant, record.id, phases.enter('plan'));
+      },
     });
     if (decision.kind === 'lookupFailed') {
       // Every subject's trace ends at its import step, with the source's reason; the run fails.
       const { reason } = decision;
       await failRun(run, decision.error);
-      return {
-        runId: record.id,
-        results: subjectTraces(request, failedLookupInputs(request, reason, runtime.settings)),
-      };
+      const results = subjectTraces(request, failedLookupInputs(request, reason, runtime.settings));
+      progress('applied', results);
+      return { runId: record.id, results };
     }
     const { planned } = decision;
+    progress('planned', subjectTraces(request, traceInputsOf(planned, runtime.settings, new Map())));
     const { plan, deferredMembers } = planned;
     const namedGroups = new Set(
       request.groups.flatMap((reference) => planned.lookup.resolved[reference] ?? []),
@@ -68,16 +89,15 @@ export async function provisionOnDemand(
 
     const followUpRunId = deferredMembers.size > 0 ? await deps.requestFollowUp() : undefined;
     const outcomes = await outcomesOf(deps, record.id, started);
-    return {
-      runId: record.id,
-      results: subjectTraces(request, traceInputsOf(planned, runtime.settings, outcomes)),
-      ...(followUpRunId
-        ? {
-            followUpRunId,
-            note: `members beyond the first ${PROVISION_LIMITS.membersAppliedAtOnce} of a group are applied by run ${followUpRunId}`,
-          }
-        : {}),
-    };
+    const results = subjectTraces(request, traceInputsOf(planned, runtime.settings, outcomes));
+    const followUp = followUpRunId
+      ? {
+          followUpRunId,
+          note: `members beyond the first ${PROVISION_LIMITS.membersAppliedAtOnce} of a group are applied by run ${followUpRunId}`,
+        }
+      : undefined;
+    progress('applied', results, followUp?.note);
+    return { runId: record.id, results, ...followUp };
   } catch (error) {
     await failRun(run, error);
     throw error;

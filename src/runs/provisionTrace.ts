@@ -36,6 +36,30 @@ export interface TraceInputs {
   readonly lookupFallbacks: readonly LookupFallback[];
 }
 
+/**
+ * How far a provision on demand has got: the subjects looked up (each trace ends at its import
+ * step unless the lookup failed it), planned (scope, mapping, match and the action to take, not yet
+ * applied), or applied (the action's outcome: the answer itself).
+ */
+export type ProvisionStage = 'imported' | 'planned' | 'applied';
+
+/** The traces known at a stage, for a caller that shows steps as they arrive. */
+export interface ProvisionProgress {
+  readonly stage: ProvisionStage;
+  readonly runId: string;
+  readonly results: readonly SubjectTrace[];
+  /** At the end: members of a large group left to a queued run. */
+  readonly note?: string;
+}
+
+/** Each subject's trace up to its import step: what is known once the source answered the lookup. */
+export function importedTraces(request: ProvisionRequest, inputs: TraceInputs): SubjectTrace[] {
+  return subjectTraces(request, inputs).map((trace) => {
+    const [imported] = trace.steps;
+    return ended(trace.subject, trace.kind, imported ? [imported] : []);
+  });
+}
+
 /** One trace per named subject, users first, each in the request's order. */
 export function subjectTraces(request: ProvisionRequest, inputs: TraceInputs): SubjectTrace[] {
   return [

@@ -469,6 +469,35 @@ const CASES: readonly HostileCase[] = [
     status: 200,
   },
   {
+    name: 'an Okta search expression injected in a suggestion text',
+    request: get(`/v1/tenants/okta/suggestions?text=${encodeURIComponent('x" or profile.login sw "')}`),
+    status: 200,
+    body: /\r\n\r\n\{"suggestions":\[\]\}$/,
+  },
+  {
+    name: 'an OData expression injected in a Graph suggestion text',
+    request: get(
+      `/v1/tenants/graph/suggestions?kind=group&text=${encodeURIComponent("') or startswith(displayName,'")}`,
+    ),
+    status: 200,
+    body: /\r\n\r\n\{"suggestions":\[\]\}$/,
+  },
+  {
+    name: 'unicode and control characters in a suggestion text',
+    request: get(`/v1/tenants/graph/suggestions?text=${encodeURIComponent('ユー\u0000\u202e%00')}`),
+    status: 200,
+  },
+  {
+    name: 'a suggestion text of 257 characters',
+    request: get(`/v1/tenants/okta/suggestions?text=${'a'.repeat(257)}`),
+    status: 400,
+  },
+  {
+    name: 'suggestions past the limit of 20',
+    request: get('/v1/tenants/files/suggestions?text=ad&limit=1000000'),
+    status: 400,
+  },
+  {
     name: 'provision on an unknown tenant',
     request: post('/v1/tenants/nowhere/provision', '{"users":["a"]}'),
     status: 404,

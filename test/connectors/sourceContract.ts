@@ -180,6 +180,37 @@ export function sourceContract(name: string, start: () => Promise<SourceUnderCon
       expect(membersOf(snapshot, groups.engineering.id)).toEqual([users.dave.id]);
     });
 
+    it('suggests users whose userName or email starts with the text, ignoring case, with their email', async () => {
+      const { alice, bob } = subject.directory.users;
+      const source = subject.source();
+      const byName = await source.suggest('user', 'ALICE@CON', 10);
+      expect(byName.map(({ id, name }) => ({ id, name }))).toEqual([{ id: alice.id, name: alice.userName }]);
+      expect(byName[0]?.detail).toContain(alice.email);
+      const byEmail = await source.suggest('user', 'b.jones@', 10);
+      expect(byEmail.map((suggestion) => suggestion.id)).toEqual([bob.id]);
+      expect(await source.suggest('user', 'zz-nobody', 10)).toEqual([]);
+    });
+
+    it('suggests groups whose name starts with the text, ignoring case', async () => {
+      const { sales, engineering } = subject.directory.groups;
+      const source = subject.source();
+      expect(await source.suggest('group', 'sal', 10)).toEqual([
+        { id: sales.id, name: sales.name, detail: '' },
+      ]);
+      expect((await source.suggest('group', 'ENGINEER', 10)).map((group) => group.id)).toEqual([
+        engineering.id,
+      ]);
+      expect(await source.suggest('group', 'alice', 10)).toEqual([]);
+    });
+
+    it('takes quotes, backslashes and operators in the text as text: they find nothing and break nothing', async () => {
+      const source = subject.source();
+      for (const text of ["o'brien", 'a" or profile.login sw "', "a') or startswith(mail,'", 'back\\slash']) {
+        expect(await source.suggest('user', text, 10), text).toEqual([]);
+        expect(await source.suggest('group', text, 10), text).toEqual([]);
+      }
+    });
+
     it('reports one check per permission, each passing when granted', async () => {
       const checks = await subject.source().testConnection();
       expect(checks.map((check) => check.name)).toEqual(subject.checks);
@@ -203,6 +234,8 @@ export function sourceContract(name: string, start: () => Promise<SourceUnderCon
       expect(error.failure).toEqual({ class: 'fatal', cause: 'credentials' });
       const failed = await failureOf(source.lookup({ users: ['alice@contoso.example'], groups: [] }));
       expect(failed.failure).toEqual({ class: 'fatal', cause: 'credentials' });
+      const suggestion = await failureOf(source.suggest('user', 'alice', 10));
+      expect(suggestion.failure).toEqual({ class: 'fatal', cause: 'credentials' });
       const checks = await source.testConnection();
       expect(checks.some((check) => !check.ok)).toBe(true);
     });

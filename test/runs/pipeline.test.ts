@@ -197,6 +197,7 @@ function world(safety = '{}'): World {
       );
       return { snapshot: { users: found, groups: [] }, resolved };
     },
+    suggest: async () => [],
     testConnection: async () => [],
   });
   const settings = engineSettingsFor(tenant);

@@ -25,4 +25,11 @@ ul.changes { margin: 0; padding-left: 1rem; }
 .actions { display: flex; gap: .5rem; flex-wrap: wrap; } .actions form { margin: 0; }
 form.search { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; margin: 1rem 0; } caption { text-align: left; font-weight: bold; } .steps > li { margin-bottom: 1.2rem; } .steps h3 { margin: .3rem 0; font-size: 1.05rem; } .decided { font-weight: bold; }
 #log { width: 100%; } #log td:first-child, #log td:last-child, #log th[scope="row"] { white-space: nowrap; }
+.pickers { display: flex; gap: 2rem; flex-wrap: wrap; } .picker { display: flex; flex-direction: column; gap: .3rem; min-width: 20rem; }
+.combo { position: relative; } .combo input { width: 100%; box-sizing: border-box; }
+[role="listbox"] { position: absolute; z-index: 1; left: 0; right: 0; margin: 0; padding: 0; list-style: none; background: #fff; border: 1px solid #6b6b6b; max-height: 16rem; overflow-y: auto; }
+[role="option"] { padding: .3rem .5rem; cursor: pointer; } [role="option"][aria-selected="true"], [role="option"]:hover { background: #17324d; color: #fff; }
+[role="option"] .detail { color: inherit; opacity: .8; font-size: .9rem; }
+.trace h3 { margin-bottom: .2rem; } .trace td.details { font-family: ui-monospace, monospace; font-size: .85rem; max-width: 60rem; word-break: break-word; }
+.status-success { color: #05612d; } .status-failure { color: #a4000f; } .status-in-progress { color: #6b4e00; }
 `;

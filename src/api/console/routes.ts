@@ -35,6 +35,7 @@ import { CONSOLE_PATH, loginPage, messagePage, type PageContext } from './layout
 import { LiveRunStreams } from './liveRun.js';
 import { LOG_PAGE_SIZE, logPage } from './logPage.js';
 import { changesFromEvents, changesFromPlan } from './objectChanges.js';
+import { registerProvisionPages } from './provisionRoutes.js';
 import { runPage } from './runPage.js';
 import { tenantPage, tenantPath } from './tenantPage.js';
 import { runPath, type TenantRow, tenantsPage } from './tenantsPage.js';
@@ -43,7 +44,10 @@ import { runPath, type TenantRow, tenantsPage } from './tenantsPage.js';
 const HISTORY_LENGTH = 50;
 /** Provisioning-log events a run page shows. */
 const EVENTS_SHOWN = 1000;
-/** Only this host's scripts, styles and forms: no inline script can run even if markup slipped through. */
+/**
+ * Only this host's scripts, styles, forms and requests (the typeahead and the step stream): no
+ * inline script can run even if markup slipped through.
+ */
 const CONSOLE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
@@ -53,7 +57,7 @@ export interface ConsoleOptions {
   readonly book: TokenBook;
   readonly sessions: DashboardSessions;
   readonly throttle: FailedAuthThrottle;
-  /** The API's runtime per tenant, which explain reads the source and the platform through. */
+  /** The API's runtime per tenant: explain, provision and its typeahead read the source and platform through it. */
   readonly runtimeOf: RuntimeOf;
 }
 
@@ -226,6 +230,8 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
           .send(live.follow(() => deps.stores.runs.get(tenant, runId)))
       );
     });
+
+    registerProvisionPages(pages, { deps, runtimeOf: options.runtimeOf, context });
 
     pages.post(`${CONSOLE_PATH}/tenants/:tenant/runs/:runId/approve`, async (request, reply) => {
       const tenant = tenantParam(request);

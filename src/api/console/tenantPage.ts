@@ -30,7 +30,7 @@ export function tenantPage(
 <dt>Full schedule</dt><dd>${tenant.schedule.full ?? 'none'}</dd>
 <dt>Safety</dt><dd>hold above ${safety.maxDeactivations} deactivations or ${Math.round(safety.maxDeactivationRatio * 100)} % of managed users; hold a source read below ${Math.round(safety.minSourceRatio * 100)} % of the last; deprovision by ${safety.deprovision}; held runs expire after ${safety.heldRunExpiryHours} h</dd>
 </dl>
-<p class="actions"><a href="${logPath(tenant.id)}">Provisioning log</a> <a href="${explainPath(tenant.id)}">Explain a user or group</a></p>
+<p class="actions"><a href="${tenantPath(tenant.id)}/provision">Provision on demand</a> <a href="${logPath(tenant.id)}">Provisioning log</a> <a href="${explainPath(tenant.id)}">Explain a user or group</a></p>
 ${context.principal.role === 'operator' ? actions(tenant.id, context) : html`<p>Only an operator can run, test or reset this tenant.</p>`}
 ${report ? connectionReport(report) : ''}
 <h2 id="history-title">Run history</h2>

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { provisionOnDemand } from '../../runs/provision.js';
+import { type ProvisionDependencies, provisionOnDemand } from '../../runs/provision.js';
+import type { TenantRuntime } from '../../runs/runtime.js';
 import { triggerRun } from '../../service/runTrigger.js';
 import { type ApiDependencies, tenantOf } from '../dependencies.js';
 import { errors, provisionAnswer } from '../responses.js';
@@ -31,14 +32,19 @@ export function registerProvisionRoute(
     async (request) => {
       const tenant = tenantOf(deps, request.params);
       // A platform that refuses or fails the whole request is answered 502 by the app's error handler.
-      return await provisionOnDemand(request.body, {
-        stores: deps.stores,
-        queues: deps.queues,
-        runtime: runtimeOf(tenant),
-        logger: deps.logger,
-        requestFollowUp: async () =>
-          (await triggerRun(deps, { tenant: tenant.id, mode: 'full', trigger: 'provision' })).run.id,
-      });
+      return await provisionOnDemand(request.body, provisionDependencies(deps, runtimeOf(tenant)));
     },
   );
+}
+
+/** What provision on demand needs in the API process, for the API route and the console alike. */
+export function provisionDependencies(deps: ApiDependencies, runtime: TenantRuntime): ProvisionDependencies {
+  return {
+    stores: deps.stores,
+    queues: deps.queues,
+    runtime,
+    logger: deps.logger,
+    requestFollowUp: async () =>
+      (await triggerRun(deps, { tenant: runtime.config.id, mode: 'full', trigger: 'provision' })).run.id,
+  };
 }

@@ -54,6 +54,23 @@ describe('Graph emulator', () => {
     expect(answer.body).toMatchObject({ error: { code: 'Request_UnsupportedQuery' } });
   });
 
+  it('answers startswith ignoring case and refuses contains and startswith on a property Graph refuses it on', async () => {
+    const token = await accessToken();
+    const users = (filter: string) =>
+      get(`${emulator.graphBaseUrl}/users?$filter=${encodeURIComponent(filter)}&$top=2`, token);
+    const found = await users("startswith(userPrincipalName,'USER1') or startswith(mail,'user1')");
+    expect(found.status).toBe(200);
+    expect(
+      (found.body.value as { userPrincipalName: string }[]).map((user) => user.userPrincipalName),
+    ).toEqual(['user1@contoso.example']);
+    expect(((await users("startswith(userPrincipalName,'user')")).body.value as unknown[]).length).toBe(2);
+    for (const refused of ["contains(userPrincipalName,'user')", "startswith(accountEnabled,'t')"]) {
+      const answer = await users(refused);
+      expect(answer.status, refused).toBe(400);
+      expect(answer.body, refused).toMatchObject({ error: { code: 'Request_UnsupportedQuery' } });
+    }
+  });
+
   it('replays in the next round an object changed while a delta round was paging', async () => {
     const token = await accessToken();
     const first = await get(`${emulator.graphBaseUrl}/users/delta`, token);

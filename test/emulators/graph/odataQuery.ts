@@ -5,12 +5,27 @@ import { graphError } from './graphErrors.js';
 
 /**
  * The OData query options the emulator understands: `$select`, `$top` (1..999), and `$filter` as
- * `eq` clauses joined by `or` — what a sync client needs, refused loudly beyond that.
+ * `eq` or `startswith(property,'text')` clauses joined by `or` — what a sync client and a typeahead
+ * need, refused loudly beyond that (Graph answers `contains` on users and groups with 400 too).
  */
 export interface FilterClause {
   readonly property: string;
+  readonly operator: 'eq' | 'startswith';
   readonly value: string | boolean;
 }
+
+/**
+ * The string properties of users and groups Graph's `startswith` accepts without advanced query
+ * parameters; any other property is refused, as Graph refuses it.
+ */
+const STARTSWITH_PROPERTIES = new Set([
+  'displayName',
+  'userPrincipalName',
+  'mail',
+  'mailNickname',
+  'givenName',
+  'surname',
+]);
 
 export interface ListQuery {
   readonly select?: readonly string[];
@@ -55,20 +70,32 @@ export function parseSelect(url: URL): readonly string[] | undefined {
 }
 
 const CLAUSE = /^\s*([A-Za-z][\w]*)\s+eq\s+('(?:[^']|'')*'|true|false)\s*/;
+const STARTSWITH = /^\s*startswith\(\s*([A-Za-z][\w]*)\s*,\s*('(?:[^']|'')*')\s*\)\s*/i;
 const OR = /^or\s+/i;
+
+function parseClause(rest: string): { clause: FilterClause; length: number } | undefined {
+  const prefix = STARTSWITH.exec(rest);
+  if (prefix) {
+    const [whole, property = '', literal = ''] = prefix;
+    if (!STARTSWITH_PROPERTIES.has(property)) return undefined;
+    const value = parseOdataStringContent(literal.slice(1, -1));
+    return { clause: { property, operator: 'startswith', value }, length: whole.length };
+  }
+  const match = CLAUSE.exec(rest);
+  if (!match) return undefined;
+  const [whole, property = '', literal = ''] = match;
+  const value = literal.startsWith("'") ? parseOdataStringContent(literal.slice(1, -1)) : literal === 'true';
+  return { clause: { property, operator: 'eq', value }, length: whole.length };
+}
 
 function parseFilter(text: string): FilterClause[] | undefined {
   const clauses: FilterClause[] = [];
   let rest = text;
   for (;;) {
-    const match = CLAUSE.exec(rest);
-    if (!match) return undefined;
-    const [whole, property = '', literal = ''] = match;
-    const value = literal.startsWith("'")
-      ? parseOdataStringContent(literal.slice(1, -1))
-      : literal === 'true';
-    clauses.push({ property, value });
-    rest = rest.slice(whole.length);
+    const parsed = parseClause(rest);
+    if (!parsed) return undefined;
+    clauses.push(parsed.clause);
+    rest = rest.slice(parsed.length);
     if (rest === '') return clauses;
     const or = OR.exec(rest);
     if (!or) return undefined;
@@ -76,7 +103,7 @@ function parseFilter(text: string): FilterClause[] | undefined {
   }
 }
 
-/** Graph compares strings case-insensitively in `eq`, except object ids. */
+/** Graph compares strings case-insensitively in `eq` and `startswith`, except object ids. */
 export function matchesFilter(
   id: string,
   properties: GraphProperties,
@@ -87,7 +114,9 @@ export function matchesFilter(
     const actual = clause.property === 'id' ? id : properties[clause.property];
     if (typeof clause.value === 'boolean') return actual === clause.value;
     if (clause.property === 'id') return actual === clause.value;
-    return typeof actual === 'string' && actual.toLowerCase() === clause.value.toLowerCase();
+    if (typeof actual !== 'string') return false;
+    const [have, wanted] = [actual.toLowerCase(), clause.value.toLowerCase()];
+    return clause.operator === 'startswith' ? have.startsWith(wanted) : have === wanted;
   });
 }
 

@@ -165,12 +165,13 @@ function listUsers(context: OktaRouteContext, request: EmulatedRequest): Emulate
   const limit = pageLimit(request, { defaultLimit: 200, maxLimit: 200 });
   const q = params.get('q');
   if (q !== null) {
-    // `q` is a startsWith lookup for pickers: one page, no cursor.
+    // `q` is a startsWith lookup for pickers over first name, last name and email (not the
+    // login): one page, no cursor.
     const prefix = q.toLowerCase();
     const found = all.filter(
       (user) =>
         user.status !== 'DEPROVISIONED' &&
-        ['login', 'email', 'firstName', 'lastName'].some((name) =>
+        ['email', 'firstName', 'lastName'].some((name) =>
           (user.profile[name] ?? '').toLowerCase().startsWith(prefix),
         ),
     );

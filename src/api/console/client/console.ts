@@ -1,6 +1,7 @@
 import { askBeforeSubmit } from './confirmForms.js';
 import { filterDiffRows } from './diffFilter.js';
 import { followLiveRun } from './liveRun.js';
+import { provisionOnDemand } from './provisionForm.js';
 import { sortTables } from './sortableTables.js';
 import { filterTenantRows } from './tenantFilter.js';
 
@@ -14,3 +15,4 @@ filterTenantRows(document);
 filterDiffRows(document);
 askBeforeSubmit(document);
 followLiveRun(document);
+provisionOnDemand(document);
