@@ -68,6 +68,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const finished = await Promise.all(
       requested.map((record) => waitForRun(stores, record.tenant, record.id)),
     );
+    loseSampleUser(environment);
     print('');
     print(
       summaryTable(
@@ -128,6 +129,18 @@ function summaryTable(records: readonly RunRecord[], sources: readonly string[])
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
 
+/**
+ * Removes contoso's sample user from its platform, as someone deleting an account there by hand
+ * would: incremental runs do not notice (the source did not change), so provisioning the user on
+ * demand shows a create rather than a user already in step.
+ */
+function loseSampleUser(environment: DemoEnvironment): void {
+  const { store } = environment.platforms.get('contoso')!;
+  const wanted = environment.sampleUsers.contoso.toLowerCase();
+  const user = store.users().find((candidate) => String(candidate.userName).toLowerCase() === wanted);
+  if (user) store.delete('Users', String(user.id));
+}
+
 /** The CLI commands that read a source run in their own process, which must trust the emulators' CA. */
 function whatToTry(environment: DemoEnvironment, api: string, control: string, caFile: string): string {
   const token = environment.adminToken;
@@ -140,8 +153,9 @@ function whatToTry(environment: DemoEnvironment, api: string, control: string, c
     `  console ${api}/console   (sign in with the token ${token})`,
     `  dashboard ${api}/admin/login?token=${token}`,
     '',
-    `  # or in the console: ${api}/console/tenants/contoso/provision, type "${environment.sampleUsers.contoso.slice(0, 6)}" and pick a user`,
-    '  # provision one user on demand, with the step trace',
+    `  # provision on demand, with the step trace: the demo removed ${environment.sampleUsers.contoso} from`,
+    "  # contoso's platform after the first sync, so provisioning it creates it again",
+    `  console ${api}/console/tenants/contoso/provision   (type "${environment.sampleUsers.contoso.slice(0, 6)}" and pick the user)`,
     `  curl -s -X POST ${auth} ${json} ${api}/v1/tenants/contoso/provision -d '{"users":["${environment.sampleUsers.contoso}"]}'`,
     `  NODE_EXTRA_CA_CERTS=${caFile} npx dirsync --config ${config} provision acme --user ${environment.sampleUsers.acme}`,
     '',
