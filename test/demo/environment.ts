@@ -132,9 +132,10 @@ tenants:
         user.accountEnabled !== false &&
         !String(user.userPrincipalName).includes("'"),
     ) ?? graphDirectory.users[0]!;
+  const inScope = assignedClosure(graphDirectory);
   const contosoOutsider =
     graphDirectory.users.find(
-      (user) => !assigned.has(user.id) && !String(user.userPrincipalName).includes("'"),
+      (user) => !inScope.has(user.id) && !String(user.userPrincipalName).includes("'"),
     ) ?? graphDirectory.users[0]!;
   const acmeUser =
     oktaDirectory.users.find((user) => app.userIds.includes(user.id) && user.status === 'ACTIVE') ??
@@ -161,4 +162,17 @@ tenants:
       ]);
     },
   };
+}
+
+/** Everyone the app's assignments reach: assigned principals and the members of assigned groups, nested ones too. */
+function assignedClosure(directory: ReturnType<typeof generateGraphDirectory>): Set<string> {
+  const membersOf = new Map(directory.groups.map((group) => [group.id, group.memberIds]));
+  const reached = new Set<string>();
+  const pending = [...directory.assignedPrincipalIds];
+  for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
+    if (reached.has(id)) continue;
+    reached.add(id);
+    pending.push(...(membersOf.get(id) ?? []));
+  }
+  return reached;
 }
