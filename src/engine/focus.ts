@@ -2,7 +2,7 @@ import type { Membership } from '../model/directory.js';
 import type { GroupQuery, UserQuery } from '../model/platform.js';
 import type { PlatformUser } from '../model/scim.js';
 import type { DesiredState } from './desired.js';
-import { indexPlatform, USER_NAME_PATH, WORK_EMAIL_PATH } from './match.js';
+import { indexUsers, USER_NAME_PATH, WORK_EMAIL_PATH } from './match.js';
 import type { MatchMethod } from './settings.js';
 
 /**
@@ -97,17 +97,19 @@ export function emailsToLookUp(
   matching: readonly MatchMethod[],
   found: readonly PlatformUser[],
 ): string[] {
-  if (!matching.includes('email')) return [];
-  const userNameFirst =
-    matching.includes('userName') && matching.indexOf('userName') < matching.indexOf('email');
-  const index = indexPlatform({ users: found, groups: [] });
+  const emailAt = matching.indexOf('email');
+  if (emailAt === -1) return [];
+  // The match tries the methods in the tenant's order: a userName tried first settles the user.
+  const userNameFirst = matching.slice(0, emailAt).includes('userName');
+  const index = indexUsers(found);
+  const adoptsByUserName = (userName: string | undefined) =>
+    userName !== undefined && index.userCandidatesByUserName.has(userName.toLowerCase());
   const emails = new Set<string>();
   for (const id of focus.userIds) {
     const user = desired.users.get(id);
     const email = user?.state.attributes[WORK_EMAIL_PATH];
     if (user?.inScope !== true || email === undefined || index.usersByExternalId.has(id)) continue;
-    const userName = user.state.attributes[USER_NAME_PATH]?.toLowerCase();
-    if (userNameFirst && userName !== undefined && index.userCandidatesByUserName.has(userName)) continue;
+    if (userNameFirst && adoptsByUserName(user.state.attributes[USER_NAME_PATH])) continue;
     emails.add(email);
   }
   return [...emails].sort();

@@ -380,6 +380,14 @@ describe('focusOnSubjects', () => {
       { groupId: 'g2', memberId: 'a' },
     ]);
   });
+
+  it('takes a named group the source no longer pushes as it is, bringing no members', () => {
+    const desired = computeDesired(snapshot, settings());
+    const subjects = focusOnSubjects(desired, { userIds: [], groupIds: ['g-gone'] });
+    expect([...subjects.userIds]).toEqual([]);
+    expect([...subjects.groupIds]).toEqual(['g-gone']);
+    expect(subjects.membershipsAdded).toEqual([]);
+  });
 });
 
 describe('platformQueriesFor', () => {
@@ -414,6 +422,33 @@ describe('platformQueriesFor', () => {
     const renamed = platformQueriesFor(desired, focus({ groups: ['g1', 'g-removed'] }));
     expect(renamed.users.externalIds).toEqual(['c']);
     expect(renamed.groups).toEqual({ externalIds: ['g-removed', 'g1'], displayNames: ['Sales'] });
+  });
+
+  it('asks for a member the source no longer has by its group only', () => {
+    const desired = computeDesired(snapshot, settings());
+    const queries = platformQueriesFor(desired, focus({ added: [['g1', 'gone-user']] }));
+    expect(queries.users).toEqual({ externalIds: [], userNames: [] });
+    expect(queries.groups).toEqual({ externalIds: ['g1'], displayNames: [] });
+  });
+
+  it('asks by userName only for users in scope that have one: a user out of scope neither adopts nor is created', () => {
+    const mixed: DirectorySnapshot = {
+      users: [
+        sourceUser('kept'),
+        sourceUser('leaver', { department: 'Gone' }),
+        { id: 'nameless', active: true, attributes: {} },
+      ],
+      groups: [],
+    };
+    const desired = computeDesired(
+      mixed,
+      settings({ filters: [{ attribute: 'department', op: 'notIn', value: ['Gone'] }] }),
+    );
+    const queries = platformQueriesFor(desired, focus({ users: ['kept', 'leaver', 'nameless'] }));
+    expect(queries.users).toEqual({
+      externalIds: ['kept', 'leaver', 'nameless'],
+      userNames: ['kept@example.com'],
+    });
   });
 });
 
@@ -455,6 +490,16 @@ describe('emailsToLookUp', () => {
       platformUser(`p-${id}`, id, { userName: `${id}@example.com` }),
     );
     expect(lookUp({}, allLinked)).toEqual([]);
+  });
+
+  it('asks by email for an unlinked user in scope without a userName', () => {
+    const nameless: DirectorySnapshot = {
+      users: [{ id: 'nameless', active: true, attributes: { email: 'nameless@example.com' } }],
+      groups: [],
+    };
+    const desired = computeDesired(nameless, settings());
+    const asked = emailsToLookUp(desired, focus({ users: ['nameless'] }), settings().matching, found);
+    expect(asked).toEqual(['nameless@example.com']);
   });
 
   it('asks nothing when the tenant does not match by email', () => {
