@@ -47,8 +47,23 @@ export interface ApiToken {
   readonly tenants: readonly string[];
 }
 
+/** The seed nodes of a Redis Cluster and what its nodes ask of a client. */
+export interface RedisClusterConfig {
+  readonly nodes: readonly string[];
+  /** The ACL user; without it, the default user. */
+  readonly username?: string;
+  readonly password?: Secret;
+  readonly tls?: {
+    /** PEM text of the CAs to trust for the nodes' certificates. */
+    readonly ca?: string;
+    /** The name the nodes' certificates hold, checked in place of the address a node answers on. */
+    readonly servername?: string;
+    readonly rejectUnauthorized: boolean;
+  };
+}
+
 export interface Config {
-  readonly redis: { readonly url?: string; readonly cluster?: { readonly nodes: readonly string[] } };
+  readonly redis: { readonly url?: string; readonly cluster?: RedisClusterConfig };
   readonly api: {
     readonly listen: string;
     readonly tokens: readonly ApiToken[];
@@ -236,7 +251,7 @@ function describeReference(reference: string): string {
 function resolveConfig(raw: RawConfig, secrets: SecretResolver, baseDir: string): Config {
   return {
     baseDir,
-    redis: raw.redis,
+    redis: resolveRedis(raw.redis, secrets),
     api: {
       listen: raw.api.listen,
       trustProxy: raw.api.trustProxy,
@@ -247,6 +262,26 @@ function resolveConfig(raw: RawConfig, secrets: SecretResolver, baseDir: string)
       })),
     },
     tenants: raw.tenants.map((tenant, index) => resolveTenant(tenant, ['tenants', index], secrets)),
+  };
+}
+
+function resolveRedis(redis: RawConfig['redis'], secrets: SecretResolver): Config['redis'] {
+  const { url, cluster: raw } = redis;
+  if (!raw) return url === undefined ? {} : { url };
+  const { password, tls, ...cluster } = raw;
+  const at = ['redis', 'cluster'];
+  let trust: RedisClusterConfig['tls'];
+  if (tls) {
+    const { ca, ...rest } = tls;
+    trust = { ...rest, ...(ca ? { ca: secrets.file(ca, [...at, 'tls', 'ca']) } : {}) };
+  }
+  return {
+    ...(url === undefined ? {} : { url }),
+    cluster: {
+      ...cluster,
+      ...(password ? { password: secrets.secret(password, [...at, 'password']) } : {}),
+      ...(trust ? { tls: trust } : {}),
+    },
   };
 }
 

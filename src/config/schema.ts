@@ -162,15 +162,28 @@ const apiTokenSchema = z.strictObject({
 
 const HOST_PORT = /^[^:\s]+:\d{1,5}$/;
 
+/**
+ * A production Redis Cluster (ElastiCache, Azure Cache, Memorystore) wants an ACL user and TLS;
+ * `ca` is a PEM file, `servername` the name its certificates hold when the nodes answer by address.
+ */
+const redisClusterSchema = z.strictObject({
+  nodes: z.array(z.string().regex(HOST_PORT, 'must be host:port, e.g. 10.0.0.5:6379')).min(1),
+  username: z.string().min(1).optional(),
+  password: secretReference.optional(),
+  tls: z
+    .strictObject({
+      ca: z.string().min(1).optional(),
+      servername: z.string().min(1).optional(),
+      rejectUnauthorized: z.boolean().default(true),
+    })
+    .optional(),
+});
+
 /** One Redis server by URL, or the seed nodes of a Redis Cluster (any few of its nodes): not both. */
 const redisSchema = z
   .strictObject({
     url: z.string().min(1).optional(),
-    cluster: z
-      .strictObject({
-        nodes: z.array(z.string().regex(HOST_PORT, 'must be host:port, e.g. 10.0.0.5:6379')).min(1),
-      })
-      .optional(),
+    cluster: redisClusterSchema.optional(),
   })
   .refine((redis) => !(redis.url && redis.cluster), 'set either url or cluster, not both');
 

@@ -8,7 +8,7 @@ export { unknownGroupReferences } from './completeness.js';
 export { computeDesired, type DesiredState, type DesiredUser } from './desired.js';
 export { diffMembers, type MemberDelta, type MemberRules, userChanges } from './diff.js';
 export { checkEachFilter, compileFilters, type FilterCheck, type FilterVerdict } from './filters.js';
-export { type Focus, focusOnSubjects, platformQueriesFor } from './focus.js';
+export { emailsToLookUp, type Focus, focusOnSubjects, platformQueriesFor } from './focus.js';
 export type { GroupTrace } from './groupDecision.js';
 export { countDeprovisions, type GuardLimits, guardPlan, type SourceCounts } from './guard.js';
 export { mapGroup, mappedPaths, mapUser } from './mapping.js';

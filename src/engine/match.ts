@@ -45,18 +45,27 @@ const externalIdOf = (object: { readonly externalId?: string }): string | undefi
   hasExternalId(object) ? object.externalId : undefined;
 const lowerCase = (value: string | undefined): string | undefined => value?.toLowerCase();
 
-export function indexPlatform(platform: PlatformState): PlatformIndex {
-  const candidates = platform.users.filter((user) => !hasExternalId(user));
+export type UserIndex = Omit<PlatformIndex, 'groupsByExternalId' | 'groupCandidatesByName'>;
+
+/** The platform's users as lookups: the user half of {@link indexPlatform}. */
+export function indexUsers(users: readonly PlatformUser[]): UserIndex {
+  const candidates = users.filter((user) => !hasExternalId(user));
   return {
-    usersByExternalId: indexBy(platform.users, externalIdOf),
+    usersByExternalId: indexBy(users, externalIdOf),
     // Only the names asked for are indexed: the users a run creates are few, the platform's many.
     holdersOfUserNames: (userNames) =>
-      indexBy(platform.users, (user) => {
+      indexBy(users, (user) => {
         const userName = lowerCase(user.attributes[USER_NAME_PATH]);
         return userName !== undefined && userNames.has(userName) ? userName : undefined;
       }),
     userCandidatesByUserName: indexBy(candidates, (user) => lowerCase(user.attributes[USER_NAME_PATH])),
     userCandidatesByEmail: indexBy(candidates, (user) => lowerCase(user.attributes[WORK_EMAIL_PATH])),
+  };
+}
+
+export function indexPlatform(platform: PlatformState): PlatformIndex {
+  return {
+    ...indexUsers(platform.users),
     groupsByExternalId: indexBy(platform.groups, externalIdOf),
     groupCandidatesByName: indexBy(
       platform.groups.filter((group) => !hasExternalId(group)),

@@ -64,8 +64,16 @@ export interface Platform {
   listUsers(): Promise<PlatformUser[]>;
   /** Every group with its members, every page. */
   listGroups(): Promise<PlatformGroup[]>;
-  /** Users matching any of the given values (filters batched and escaped). */
-  findUsers(query: UserQuery, observe?: LookupObserver): Promise<PlatformUser[]>;
+  /**
+   * Users matching any of the given values (filters batched and escaped). `thenFind`, given the
+   * users found, names more values to look for: a read of every user that either round cannot do
+   * without is made once and serves both.
+   */
+  findUsers(
+    query: UserQuery,
+    observe?: LookupObserver,
+    thenFind?: (found: readonly PlatformUser[]) => UserQuery,
+  ): Promise<PlatformUser[]>;
   findGroups(query: GroupQuery, observe?: LookupObserver): Promise<PlatformGroup[]>;
   getUser(id: string): Promise<PlatformUser | undefined>;
   getGroup(id: string): Promise<PlatformGroup | undefined>;

@@ -61,6 +61,16 @@ const DEFAULTS = { pageSize: 1000, filterBatchSize: 20, membersPerPatch: 100, sc
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what needs escaping
 const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
 
+type LookupCriterion = readonly [attribute: string, values: readonly string[] | undefined];
+
+function userCriteria(query: UserQuery): LookupCriterion[] {
+  return [
+    ['externalId', query.externalIds],
+    ['userName', query.userNames],
+    ['emails.value', query.emails],
+  ];
+}
+
 interface Criterion {
   readonly attribute: string;
   readonly values: readonly string[];
@@ -122,17 +132,18 @@ export class ScimPlatform implements Platform {
     return this.#list('Groups', parseGroup);
   }
 
-  async findUsers(query: UserQuery, observe?: LookupObserver): Promise<PlatformUser[]> {
-    const found = await this.#find(
-      'Users',
-      [
-        ['externalId', query.externalIds],
-        ['userName', query.userNames],
-        ['emails.value', query.emails],
-      ],
-      observe,
-    );
-    return found.map(parseUser);
+  async findUsers(
+    query: UserQuery,
+    observe?: LookupObserver,
+    thenFind?: (found: readonly PlatformUser[]) => UserQuery,
+  ): Promise<PlatformUser[]> {
+    const scan = this.#scanOnce('Users');
+    const found = (await this.#find('Users', userCriteria(query), observe, scan)).map(parseUser);
+    if (thenFind === undefined) return found;
+    const more = await this.#find('Users', userCriteria(thenFind(found)), observe, scan);
+    const byId = new Map(found.map((user) => [user.id, user]));
+    for (const resource of more) if (!byId.has(resource.id)) byId.set(resource.id, parseUser(resource));
+    return [...byId.values()];
   }
 
   async findGroups(query: GroupQuery, observe?: LookupObserver): Promise<PlatformGroup[]> {
@@ -143,6 +154,7 @@ export class ScimPlatform implements Platform {
         ['displayName', query.displayNames],
       ],
       observe,
+      this.#scanOnce('Groups'),
     );
     return found.map(parseGroup);
   }
@@ -289,8 +301,9 @@ export class ScimPlatform implements Platform {
    */
   async #find(
     type: ResourceType,
-    criteria: readonly (readonly [attribute: string, values: readonly string[] | undefined])[],
+    criteria: readonly LookupCriterion[],
     observe: LookupObserver | undefined,
+    scan: () => Promise<RawResource[]>,
   ): Promise<RawResource[]> {
     const wanted: Criterion[] = criteria.flatMap(([attribute, values]) =>
       values === undefined || values.length === 0 ? [] : [{ attribute, values: [...new Set(values)] }],
@@ -302,7 +315,7 @@ export class ScimPlatform implements Platform {
     for (const lookup of lookups) for (const resource of lookup.found) found.set(resource.id, resource);
     const unsettled = lookups.filter((lookup) => lookup.unsettled.length > 0);
     if (unsettled.length === 0) return [...found.values()];
-    const everything = await this.#list(type, rawResource, undefined, this.#settings.scanCap);
+    const everything = await scan();
     for (const lookup of unsettled) {
       const values = new Set(lookup.unsettled);
       const matches = everything.filter(
@@ -324,6 +337,15 @@ export class ScimPlatform implements Platform {
       observe?.(fallback);
     }
     return [...found.values()];
+  }
+
+  /** The bounded read of every resource a lookup falls back on, made at most once however often asked. */
+  #scanOnce(type: ResourceType): () => Promise<RawResource[]> {
+    let everything: Promise<RawResource[]> | undefined;
+    return () => {
+      everything ??= this.#list(type, rawResource, undefined, this.#settings.scanCap);
+      return everything;
+    };
   }
 
   async #findByFilter(type: ResourceType, criterion: Criterion): Promise<FilteredLookup> {

@@ -5,13 +5,13 @@ import {
   type FocusedPlan,
   focusOnSubjects,
   planFocused,
-  platformQueriesFor,
 } from '../engine/index.js';
 import type { LookupFallback } from '../model/platform.js';
 import { PROVISION_LIMITS, type ProvisionRequest } from '../model/provision.js';
 import type { ScimGroupState } from '../model/scim.js';
 import type { CallCounter, SubjectLookup } from '../model/source.js';
 import { describeError } from './errors.js';
+import { readFocusedPlatform } from './focusedPlatformRead.js';
 import type { PipelineDependencies } from './pipeline/context.js';
 import type { TraceInputs } from './provisionTrace.js';
 
@@ -82,19 +82,16 @@ export async function planOnDemand(
     userIds: resolvedIds(request.users),
     groupIds: resolvedIds(request.groups),
   });
-  const platform = runtime.platform(counter);
-  const queries = platformQueriesFor(desired, focus);
   const lookupFallbacks: LookupFallback[] = [];
   const observe = (fallback: LookupFallback) => lookupFallbacks.push(fallback);
-  const [users, groups, owned] = await Promise.all([
-    platform.findUsers(queries.users, observe),
-    platform.findGroups(queries.groups, observe),
+  const [platform, owned] = await Promise.all([
+    readFocusedPlatform(runtime.platform(counter), desired, focus, runtime.settings.matching, observe),
     stores.state.owned(runtime.config.id),
   ]);
   await hooks.beforePlan?.();
   const plan = planFocused({
     desired,
-    platform: { users, groups },
+    platform,
     owned,
     settings: runtime.settings,
     focus,

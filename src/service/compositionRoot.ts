@@ -8,7 +8,7 @@ import type { PipelineDependencies } from '../runs/pipeline/context.js';
 import type { RedisConnection } from '../runs/redis/connection.js';
 import { createStores, type RedisStores } from '../runs/redis/stores.js';
 import { createTenantRuntime, type TenantRuntime } from '../runs/runtime.js';
-import { connectRedis, type RedisTarget } from './redis.js';
+import { connectRedis, type RedisTarget, untilAnswered } from './redis.js';
 
 /** How long a run executed here waits before it looks again at a tenant another run holds. */
 const LOCKED_RETRY_MS = 1000;
@@ -29,7 +29,7 @@ export interface Backend {
 /** The one place that opens a Redis deployment: the service, the CLI, the demo and the tests. */
 export async function openBackend(target: RedisTarget): Promise<Backend> {
   const redis = connectRedis(target);
-  await redis.ping();
+  await untilAnswered(redis, target);
   const queues = new QueueSet(redis);
   return {
     redis,

@@ -1,10 +1,12 @@
+import type { TenantConfig } from '../config/load.js';
 import type { PlatformCapabilities } from '../model/platform.js';
 import type { ConnectionCheck } from '../model/source.js';
 import { UpstreamError, type UpstreamOrigin } from '../model/upstream.js';
+import type { Logger } from '../observability/logger.js';
 import { DEFAULT_SCAN_CAP } from '../platform/client.js';
 import { RunCallCounter } from '../runs/callCounter.js';
 import { describeError } from '../runs/errors.js';
-import type { TenantRuntime } from '../runs/runtime.js';
+import { createTenantRuntime, type TenantRuntime } from '../runs/runtime.js';
 
 export interface SidedCheck extends ConnectionCheck {
   readonly side: 'source' | 'target';
@@ -24,6 +26,19 @@ export interface ConnectionReport {
 
 /** A userName no one has: the query proves the token may read Users without moving any data. */
 const PROBE_USER_NAME = 'dirsync-connection-test@invalid';
+
+/**
+ * Tests a tenant's connections on a runtime of its own, closed afterwards: its keep-alive
+ * sockets to the platform would otherwise stay open after every test-connection.
+ */
+export async function testConnectionOnce(tenant: TenantConfig, logger: Logger): Promise<ConnectionReport> {
+  const runtime = createTenantRuntime(tenant, logger);
+  try {
+    return await testTenantConnection(runtime);
+  } finally {
+    runtime.close();
+  }
+}
 
 /**
  * Like Entra's "Test Connection": the source's own checks (reachable, credentials, permissions),

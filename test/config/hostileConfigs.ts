@@ -345,6 +345,30 @@ export const HOSTILE_CONFIGS: readonly HostileConfig[] = [
     reason: /environment variable HOSTILE_UNSET_REDIS_NODE is not set/,
   },
   {
+    name: 'redis cluster password written inline',
+    text: edited((config) => {
+      config.redis = { cluster: { nodes: ['127.0.0.1:7000'], password: 'hunter2-inline' } };
+    }),
+    path: 'redis.cluster.password',
+    reason: /must be a reference, env:NAME or file:PATH \(inline secrets are refused\)/,
+  },
+  {
+    name: 'redis cluster password from an unset environment variable',
+    text: edited((config) => {
+      config.redis = { cluster: { nodes: ['127.0.0.1:7000'], password: 'env:HOSTILE_UNSET_REDIS_PASSWORD' } };
+    }),
+    path: 'redis.cluster.password',
+    reason: /environment variable HOSTILE_UNSET_REDIS_PASSWORD is not set/,
+  },
+  {
+    name: 'redis cluster CA file that does not exist',
+    text: edited((config) => {
+      config.redis = { cluster: { nodes: ['127.0.0.1:7000'], tls: { ca: './secrets/missing-ca.pem' } } };
+    }),
+    path: 'redis.cluster.tls.ca',
+    reason: /cannot read .*missing-ca\.pem \(ENOENT\)/,
+  },
+  {
     name: 'file: secret that does not exist',
     text: edited((config) => {
       section(config, 0, 'target').token = 'file:./secrets/missing-token';

@@ -56,4 +56,15 @@ describe('unknownGroupReferences', () => {
       }),
     ).toEqual(['g-new']);
   });
+
+  it('reads a snapshot without app assignments (scope all or groups) as assigning no group', () => {
+    const { assignments: _, ...unassigned } = previous;
+    expect(unknownGroupReferences(unassigned, noChanges)).toEqual([]);
+    expect(
+      unknownGroupReferences(unassigned, {
+        ...noChanges,
+        membershipsAdded: [{ groupId: 'g-sales', memberId: 'g-new' }],
+      }),
+    ).toEqual(['g-new']);
+  });
 });

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { applyChanges } from '../../src/engine/applyChanges.js';
 import { changesBetween } from '../../src/engine/changes.js';
 import { computeDesired, type DesiredState } from '../../src/engine/desired.js';
-import { type Focus, platformQueriesFor } from '../../src/engine/focus.js';
+import { emailsToLookUp, type Focus, platformQueriesFor } from '../../src/engine/focus.js';
 import { planFocused, planFull } from '../../src/engine/plan.js';
+import type { EngineSettings } from '../../src/engine/settings.js';
 import type { DirectoryChanges, DirectorySnapshot } from '../../src/model/directory.js';
 import type { Op } from '../../src/model/plan.js';
 import type { PlatformState } from '../../src/model/scim.js';
@@ -52,15 +53,24 @@ function changesFor(snapshot: DirectorySnapshot): fc.Arbitrary<DirectoryChanges>
   });
 }
 
-/** The platform client's answer to the engine's queries: exact externalIds and names, case-insensitive userName and email. */
-function narrow(platform: PlatformState, desired: DesiredState, focus: Focus): PlatformState {
+/**
+ * The platform client's answer to the engine's queries: exact externalIds and names, case-insensitive
+ * userName and email; the emails in a second round, asked for the users the first left without an account.
+ */
+function narrow(
+  platform: PlatformState,
+  desired: DesiredState,
+  focus: Focus,
+  matching: EngineSettings['matching'],
+): PlatformState {
   const { users, groups } = platformQueriesFor(desired, focus);
   const lower = (values: readonly string[] = []) => new Set(values.map((value) => value.toLowerCase()));
-  const [externalIds, userNames, emails] = [
-    new Set(users.externalIds),
-    lower(users.userNames),
-    lower(users.emails),
-  ];
+  const [externalIds, userNames] = [new Set(users.externalIds), lower(users.userNames)];
+  const firstRound = platform.users.filter(
+    (user) =>
+      externalIds.has(user.externalId ?? '') || userNames.has(user.attributes.userName?.toLowerCase() ?? ''),
+  );
+  const emails = lower(emailsToLookUp(desired, focus, matching, firstRound));
   const [groupIds, names] = [new Set(groups.externalIds), new Set(groups.displayNames)];
   const found = platform.groups.filter(
     (group) => groupIds.has(group.externalId ?? '') || names.has(group.displayName),
@@ -75,8 +85,7 @@ function narrow(platform: PlatformState, desired: DesiredState, focus: Focus): P
     users: platform.users.filter(
       (user) =>
         memberIds.has(user.id) ||
-        externalIds.has(user.externalId ?? '') ||
-        userNames.has(user.attributes.userName?.toLowerCase() ?? '') ||
+        firstRound.includes(user) ||
         emails.has(user.attributes[EMAIL]?.toLowerCase() ?? ''),
     ),
     groups: found,
@@ -105,7 +114,7 @@ describe('incremental planning', () => {
         for (const problem of first.problems) {
           (problem.objectType === 'user' ? focus.userIds : focus.groupIds).add(problem.externalId);
         }
-        const platform = narrow(synced.platform, after, focus);
+        const platform = narrow(synced.platform, after, focus, settings.matching);
         const focused = planFocused({ desired: after, platform, owned: synced.owned, settings, focus });
         const applied = applyPlan(synced, focused);
         const full = planFull({ desired: after, platform: applied.platform, owned: applied.owned, settings });

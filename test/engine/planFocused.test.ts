@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { computeDesired } from '../../src/engine/desired.js';
-import { type Focus, focusOnSubjects, platformQueriesFor } from '../../src/engine/focus.js';
+import { emailsToLookUp, type Focus, focusOnSubjects, platformQueriesFor } from '../../src/engine/focus.js';
 import { planFocused } from '../../src/engine/plan.js';
 import type { EngineSettings } from '../../src/engine/settings.js';
 import type { DirectorySnapshot } from '../../src/model/directory.js';
 import type { PlatformState } from '../../src/model/scim.js';
-import { owned, platformGroup, platformUser, settings, sourceGroup, sourceUser } from './fixtures.js';
+import { EMAIL, owned, platformGroup, platformUser, settings, sourceGroup, sourceUser } from './fixtures.js';
 
 const snapshot: DirectorySnapshot = {
   users: [sourceUser('a'), sourceUser('b'), sourceUser('c', {}, false), sourceUser('d')],
@@ -380,6 +380,14 @@ describe('focusOnSubjects', () => {
       { groupId: 'g2', memberId: 'a' },
     ]);
   });
+
+  it('takes a named group the source no longer pushes as it is, bringing no members', () => {
+    const desired = computeDesired(snapshot, settings());
+    const subjects = focusOnSubjects(desired, { userIds: [], groupIds: ['g-gone'] });
+    expect([...subjects.userIds]).toEqual([]);
+    expect([...subjects.groupIds]).toEqual(['g-gone']);
+    expect(subjects.membershipsAdded).toEqual([]);
+  });
 });
 
 describe('platformQueriesFor', () => {
@@ -391,11 +399,8 @@ describe('platformQueriesFor', () => {
     const desired = computeDesired(withEmail, settings());
     const queries = platformQueriesFor(desired, focus({ users: ['f', 'e'], groups: ['g4', 'g3'] }));
     // Sorted, so that the same changes always send the same requests.
-    expect(queries.users).toEqual({
-      externalIds: ['e', 'f'],
-      userNames: ['e@example.com', 'f@example.com'],
-      emails: ['Eve@example.com', 'Fay@example.com'],
-    });
+    // Emails wait for the second round: most changed users have an account, found by externalId.
+    expect(queries.users).toEqual({ externalIds: ['e', 'f'], userNames: ['e@example.com', 'f@example.com'] });
     expect(queries.groups).toEqual({ externalIds: ['g3', 'g4'], displayNames: ['Finance', 'Legal'] });
   });
 
@@ -411,11 +416,132 @@ describe('platformQueriesFor', () => {
         removed: [['g2', 'gone']],
       }),
     );
-    expect(queries.users).toEqual({ externalIds: ['c'], userNames: [], emails: [] });
+    expect(queries.users).toEqual({ externalIds: ['c'], userNames: [] });
     expect(queries.groups).toEqual({ externalIds: ['g1', 'g2'], displayNames: [] });
 
     const renamed = platformQueriesFor(desired, focus({ groups: ['g1', 'g-removed'] }));
     expect(renamed.users.externalIds).toEqual(['c']);
     expect(renamed.groups).toEqual({ externalIds: ['g-removed', 'g1'], displayNames: ['Sales'] });
+  });
+
+  it('asks for a member the source no longer has by its group only', () => {
+    const desired = computeDesired(snapshot, settings());
+    const queries = platformQueriesFor(desired, focus({ added: [['g1', 'gone-user']] }));
+    expect(queries.users).toEqual({ externalIds: [], userNames: [] });
+    expect(queries.groups).toEqual({ externalIds: ['g1'], displayNames: [] });
+  });
+
+  it('asks by userName only for users in scope that have one: a user out of scope neither adopts nor is created', () => {
+    const mixed: DirectorySnapshot = {
+      users: [
+        sourceUser('kept'),
+        sourceUser('leaver', { department: 'Gone' }),
+        { id: 'nameless', active: true, attributes: {} },
+      ],
+      groups: [],
+    };
+    const desired = computeDesired(
+      mixed,
+      settings({ filters: [{ attribute: 'department', op: 'notIn', value: ['Gone'] }] }),
+    );
+    const queries = platformQueriesFor(desired, focus({ users: ['kept', 'leaver', 'nameless'] }));
+    expect(queries.users).toEqual({
+      externalIds: ['kept', 'leaver', 'nameless'],
+      userNames: ['kept@example.com'],
+    });
+  });
+});
+
+describe('emailsToLookUp', () => {
+  const withEmails: DirectorySnapshot = {
+    users: [
+      sourceUser('linked', { email: 'Linked@example.com' }),
+      sourceUser('named', { email: 'named@example.com' }),
+      sourceUser('hire', { email: 'Hire@example.com' }),
+      sourceUser('taken', { email: 'taken@example.com' }),
+      sourceUser('mailless'),
+      sourceUser('leaver', { email: 'leaver@example.com', department: 'Gone' }),
+    ],
+    groups: [],
+  };
+  const found = [
+    platformUser('p-linked', 'linked', { userName: 'linked@example.com' }),
+    // An unlinked account of the user's userName, spelt in another case: the match adopts it by userName.
+    platformUser('p-named', undefined, { userName: 'NAMED@example.com' }),
+    // The userName is held by an account linked to someone else: not a candidate, the email may still find one.
+    platformUser('p-taken', 'someone-else', { userName: 'taken@example.com' }),
+  ];
+  const everyone = focus({ users: ['linked', 'named', 'hire', 'taken', 'mailless', 'leaver'] });
+  const lookUp = (overrides: Partial<EngineSettings> = {}, platformUsers = found) => {
+    const engineSettings = settings({
+      filters: [{ attribute: 'department', op: 'notIn', value: ['Gone'] }],
+      ...overrides,
+    });
+    const desired = computeDesired(withEmails, engineSettings);
+    return emailsToLookUp(desired, everyone, engineSettings.matching, platformUsers);
+  };
+
+  it('asks by email only for in-scope users that neither their externalId nor their userName found', () => {
+    expect(lookUp()).toEqual(['Hire@example.com', 'taken@example.com']);
+  });
+
+  it('asks nothing when every changed user was found by externalId', () => {
+    const allLinked = ['linked', 'named', 'hire', 'taken', 'mailless', 'leaver'].map((id) =>
+      platformUser(`p-${id}`, id, { userName: `${id}@example.com` }),
+    );
+    expect(lookUp({}, allLinked)).toEqual([]);
+  });
+
+  it('asks by email for an unlinked user in scope without a userName', () => {
+    const nameless: DirectorySnapshot = {
+      users: [{ id: 'nameless', active: true, attributes: { email: 'nameless@example.com' } }],
+      groups: [],
+    };
+    const desired = computeDesired(nameless, settings());
+    const asked = emailsToLookUp(desired, focus({ users: ['nameless'] }), settings().matching, found);
+    expect(asked).toEqual(['nameless@example.com']);
+  });
+
+  it('asks nothing when the tenant does not match by email', () => {
+    expect(lookUp({ matching: ['externalId', 'userName'] })).toEqual([]);
+  });
+
+  it('asks for every unlinked user when email comes before userName, or userName is not matched on', () => {
+    const unlinked = ['Hire@example.com', 'named@example.com', 'taken@example.com'];
+    expect(lookUp({ matching: ['externalId', 'email', 'userName'] })).toEqual(unlinked);
+    expect(lookUp({ matching: ['externalId', 'email'] })).toEqual(unlinked);
+  });
+
+  it('gives the same adoption as asking every email at once', () => {
+    // A platform holding an unlinked account with the new hire's email under another userName.
+    const platform = [
+      ...found,
+      platformUser('p-hire', undefined, { userName: 'h.ire@example.com', [EMAIL]: 'hire@example.com' }),
+    ];
+    const engineSettings = settings();
+    const desired = computeDesired(withEmails, engineSettings);
+    const firstRound = platform.filter((user) => user.id !== 'p-hire');
+    const asked = emailsToLookUp(desired, everyone, engineSettings.matching, firstRound);
+    const secondRound = platform.filter((user) =>
+      asked.some((email) => email.toLowerCase() === user.attributes[EMAIL]?.toLowerCase()),
+    );
+    const twoRounds = planFocused({
+      desired,
+      platform: { users: [...firstRound, ...secondRound], groups: [] },
+      owned: owned(),
+      settings: engineSettings,
+      focus: everyone,
+    });
+    const oneRound = planFocused({
+      desired,
+      platform: { users: platform, groups: [] },
+      owned: owned(),
+      settings: engineSettings,
+      focus: everyone,
+    });
+    expect(twoRounds.userOps).toEqual(oneRound.userOps);
+    expect(twoRounds.userOps).toContainEqual(
+      expect.objectContaining({ kind: 'updateUser', externalId: 'hire', targetId: 'p-hire' }),
+    );
   });
 });

@@ -207,6 +207,41 @@ describe('lookups', () => {
     expect(callsTo('GET', '/scim/v2/Users').map((call) => call.status)).toEqual([400, 400, 200, 200]);
   });
 
+  test('a follow-up lookup that needs a scan reuses the one the first round made', async () => {
+    emulator.store.quirks = { refuseFilters: 'all' };
+    seedUsers(120);
+    seedUser({ userName: 'legacy@contoso.com', emails: [{ type: 'work', value: 'jo@contoso.com' }] });
+    const fallbacks: LookupFallback[] = [];
+    const seen: string[][] = [];
+    const found = await client.findUsers(
+      { externalIds: ['ext-3'], userNames: ['jo@contoso.com'] },
+      (fallback) => fallbacks.push(fallback),
+      (first) => {
+        seen.push(first.map((user) => user.externalId ?? ''));
+        return { emails: ['JO@contoso.com'] };
+      },
+    );
+    expect(seen).toEqual([['ext-3']]);
+    expect(found.map((user) => user.attributes.userName).sort()).toEqual([
+      'legacy@contoso.com',
+      'user3@contoso.com',
+    ]);
+    expect(fallbacks.map((fallback) => [fallback.attribute, fallback.found])).toEqual([
+      ['externalId', 1],
+      ['userName', 0],
+      ['emails.value', 1],
+    ]);
+    // three refused filters and the 121 users in two pages, read once for both rounds
+    expect(callsTo('GET', '/scim/v2/Users').map((call) => call.status)).toEqual([400, 400, 200, 200, 400]);
+  });
+
+  test('a follow-up that names nothing more sends nothing more', async () => {
+    seedUsers(3);
+    const found = await client.findUsers({ externalIds: ['ext-1'] }, undefined, () => ({ emails: [] }));
+    expect(found.map((user) => user.externalId)).toEqual(['ext-1']);
+    expect(callsTo('GET', '/scim/v2/Users')).toHaveLength(1);
+  });
+
   test('a scan is logged for runs, which have no trace to carry it', async () => {
     emulator.store.quirks = { refuseFilters: 'all' };
     seedUsers(3);

@@ -40,7 +40,15 @@ export function ensureDevCertificates(directory: string): DevCertificates {
   };
 }
 
-function generateDevCertificates(): Omit<DevCertificates, 'caFile'> {
+/**
+ * A CA of its own and a loopback certificate that also authenticates as a client: the nodes of a
+ * TLS Redis Cluster present theirs to each other on the cluster bus. In memory; nothing trusts it.
+ */
+export function generateNodeCertificates(): Omit<DevCertificates, 'caFile'> {
+  return generateDevCertificates({ clientAuth: true });
+}
+
+function generateDevCertificates(usage: { clientAuth?: boolean } = {}): Omit<DevCertificates, 'caFile'> {
   const caKeys = rsaKeyPair();
   const ca = certificateFor(caKeys.publicKey, [{ name: 'commonName', value: 'dirsync development CA' }]);
   ca.setIssuer(ca.subject.attributes);
@@ -56,7 +64,7 @@ function generateDevCertificates(): Omit<DevCertificates, 'caFile'> {
   server.setExtensions([
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', serverAuth: true },
+    { name: 'extKeyUsage', serverAuth: true, ...(usage.clientAuth && { clientAuth: true }) },
     {
       name: 'subjectAltName',
       altNames: [

@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { DevCertificates } from './devCertificates.js';
 import { freePort, RedisMissingError } from './embeddedRedis.js';
 
 const MASTERS = 3;
@@ -23,9 +24,34 @@ export interface EmbeddedCluster {
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedCluster(): Promise<EmbeddedCluster> {
+/** How a production cluster guards itself: a password (clients and replicas), TLS on every link. */
+export interface EmbeddedClusterOptions {
+  /** Every node's `requirepass` and `masterauth`, for the default user. */
+  readonly password?: string;
+  /**
+   * Every node speaks TLS only (to clients, on the cluster bus, between replicas) with this
+   * certificate, which must also serve as a client's (`generateNodeCertificates`).
+   */
+  readonly tls?: Omit<DevCertificates, 'caFile'>;
+}
+
+/**
+ * Whether this redis-server was built with TLS: one that was tries to configure it, and fails
+ * at once on a certificate that is not there.
+ */
+export function redisServerHasTls(): boolean {
+  const probe = spawnSync(
+    'redis-server',
+    ['--port', '0', '--tls-port', '1', '--tls-cert-file', '/nonexistent', '--tls-key-file', '/nonexistent'],
+    { encoding: 'utf8', timeout: 5_000 },
+  );
+  return /Failed to configure TLS/.test(`${probe.stdout}${probe.stderr}`);
+}
+
+export async function startEmbeddedCluster(options: EmbeddedClusterOptions = {}): Promise<EmbeddedCluster> {
   if (spawnSync('redis-server', ['--version']).error) throw new RedisMissingError();
   const directory = mkdtempSync(join(tmpdir(), 'dirsync-cluster-'));
+  const guard = guardOf(options, directory);
   const ports: number[] = [];
   while (ports.length < NODES) {
     const port = await freePort();
@@ -39,17 +65,17 @@ export async function startEmbeddedCluster(): Promise<EmbeddedCluster> {
   };
   try {
     for (const [index, port] of ports.entries()) {
-      children.set(nodes[index]!, await launchNode(port, join(directory, String(port))));
+      children.set(nodes[index]!, await launchNode(port, join(directory, String(port)), guard));
     }
     const created = spawnSync(
       'redis-cli',
-      ['--cluster', 'create', ...nodes, '--cluster-replicas', '1', '--cluster-yes'],
-      { encoding: 'utf8', timeout: 30_000 },
+      [...guard.cliArgs, '--cluster', 'create', ...nodes, '--cluster-replicas', '1', '--cluster-yes'],
+      { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...guard.cliEnv } },
     );
     if (created.status !== 0)
       throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
     await until(
-      () => everyNodeReady(nodes),
+      () => everyNodeReady(nodes, guard),
       'the cluster did not reach cluster_state:ok with its replicas in sync',
     );
   } catch (error) {
@@ -60,7 +86,7 @@ export async function startEmbeddedCluster(): Promise<EmbeddedCluster> {
   const alive = () => nodes.filter((node) => running(children.get(node)));
   const masterOf = async (hashTag: string) => {
     for (const node of alive()) {
-      const owner = await ask(node, async (client) => {
+      const owner = await ask(node, guard, async (client) => {
         const slot = Number(await client.call('CLUSTER', 'KEYSLOT', `{${hashTag}}`));
         const ranges = (await client.call('CLUSTER', 'SLOTS')) as [number, number, [string, number]][];
         const range = ranges.find(([first, last]) => slot >= first && slot <= last);
@@ -85,7 +111,7 @@ export async function startEmbeddedCluster(): Promise<EmbeddedCluster> {
       await until(async () => {
         master = await masterOf(hashTag);
         if (master === dead) return false;
-        return (await Promise.all(alive().map((node) => ask(node, clusterOk)))).every(Boolean);
+        return (await Promise.all(alive().map((node) => ask(node, guard, clusterOk)))).every(Boolean);
       }, `no replica took over {${hashTag}} from ${dead}`);
       return master;
     },
@@ -93,10 +119,53 @@ export async function startEmbeddedCluster(): Promise<EmbeddedCluster> {
   };
 }
 
-async function launchNode(port: number, directory: string): Promise<ChildProcess> {
+/** What the nodes, redis-cli and the test's own connections need to pass the options' guard. */
+interface Guard {
+  readonly serverArgs: readonly string[];
+  /** Where a node listens: its plain port, or its TLS port. */
+  readonly portArgs: (port: number) => string[];
+  readonly cliArgs: readonly string[];
+  readonly cliEnv: NodeJS.ProcessEnv;
+  readonly clientOptions: RedisOptions;
+}
+
+function guardOf(options: EmbeddedClusterOptions, directory: string): Guard {
+  const { password, tls } = options;
+  const files = tls && {
+    ca: join(directory, 'ca.pem'),
+    cert: join(directory, 'server.pem'),
+    key: join(directory, 'server-key.pem'),
+  };
+  if (tls && files) {
+    writeFileSync(files.ca, tls.caPem);
+    writeFileSync(files.cert, tls.certPem);
+    writeFileSync(files.key, tls.keyPem, { mode: 0o600 });
+  }
+  return {
+    serverArgs: [
+      ...(password ? ['--requirepass', password, '--masterauth', password] : []),
+      ...(tls && files
+        ? [
+            ...['--tls-cert-file', files.cert, '--tls-key-file', files.key, '--tls-ca-cert-file', files.ca],
+            ...['--tls-cluster', 'yes', '--tls-replication', 'yes', '--tls-auth-clients', 'no'],
+          ]
+        : []),
+    ],
+    portArgs: (port) => (tls ? ['--port', '0', '--tls-port', String(port)] : ['--port', String(port)]),
+    cliArgs: files ? ['--tls', '--cacert', files.ca] : [],
+    // redis-cli reads the password from here without warning that a command line shows it.
+    cliEnv: password ? { REDISCLI_AUTH: password } : {},
+    clientOptions: {
+      ...(password ? { password } : {}),
+      ...(tls ? { tls: { ca: tls.caPem } } : {}),
+    },
+  };
+}
+
+async function launchNode(port: number, directory: string, guard: Guard): Promise<ChildProcess> {
   const args = [
-    '--port',
-    String(port),
+    ...guard.portArgs(port),
+    ...guard.serverArgs,
     '--bind',
     '127.0.0.1',
     '--cluster-enabled',
@@ -118,15 +187,15 @@ async function launchNode(port: number, directory: string): Promise<ChildProcess
   const child = spawn('redis-server', args, { stdio: 'ignore' });
   await until(async () => {
     if (!running(child)) throw new Error(`redis-server on ${port} exited with code ${child.exitCode}`);
-    return (await ask(`127.0.0.1:${port}`, (client) => client.ping())) === 'PONG';
+    return (await ask(`127.0.0.1:${port}`, guard, (client) => client.ping())) === 'PONG';
   }, `redis-server on ${port} did not answer`);
   return child;
 }
 
-async function everyNodeReady(nodes: readonly string[]): Promise<boolean> {
+async function everyNodeReady(nodes: readonly string[], guard: Guard): Promise<boolean> {
   const answers = await Promise.all(
     nodes.map((node) =>
-      ask(node, async (client) => {
+      ask(node, guard, async (client) => {
         if (!(await clusterOk(client))) return false;
         const replication = await client.info('replication');
         return replication.includes('role:master') || replication.includes('master_link_status:up');
@@ -141,9 +210,14 @@ async function clusterOk(client: Redis): Promise<boolean> {
 }
 
 /** One question to one node over a connection of its own; undefined when the node does not answer. */
-async function ask<T>(node: string, question: (client: Redis) => Promise<T>): Promise<T | undefined> {
+async function ask<T>(
+  node: string,
+  guard: Guard,
+  question: (client: Redis) => Promise<T>,
+): Promise<T | undefined> {
   const [host, port] = node.split(':');
   const client = new Redis({
+    ...guard.clientOptions,
     host,
     port: Number(port),
     lazyConnect: true,

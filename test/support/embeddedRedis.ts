@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import type { DevCertificates } from './devCertificates.js';
 
 export const REDIS_MISSING_MESSAGE =
   'redis-server (6.2 or later) was not found on PATH: install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_URL to a running Redis.';
@@ -25,14 +26,32 @@ export interface EmbeddedRedis {
   restart(): Promise<void>;
 }
 
-export async function startEmbeddedRedis(options: { appendOnly?: boolean } = {}): Promise<EmbeddedRedis> {
+export interface EmbeddedRedisOptions {
+  readonly appendOnly?: boolean;
+  /** The default user's password; `url` carries it. */
+  readonly password?: string;
+  /** TLS only, with this certificate for the loopback address; `url` is then rediss://. */
+  readonly tls?: Pick<DevCertificates, 'certPem' | 'keyPem' | 'caFile'>;
+}
+
+export async function startEmbeddedRedis(options: EmbeddedRedisOptions = {}): Promise<EmbeddedRedis> {
   if (spawnSync('redis-server', ['--version']).error) throw new RedisMissingError();
   const directory = mkdtempSync(join(tmpdir(), 'dirsync-redis-'));
   const port = await freePort();
-  const url = `redis://127.0.0.1:${port}`;
+  const { password, tls } = options;
+  const credentials = password === undefined ? '' : `:${encodeURIComponent(password)}@`;
+  const url = `${tls ? 'rediss' : 'redis'}://${credentials}127.0.0.1:${port}`;
+  const guard: string[] = password === undefined ? [] : ['--requirepass', password];
+  if (tls) {
+    const [cert, key] = [join(directory, 'server.pem'), join(directory, 'server-key.pem')];
+    writeFileSync(cert, tls.certPem);
+    writeFileSync(key, tls.keyPem, { mode: 0o600 });
+    guard.push('--tls-cert-file', cert, '--tls-key-file', key, '--tls-ca-cert-file', tls.caFile);
+    guard.push('--tls-auth-clients', 'no');
+  }
   const args = [
-    '--port',
-    String(port),
+    ...(tls ? ['--port', '0', '--tls-port', String(port)] : ['--port', String(port)]),
+    ...guard,
     '--bind',
     '127.0.0.1',
     '--dir',

@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { explainSubject } from '../../runs/explain.js';
-import { createTenantRuntime } from '../../runs/runtime.js';
 import { approveThroughQueue } from '../../service/approval.js';
-import { testTenantConnection } from '../../service/connectionTest.js';
+import { testConnectionOnce } from '../../service/connectionTest.js';
 import { resetTenant } from '../../service/quarantineStatus.js';
 import { triggerRun } from '../../service/runTrigger.js';
 import { tenantStatus } from '../../service/tenantStatus.js';
@@ -151,7 +150,7 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
       const { page } = await context(request, 'write', tenantParam(request));
       const tenant = tenantOf(deps, request.params);
       const [report, runs] = await Promise.all([
-        testTenantConnection(createTenantRuntime(tenant, deps.logger)),
+        testConnectionOnce(tenant, deps.logger),
         deps.stores.runs.list(tenant.id, HISTORY_LENGTH),
       ]);
       return reply.type('text/html').send(tenantPage(tenant, runs, page, report));

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createTenantRuntime } from '../../runs/runtime.js';
-import { testTenantConnection } from '../../service/connectionTest.js';
+import { testConnectionOnce } from '../../service/connectionTest.js';
 import { resetTenant } from '../../service/quarantineStatus.js';
 import { tenantStatus } from '../../service/tenantStatus.js';
 import { canSee } from '../auth.js';
@@ -58,9 +57,7 @@ export function registerTenantRoutes(app: FastifyInstance, deps: ApiDependencies
       },
     },
     async (request) => {
-      const report = await testTenantConnection(
-        createTenantRuntime(tenantOf(deps, request.params), deps.logger),
-      );
+      const report = await testConnectionOnce(tenantOf(deps, request.params), deps.logger);
       // A side that answered an error fails the request as any upstream failure does, report included.
       const failed = report.checks.find((check) => !check.ok && check.upstream !== undefined);
       if (failed?.upstream)

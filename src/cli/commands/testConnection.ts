@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { createTenantRuntime } from '../../runs/runtime.js';
-import { testTenantConnection } from '../../service/connectionTest.js';
+import { testConnectionOnce } from '../../service/connectionTest.js';
 import { action } from '../action.js';
 import { cliLogger } from '../cliLogger.js';
 import { loadConfig, requireTenant } from '../context.js';
@@ -17,7 +16,7 @@ export function registerTestConnection(program: Command): void {
       action(async (options, tenantId: string) => {
         const config = loadConfig(options);
         const tenant = requireTenant(config, tenantId);
-        const report = await testTenantConnection(createTenantRuntime(tenant, cliLogger()));
+        const report = await testConnectionOnce(tenant, cliLogger());
         if (options.json) printJson(report);
         else if (tablesWanted(options)) {
           printText(

@@ -1,14 +1,7 @@
-import {
-  changesBetween,
-  computeDesired,
-  type Focus,
-  planFocused,
-  planFull,
-  platformQueriesFor,
-} from '../../engine/index.js';
+import { changesBetween, computeDesired, type Focus, planFocused, planFull } from '../../engine/index.js';
 import type { Plan } from '../../model/plan.js';
-import type { GroupQuery, UserQuery } from '../../model/platform.js';
 import type { PlatformState } from '../../model/scim.js';
+import { readFocusedPlatform } from '../focusedPlatformRead.js';
 import { nextStep, type RunContext } from './context.js';
 import { type ImportedSource, readWholePlatform } from './importPhase.js';
 
@@ -44,27 +37,14 @@ async function planRun(run: RunContext, imported: ImportedSource): Promise<Plan>
     userIds: new Set([...changes.userIds, ...retries.users]),
     groupIds: new Set([...changes.groupIds, ...retries.groups]),
   };
-  const queries = platformQueriesFor(desired, focus);
-  const [users, groups] = await Promise.all([
-    hasValues(queries.users) ? platform.findUsers(queries.users) : [],
-    hasValues(queries.groups) ? platform.findGroups(queries.groups) : [],
-  ]);
   return planFocused({
     desired,
-    platform: { users: uniqueById(users), groups: uniqueById(groups) },
+    platform: await readFocusedPlatform(platform, desired, focus, settings.matching),
     owned,
     settings,
     focus,
     managedUserCount: owned.users.size,
   });
-}
-
-function hasValues(query: UserQuery | GroupQuery): boolean {
-  return Object.values(query).some((values) => (values?.length ?? 0) > 0);
-}
-
-function uniqueById<T extends { id: string }>(objects: readonly T[]): T[] {
-  return [...new Map(objects.map((object) => [object.id, object])).values()];
 }
 
 async function rememberLinks(run: RunContext, state: PlatformState): Promise<void> {
