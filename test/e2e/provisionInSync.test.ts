@@ -60,7 +60,9 @@ describe.each(PLATFORM_KINDS)(
         SCIM_TOKEN,
       });
       expect(first.code, first.stdout + first.stderr).toBe(0);
-      const support = (await scimView(platform)).groups.find((group) => group.displayName === 'Support team 5');
+      const support = (await scimView(platform)).groups.find(
+        (group) => group.displayName === 'Support team 5',
+      );
       expect(support?.members).toEqual(['ada@contoso.com', 'bo@contoso.com']);
     });
 
@@ -80,7 +82,11 @@ describe.each(PLATFORM_KINDS)(
     test('a group whose members are all in place is left as it is, and so are its members', async () => {
       platform.resetCalls();
       const { answer, counts } = await provision('--group', 'Support team 5');
-      expect(actionOf(answer.results[0]!)).toMatchObject({ action: 'none', membersAdded: 0, membersRemoved: 0 });
+      expect(actionOf(answer.results[0]!)).toMatchObject({
+        action: 'none',
+        membersAdded: 0,
+        membersRemoved: 0,
+      });
       expect(counts).toEqual({});
       expect(writesIn(platform.calls)).toBe(0);
     });
