@@ -283,10 +283,9 @@ export function planFocused(input: FocusedPlanInput): FocusedPlan {
     const changes = pairs.get(groupId);
     if (changes === undefined) return { add: [], remove: [] };
     const { canAdd, canRemove } = run.memberRules;
-    const listed = changes.add.size > 0 ? listedMembers(target) : new Set<string>();
-    const add = sorted(
-      [...changes.add].filter((id) => isMember(groupId, id) && !listed.has(id) && canAdd(id)),
-    );
+    let listed: ReadonlySet<string> | undefined;
+    const isListed = (id: string) => (listed ??= listedMembers(target)).has(id);
+    const add = sorted([...changes.add].filter((id) => isMember(groupId, id) && canAdd(id) && !isListed(id)));
     const remove = sorted([...changes.remove].filter((id) => !isMember(groupId, id) && canRemove(id)));
     return { add, remove };
   };
