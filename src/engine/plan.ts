@@ -284,7 +284,10 @@ export function planFocused(input: FocusedPlanInput): FocusedPlan {
     if (changes === undefined) return { add: [], remove: [] };
     const { canAdd, canRemove } = run.memberRules;
     let listed: ReadonlySet<string> | undefined;
-    const isListed = (id: string) => (listed ??= listedMembers(target)).has(id);
+    const isListed = (id: string): boolean => {
+      listed ??= listedMembers(target);
+      return listed.has(id);
+    };
     const add = sorted([...changes.add].filter((id) => isMember(groupId, id) && canAdd(id) && !isListed(id)));
     const remove = sorted([...changes.remove].filter((id) => !isMember(groupId, id) && canRemove(id)));
     return { add, remove };
