@@ -19,7 +19,8 @@ export interface Focus {
 
 /**
  * The focus of on-demand provisioning: the named users and groups, every in-scope member of a
- * named group, and the pushed-group memberships of all of them (adding a present member is harmless).
+ * named group, and the pushed-group memberships of all of them: the plan drops those the platform
+ * group already lists.
  */
 export function focusOnSubjects(
   desired: DesiredState,

@@ -46,9 +46,12 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
-/** addMembers / removeMembers ops of at most `membersPerPatch` members each. */
+/**
+ * addMembers / removeMembers ops of at most `membersPerPatch` members each, named after the group
+ * so that the log and the console show which group changed, not a bare id.
+ */
 export function memberOps(
-  externalId: string,
+  { externalId, displayName }: Pick<ScimGroupState, 'externalId' | 'displayName'>,
   targetId: string | undefined,
   delta: MemberDelta,
   size: number,
@@ -56,10 +59,10 @@ export function memberOps(
   const ops: Op[] = [];
   const target = targetId === undefined ? {} : { targetId };
   for (const memberExternalIds of chunk(delta.add, size)) {
-    ops.push({ kind: 'addMembers', externalId, ...target, memberExternalIds });
+    ops.push({ kind: 'addMembers', externalId, displayName, ...target, memberExternalIds });
   }
   for (const memberExternalIds of chunk(delta.remove, size)) {
-    ops.push({ kind: 'removeMembers', externalId, ...target, memberExternalIds });
+    ops.push({ kind: 'removeMembers', externalId, displayName, ...target, memberExternalIds });
   }
   return ops;
 }
@@ -82,7 +85,12 @@ export function decideGroup(subject: GroupSubject, rules: GroupRules): GroupDeci
       memberExternalIds: first,
     };
     const followUps = rest.map(
-      (memberExternalIds): Op => ({ kind: 'addMembers', externalId, memberExternalIds }),
+      (memberExternalIds): Op => ({
+        kind: 'addMembers',
+        externalId,
+        displayName: desired.displayName,
+        memberExternalIds,
+      }),
     );
     return {
       op,
@@ -120,7 +128,7 @@ export function decideGroup(subject: GroupSubject, rules: GroupRules): GroupDeci
   const op: Op | undefined =
     changes.length === 0 ? undefined : adopted ? { ...update, adoptedBy: match.matchedBy } : update;
   const delta = rules.memberDelta(desired, target);
-  const ops = memberOps(externalId, target.id, delta, size);
+  const ops = memberOps(desired, target.id, delta, size);
   const action: OpKind | 'none' = op?.kind ?? ops[0]?.kind ?? 'none';
   const trace = {
     ...linked,

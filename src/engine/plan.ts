@@ -252,6 +252,23 @@ export function planFocused(input: FocusedPlanInput): FocusedPlan {
   const userIds = userSubjects(focus.userIds, input, index);
   const run = decideUsers(input, index, userIds);
 
+  // A focused group also loses the stale members its platform state can name. Adds come from the
+  // pairs, so a renamed big group costs no call per member it has, except when the group is being
+  // adopted: it is new to this tenant and gets every desired member, as a full run would give it.
+  const managedExternalIds = [...userIds];
+  for (const externalId of index.usersByExternalId.keys()) {
+    if (run.isManagedUser(externalId)) managedExternalIds.push(externalId);
+  }
+  const rankedIds = sortedUnique(managedExternalIds);
+  const actualMembers = managedMembersOf(index, rankedIds, run);
+  // The members a platform group is read with, as externalIds: a pair whose member is there
+  // already is no change (an on-demand run names every membership of its users, in sync or not).
+  const listedMembers = (target: PlatformGroup | undefined): ReadonlySet<string> => {
+    const listed = new Set<string>();
+    if (target !== undefined) for (const rank of actualMembers(target).ranks) listed.add(rankedIds[rank]!);
+    return listed;
+  };
+
   const pairs = coalescePairs(run, focus);
   const memberSets = new Map<string, ReadonlySet<string>>();
   const isMember = (groupId: string, memberId: string): boolean => {
@@ -262,24 +279,21 @@ export function planFocused(input: FocusedPlanInput): FocusedPlan {
     }
     return members.has(memberId);
   };
-  const pairDelta = (groupId: string): MemberDelta => {
+  const pairDelta = (groupId: string, target: PlatformGroup | undefined): MemberDelta => {
     const changes = pairs.get(groupId);
     if (changes === undefined) return { add: [], remove: [] };
     const { canAdd, canRemove } = run.memberRules;
-    const add = sorted([...changes.add].filter((id) => isMember(groupId, id) && canAdd(id)));
+    let listed: ReadonlySet<string> | undefined;
+    const isListed = (id: string): boolean => {
+      listed ??= listedMembers(target);
+      return listed.has(id);
+    };
+    const add = sorted([...changes.add].filter((id) => isMember(groupId, id) && canAdd(id) && !isListed(id)));
     const remove = sorted([...changes.remove].filter((id) => !isMember(groupId, id) && canRemove(id)));
     return { add, remove };
   };
-  // A focused group also loses the stale members its platform state can name. Adds come from the
-  // pairs, so a renamed big group costs no call per member it has, except when the group is being
-  // adopted: it is new to this tenant and gets every desired member, as a full run would give it.
-  const managedExternalIds = [...userIds];
-  for (const externalId of index.usersByExternalId.keys()) {
-    if (run.isManagedUser(externalId)) managedExternalIds.push(externalId);
-  }
-  const actualMembers = managedMembersOf(index, sortedUnique(managedExternalIds), run);
   const focusedDelta = (wanted: ScimGroupState, target: PlatformGroup): MemberDelta => {
-    const fromPairs = pairDelta(wanted.externalId);
+    const fromPairs = pairDelta(wanted.externalId, target);
     const diff = diffMemberRanks(wanted.memberExternalIds, actualMembers(target), run.memberRules);
     const adopted = target.externalId !== wanted.externalId;
     const union = (left: readonly string[], right: readonly string[]) =>
@@ -296,10 +310,11 @@ export function planFocused(input: FocusedPlanInput): FocusedPlan {
   const decided = new Set(subjects);
   const extraMemberOps = new Map<string, Op[]>();
   for (const groupId of pairs.keys()) {
-    if (decided.has(groupId) || !desired.groups.has(groupId)) continue;
+    const wanted = desired.groups.get(groupId);
+    if (decided.has(groupId) || wanted === undefined) continue;
     const linked = index.groupsByExternalId.get(groupId);
-    const targetId = linked?.length === 1 ? linked[0]?.id : undefined;
-    const ops = memberOps(groupId, targetId, pairDelta(groupId), input.settings.membersPerPatch);
+    const target = linked?.length === 1 ? linked[0] : undefined;
+    const ops = memberOps(wanted, target?.id, pairDelta(groupId, target), input.settings.membersPerPatch);
     if (ops.length > 0) extraMemberOps.set(groupId, ops);
   }
 

@@ -63,6 +63,8 @@ export type Op =
   | {
       readonly kind: 'addMembers' | 'removeMembers';
       readonly externalId: string;
+      /** The group's, for the log and the console; absent in ops planned by earlier versions. */
+      readonly displayName?: string;
       readonly targetId?: string;
       /** At most the chunk size the planner was given. */
       readonly memberExternalIds: readonly string[];

@@ -96,10 +96,28 @@ describe('planFocused', () => {
       { membersPerPatch: 2 },
     );
     expect(result.groupOps).toEqual([
-      { kind: 'addMembers', externalId: 'g1', targetId: 'q1', memberExternalIds: ['a', 'b'] },
-      { kind: 'addMembers', externalId: 'g1', memberExternalIds: ['d'], targetId: 'q1' },
-      { kind: 'removeMembers', externalId: 'g1', targetId: 'q1', memberExternalIds: ['gone'] },
-      { kind: 'removeMembers', externalId: 'g2', memberExternalIds: ['x'] },
+      {
+        kind: 'addMembers',
+        externalId: 'g1',
+        displayName: 'Sales',
+        targetId: 'q1',
+        memberExternalIds: ['a', 'b'],
+      },
+      {
+        kind: 'addMembers',
+        externalId: 'g1',
+        displayName: 'Sales',
+        memberExternalIds: ['d'],
+        targetId: 'q1',
+      },
+      {
+        kind: 'removeMembers',
+        externalId: 'g1',
+        displayName: 'Sales',
+        targetId: 'q1',
+        memberExternalIds: ['gone'],
+      },
+      { kind: 'removeMembers', externalId: 'g2', displayName: 'Support', memberExternalIds: ['x'] },
     ]);
   });
 
@@ -107,8 +125,8 @@ describe('planFocused', () => {
     const result = plan({ users: [], groups: [] }, focus({ users: ['a'] }));
     expect(result.userOps.map((op) => op.kind)).toEqual(['createUser']);
     expect(result.groupOps).toEqual([
-      { kind: 'addMembers', externalId: 'g1', memberExternalIds: ['a'] },
-      { kind: 'addMembers', externalId: 'g2', memberExternalIds: ['a'] },
+      { kind: 'addMembers', externalId: 'g1', displayName: 'Sales', memberExternalIds: ['a'] },
+      { kind: 'addMembers', externalId: 'g2', displayName: 'Support', memberExternalIds: ['a'] },
     ]);
   });
 
@@ -119,8 +137,8 @@ describe('planFocused', () => {
       expect.objectContaining({ kind: 'updateUser', externalId: 'a', targetId: 'pa', adoptedBy: 'userName' }),
     ]);
     expect(result.groupOps).toEqual([
-      { kind: 'addMembers', externalId: 'g1', memberExternalIds: ['a'] },
-      { kind: 'addMembers', externalId: 'g2', memberExternalIds: ['a'] },
+      { kind: 'addMembers', externalId: 'g1', displayName: 'Sales', memberExternalIds: ['a'] },
+      { kind: 'addMembers', externalId: 'g2', displayName: 'Support', memberExternalIds: ['a'] },
     ]);
   });
 
@@ -137,7 +155,13 @@ describe('planFocused', () => {
     };
     const result = plan(platform, focus({ groups: ['g1'] }), ['a', 'gone']);
     expect(result.groupOps.filter((op) => op.kind === 'removeMembers')).toEqual([
-      { kind: 'removeMembers', externalId: 'g1', targetId: 'q1', memberExternalIds: ['gone'] },
+      {
+        kind: 'removeMembers',
+        externalId: 'g1',
+        displayName: 'Sales',
+        targetId: 'q1',
+        memberExternalIds: ['gone'],
+      },
     ]);
   });
 
@@ -184,7 +208,13 @@ describe('planFocused', () => {
     const account = platformUser('pc', 'c', { userName: 'c@example.com' }, false);
     const withAccount = plan({ users: [account], groups: [sales] }, focus({ added: [['g1', 'c']] }), ['c']);
     expect(withAccount.groupOps).toEqual([
-      { kind: 'addMembers', externalId: 'g1', targetId: 'q1', memberExternalIds: ['c'] },
+      {
+        kind: 'addMembers',
+        externalId: 'g1',
+        displayName: 'Sales',
+        targetId: 'q1',
+        memberExternalIds: ['c'],
+      },
     ]);
   });
 
@@ -201,7 +231,13 @@ describe('planFocused', () => {
         targetId: 'q2',
         adoptedBy: 'displayName',
       }),
-      { kind: 'addMembers', externalId: 'g2', targetId: 'q2', memberExternalIds: ['a'] },
+      {
+        kind: 'addMembers',
+        externalId: 'g2',
+        displayName: 'Support',
+        targetId: 'q2',
+        memberExternalIds: ['a'],
+      },
     ]);
   });
 

@@ -211,8 +211,8 @@ describe('planFull: groups', () => {
     const result = plan(snapshot, { users: linkedUsers, groups: [] }, { membersPerPatch: 2 });
     expect(result.groupOps).toEqual([
       { kind: 'createGroup', externalId: 'g1', displayName: 'Sales', memberExternalIds: ['u1', 'u2'] },
-      { kind: 'addMembers', externalId: 'g1', memberExternalIds: ['u3', 'u4'] },
-      { kind: 'addMembers', externalId: 'g1', memberExternalIds: ['u5'] },
+      { kind: 'addMembers', externalId: 'g1', displayName: 'Sales', memberExternalIds: ['u3', 'u4'] },
+      { kind: 'addMembers', externalId: 'g1', displayName: 'Sales', memberExternalIds: ['u5'] },
     ]);
   });
 
@@ -242,10 +242,34 @@ describe('planFull: groups', () => {
         displayName: 'Sales',
         changes: [{ path: 'displayName', from: 'Old name', to: 'Sales' }],
       },
-      { kind: 'addMembers', externalId: 'g1', targetId: 'q1', memberExternalIds: ['u2'] },
-      { kind: 'addMembers', externalId: 'g1', targetId: 'q1', memberExternalIds: ['u3'] },
-      { kind: 'removeMembers', externalId: 'g1', targetId: 'q1', memberExternalIds: ['u4'] },
-      { kind: 'removeMembers', externalId: 'g1', targetId: 'q1', memberExternalIds: ['u5'] },
+      {
+        kind: 'addMembers',
+        externalId: 'g1',
+        displayName: 'Sales',
+        targetId: 'q1',
+        memberExternalIds: ['u2'],
+      },
+      {
+        kind: 'addMembers',
+        externalId: 'g1',
+        displayName: 'Sales',
+        targetId: 'q1',
+        memberExternalIds: ['u3'],
+      },
+      {
+        kind: 'removeMembers',
+        externalId: 'g1',
+        displayName: 'Sales',
+        targetId: 'q1',
+        memberExternalIds: ['u4'],
+      },
+      {
+        kind: 'removeMembers',
+        externalId: 'g1',
+        displayName: 'Sales',
+        targetId: 'q1',
+        memberExternalIds: ['u5'],
+      },
     ]);
   });
 

@@ -126,4 +126,32 @@ describe('the provisioning event of an applied op', () => {
     });
     expect(removed?.members).toEqual({ added: [], removed: members.slice(0, 2) });
   });
+
+  it("names a membership change after its group, so the log is searched by the group's name", async () => {
+    const members = await seedUsers('u-named', 1);
+    const [created] = await applyAndRecord({
+      kind: 'createGroup',
+      externalId: 'g-named',
+      displayName: 'Support team 5',
+      memberExternalIds: [],
+    });
+    const targetId = created!.targetId!;
+    const [added] = await applyAndRecord({
+      kind: 'addMembers',
+      externalId: 'g-named',
+      displayName: 'Support team 5',
+      targetId,
+      memberExternalIds: members,
+    });
+    expect(added).toMatchObject({ op: 'addMembers', subject: 'Support team 5', outcome: 'success' });
+    // Ops planned before membership ops carried the name are still applied, unnamed.
+    const [removed] = await applyAndRecord({
+      kind: 'removeMembers',
+      externalId: 'g-named',
+      targetId,
+      memberExternalIds: members,
+    });
+    expect(removed).toMatchObject({ op: 'removeMembers', outcome: 'success' });
+    expect(removed?.subject).toBeUndefined();
+  });
 });
