@@ -1,17 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Op } from '../../src/model/plan.js';
 import { MEMBERS_LISTED, type ProvisioningEvent } from '../../src/model/run.js';
-import { silentLogger } from '../../src/observability/logger.js';
-import { applyBatch } from '../../src/queue/opWorker/applyBatch.js';
-import type { DecodedBatch } from '../../src/queue/opWorker/decodeBatch.js';
-import { recordOutcomes } from '../../src/queue/opWorker/recordOutcomes.js';
-import { recordRun } from '../../src/runs/requestRun.js';
-import { ConcurrencyLimiter } from '../../src/util/concurrencyLimiter.js';
-import { type PipelineHarness, startPipelineHarness } from '../support/pipelineHarness.js';
-import { startTestPlatform, type TestPlatform } from '../support/testPlatform.js';
+import { type OpStepsHarness, startOpStepsHarness } from '../support/opStepsHarness.js';
+import type { PipelineHarness } from '../support/pipelineHarness.js';
+import type { TestPlatform } from '../support/testPlatform.js';
 
 const TOKEN = 'scim-token-op-events-8d1f';
 
@@ -20,47 +12,22 @@ const TOKEN = 'scim-token-op-events-8d1f';
  * provisioning log keeps of an applied op, which the console's run diff shows.
  */
 describe('the provisioning event of an applied op', () => {
+  let steps: OpStepsHarness;
   let platform: TestPlatform;
   let harness: PipelineHarness;
 
   beforeAll(async () => {
-    platform = await startTestPlatform('emulator', { token: TOKEN });
-    const directoryFile = join(mkdtempSync(join(tmpdir(), 'dirsync-op-events-')), 'directory.json');
-    writeFileSync(directoryFile, JSON.stringify({ users: [] }));
-    harness = await startPipelineHarness(
-      [
-        `source: { type: file, path: "${directoryFile}" }`,
-        `target: { url: "${platform.url}", token: "env:SCIM_TOKEN", maxRequestsPerSecond: 10000 }`,
-      ].join('\n'),
-      { SCIM_TOKEN: TOKEN },
-    );
+    steps = await startOpStepsHarness(TOKEN);
+    ({ platform, pipeline: harness } = steps);
   });
   afterAll(async () => {
-    await harness?.close();
-    await platform?.close();
+    await steps?.close();
   });
 
   /** Applies the ops as one batch of a new run and answers the run's events. */
   async function applyAndRecord(...ops: Op[]): Promise<ProvisioningEvent[]> {
-    const tenant = harness.tenant.id;
-    const run = await recordRun(harness.stores, { tenant, mode: 'full', trigger: 'cli' });
-    const batch: DecodedBatch = {
-      tenant,
-      runId: run.id,
-      attempt: 0,
-      ops,
-      opIds: ops.map((_op, index) => `${run.id}:${index}`),
-      reread: false,
-      recordedKey: `dirsync-test:recorded:${run.id}`,
-      priority: undefined,
-    };
-    const applied = await applyBatch(batch, {
-      stores: harness.stores,
-      runtime: harness.runtime,
-      platformSlots: new ConcurrencyLimiter(4),
-    });
-    await recordOutcomes(harness.stores, batch, applied, silentLogger());
-    return (await harness.stores.events.read(tenant, { runId: run.id })).events;
+    const { runId } = await steps.applyAndRecord(ops);
+    return (await harness.stores.events.read(harness.tenant.id, { runId })).events;
   }
 
   async function seedUsers(prefix: string, count: number): Promise<string[]> {

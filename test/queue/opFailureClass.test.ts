@@ -1,16 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Op } from '../../src/model/plan.js';
-import { silentLogger } from '../../src/observability/logger.js';
-import { applyBatch } from '../../src/queue/opWorker/applyBatch.js';
-import type { DecodedBatch } from '../../src/queue/opWorker/decodeBatch.js';
-import { recordOutcomes } from '../../src/queue/opWorker/recordOutcomes.js';
-import { recordRun } from '../../src/runs/requestRun.js';
-import { ConcurrencyLimiter } from '../../src/util/concurrencyLimiter.js';
-import { type PipelineHarness, startPipelineHarness } from '../support/pipelineHarness.js';
-import { startTestPlatform, type TestPlatform } from '../support/testPlatform.js';
+import { type OpStepsHarness, startOpStepsHarness } from '../support/opStepsHarness.js';
+import type { PipelineHarness } from '../support/pipelineHarness.js';
+import type { TestPlatform } from '../support/testPlatform.js';
 
 const TOKEN = 'scim-token-op-classes-5c2e';
 
@@ -19,46 +11,21 @@ const TOKEN = 'scim-token-op-classes-5c2e';
  * op that fails for good leaves in its run's failures, class included.
  */
 describe('an op that fails for good', () => {
+  let steps: OpStepsHarness;
   let platform: TestPlatform;
   let harness: PipelineHarness;
 
   beforeAll(async () => {
-    platform = await startTestPlatform('emulator', { token: TOKEN });
-    const directoryFile = join(mkdtempSync(join(tmpdir(), 'dirsync-op-classes-')), 'directory.json');
-    writeFileSync(directoryFile, JSON.stringify({ users: [] }));
-    harness = await startPipelineHarness(
-      [
-        `source: { type: file, path: "${directoryFile}" }`,
-        `target: { url: "${platform.url}", token: "env:SCIM_TOKEN", maxRequestsPerSecond: 10000 }`,
-      ].join('\n'),
-      { SCIM_TOKEN: TOKEN },
-    );
+    steps = await startOpStepsHarness(TOKEN);
+    ({ platform, pipeline: harness } = steps);
   });
   afterAll(async () => {
-    await harness?.close();
-    await platform?.close();
+    await steps?.close();
   });
 
   async function applyAndRecord(op: Op, attempt: number) {
-    const tenant = harness.tenant.id;
-    const run = await recordRun(harness.stores, { tenant, mode: 'full', trigger: 'cli' });
-    const batch: DecodedBatch = {
-      tenant,
-      runId: run.id,
-      attempt,
-      ops: [op],
-      opIds: [`${run.id}:0`],
-      reread: attempt > 0,
-      recordedKey: `dirsync-test:recorded:${run.id}`,
-      priority: undefined,
-    };
-    const applied = await applyBatch(batch, {
-      stores: harness.stores,
-      runtime: harness.runtime,
-      platformSlots: new ConcurrencyLimiter(4),
-    });
-    await recordOutcomes(harness.stores, batch, applied, silentLogger());
-    return { outcomes: applied.outcomes, record: (await harness.stores.runs.get(tenant, run.id))! };
+    const { runId, applied } = await steps.applyAndRecord([op], attempt);
+    return { outcomes: applied.outcomes, record: (await harness.stores.runs.get(harness.tenant.id, runId))! };
   }
 
   it('records a create refused for an identity another externalId holds as a conflict, and does not retry it', async () => {
