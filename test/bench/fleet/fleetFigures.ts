@@ -71,6 +71,7 @@ export function fleetFigures(result: FleetResult): Figure[] {
       busiestCommandsPerSecond: commandRates(redis.atWindowStart, redis.atEnd, windowSeconds, 6),
       idleBusiestCommandsPerSecond: commandRates(idle.before, idle.after, Math.max(1, idle.seconds), 6),
       initialSyncMs: result.initialSyncMs,
+      initialSyncUnsettled: result.initialSyncUnsettled,
       target: { runsPerMinute: round((tenants * 60) / 300, 1) },
       ok: slots.expected === 0 || slots.executed === slots.expected,
     },

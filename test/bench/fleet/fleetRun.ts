@@ -24,6 +24,7 @@ const DOWN_MS = 5_000;
 /** After the window, how long the runs of its last slots may take to finish. */
 const DRAIN_MS = 180_000;
 const POLL_MS = 5_000;
+const INITIAL_SYNC_MS = 25 * 60_000;
 /** Initial syncs requested at once from the API. */
 const REQUESTS_IN_FLIGHT = 16;
 
@@ -38,6 +39,8 @@ export interface FleetResult {
   /** Tenants with a run of the window still queued or running when the drain gave up. */
   readonly unsettledAfterDrain: number;
   readonly initialSyncMs: number;
+  /** Tenants whose first full sync had not finished when the window began (it waits 25 minutes). */
+  readonly initialSyncUnsettled: number;
   /** A quiet spell after the first syncs: what the configured tenants cost with no run at all. */
   readonly idle: {
     readonly seconds: number;
@@ -96,15 +99,15 @@ export async function runFleet(options: FleetRunOptions): Promise<FleetResult> {
     progress('fleet: first full sync of every tenant, requested through the API');
     const initialStarted = Date.now();
     await requestFullSyncs(world, tenants);
-    const unsettled = await untilSettled(
+    // Tenants still syncing after this are reported, not waited for: the window shows what they cost.
+    const initialSyncUnsettled = await untilSettled(
       backend,
       tenants,
       () => true,
       'the first full syncs',
-      3_600_000,
+      INITIAL_SYNC_MS,
       progress,
     );
-    if (unsettled > 0) throw new Error(`the first full syncs of ${unsettled} tenants did not finish`);
     const initialSyncMs = Date.now() - initialStarted;
     const afterInitialSync = await clusterStats(world.cluster.nodes);
 
@@ -195,6 +198,7 @@ export async function runFleet(options: FleetRunOptions): Promise<FleetResult> {
       unsuccessful,
       unsettledAfterDrain,
       initialSyncMs,
+      initialSyncUnsettled,
       idle,
       redis: { empty, afterInitialSync, atWindowStart, atEnd },
       workerCpuSeconds,
