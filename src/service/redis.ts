@@ -13,6 +13,12 @@ export type RedisTarget = { readonly url: string } | { readonly cluster: RedisCl
  */
 const RETRY_ON_FAILOVER_MS = 200;
 const MAX_REDIRECTIONS = 100;
+/**
+ * How long a node may take to answer CLUSTER SLOTS. The client's default, 1 s, is short on a busy
+ * host, where a worker connects a blocking connection per tenant: a refresh that times out makes
+ * the client start its connection over.
+ */
+const SLOTS_REFRESH_TIMEOUT_MS = 5000;
 
 /** BullMQ workers block on Redis; they need connections that never give up on a command. */
 export function connectRedis(target: RedisTarget): RedisConnection {
@@ -30,6 +36,7 @@ export function connectRedis(target: RedisTarget): RedisConnection {
     retryDelayOnClusterDown: RETRY_ON_FAILOVER_MS,
     retryDelayOnTryAgain: RETRY_ON_FAILOVER_MS,
     maxRedirections: MAX_REDIRECTIONS,
+    slotsRefreshTimeout: SLOTS_REFRESH_TIMEOUT_MS,
     // A certificate names the host an operator configured, not the address it resolves to: the
     // seed nodes are reached by their names, as a managed cluster's certificates expect.
     ...(tls === undefined ? {} : { dnsLookup: (address, callback) => callback(null, address) }),

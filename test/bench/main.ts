@@ -45,10 +45,11 @@ const BENCHES: Readonly<Record<string, Bench>> = {
   sync: (context) => runChild(context, 'syncCase.js').then(() => undefined),
   incremental: (context) => runChild(context, 'incrementalCase.js').then(() => undefined),
   enqueue: (context) => runChild(context, 'enqueueCase.js').then(() => undefined),
+  fleet: (context) => runChild(context, 'fleetCase.js').then(() => undefined),
 };
 
-/** Benchmarks too long for the default list (minutes each): they run only when named. */
-const ONLY_WHEN_NAMED: ReadonlySet<string> = new Set(['big']);
+/** Benchmarks too long for the default list (minutes each; the fleet half an hour): they run only when named. */
+const ONLY_WHEN_NAMED: ReadonlySet<string> = new Set(['big', 'fleet']);
 
 class CaseFailedError extends Error {
   override readonly name = 'CaseFailedError';

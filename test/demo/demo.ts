@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { startApiRole } from '../../src/api/role.js';
 import { loadConfigFile } from '../../src/config/load.js';
@@ -9,7 +8,7 @@ import { requestRun, waitForRun } from '../../src/runs/requestRun.js';
 import { openBackend } from '../../src/service/compositionRoot.js';
 import { startService } from '../../src/service/service.js';
 import type { DevCertificates } from '../support/devCertificates.js';
-import { type EmbeddedRedis, freePort, startEmbeddedRedis } from '../support/embeddedRedis.js';
+import { type EmbeddedRedis, freePort, isPortFree, startEmbeddedRedis } from '../support/embeddedRedis.js';
 import { startDemoControl } from './control.js';
 import { type DemoEnvironment, startDemoEnvironment } from './environment.js';
 
@@ -29,7 +28,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const embedded: EmbeddedRedis | undefined = process.env.REDIS_URL ? undefined : await startEmbeddedRedis();
   const redisUrl = process.env.REDIS_URL ?? embedded!.url;
   const host = process.env.DIRSYNC_DEMO_HOST ?? '127.0.0.1';
-  const apiPort = (await isFree(8080, host)) ? 8080 : await freePort();
+  const apiPort = (await isPortFree(8080, host)) ? 8080 : await freePort();
   const environment = await startDemoEnvironment({
     directory: resolve('.tmp/demo'),
     certificates: options.certificates,
@@ -174,12 +173,4 @@ function whatToTry(environment: DemoEnvironment, api: string, control: string, c
     `  npx dirsync --config ${config} runs contoso`,
     `  curl -s ${auth} '${api}/v1/tenants/contoso/events?limit=5'`,
   ].join('\n');
-}
-
-function isFree(port: number, host: string): Promise<boolean> {
-  return new Promise((answer) => {
-    const probe = createServer();
-    probe.once('error', () => answer(false));
-    probe.listen(port, host, () => probe.close(() => answer(true)));
-  });
 }

@@ -4,10 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { DevCertificates } from './devCertificates.js';
-import { freePort, RedisMissingError } from './embeddedRedis.js';
+import { freePort, isPortFree, RedisMissingError } from './embeddedRedis.js';
 
 const MASTERS = 3;
 const NODES = MASTERS * 2;
+/** Each node also listens on its port plus this, for the cluster bus: that port must be free too. */
+const CLUSTER_BUS_OFFSET = 10_000;
+const MAX_PORT = 65_535;
 /** Short, so that a dead master's replica takes over within a few seconds. */
 const NODE_TIMEOUT_MS = 1000;
 
@@ -55,7 +58,8 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions = {})
   const ports: number[] = [];
   while (ports.length < NODES) {
     const port = await freePort();
-    if (!ports.includes(port)) ports.push(port);
+    const bus = port + CLUSTER_BUS_OFFSET;
+    if (!ports.includes(port) && bus <= MAX_PORT && (await isPortFree(bus))) ports.push(port);
   }
   const nodes = ports.map((port) => `127.0.0.1:${port}`);
   const children = new Map<string, ChildProcess>();

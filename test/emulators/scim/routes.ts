@@ -11,34 +11,36 @@ import { ScimError, scimErrorResponse } from './scimError.js';
 import type { ResourceType, ScimStore } from './store.js';
 
 export interface ScimRouteOptions {
-  readonly store: ScimStore;
+  /** The platform a request addresses: one store, or one per tenant named in the path. */
+  readonly storeOf: (request: EmulatedRequest) => ScimStore;
   readonly token: string;
   readonly pageCap: number;
-  /** Where the SCIM endpoints live on the server, e.g. `/scim/v2`. */
+  /** Where the SCIM endpoints live on the server, e.g. `/scim/v2`; `:name` segments are captured. */
   readonly basePath: string;
-  /** The public base URL, for `meta.location`. */
-  readonly baseUrl: () => string;
+  /** The public base URL of the request's platform, for `meta.location`. */
+  readonly baseUrl: (request: EmulatedRequest) => string;
 }
 
 /** The RFC 7644 endpoints of the emulated service provider, behind bearer authentication. */
 export function scimRoutes(options: ScimRouteOptions): Route[] {
-  const { store } = options;
+  const { storeOf } = options;
   const route = (method: string, path: string, handler: RouteHandler): Route => ({
     method,
     pattern: `${options.basePath}${path}`,
     handler: authenticated(options.token, handler),
   });
-  const render = (type: ResourceType, resource: JsonObject): JsonObject => ({
+  const render = (request: EmulatedRequest, type: ResourceType, resource: JsonObject): JsonObject => ({
     ...resource,
     meta: {
       ...(resource.meta as JsonObject),
-      location: `${options.baseUrl()}/${type}/${String(resource.id)}`,
+      location: `${options.baseUrl(request)}/${type}/${String(resource.id)}`,
     },
   });
 
   const list =
     (type: ResourceType): RouteHandler =>
     (request) => {
+      const store = storeOf(request);
       const { quirks } = store;
       const query = parseListQuery(request.url.searchParams, options.pageCap, quirks);
       const project = parseProjection(request.url.searchParams);
@@ -47,7 +49,7 @@ export function scimRoutes(options: ScimRouteOptions): Route[] {
       const startIndex = restart ? 1 : query.startIndex;
       const page = ids
         .slice(startIndex - 1, startIndex - 1 + query.count)
-        .map((id) => project(render(type, store.get(type, id))));
+        .map((id) => project(render(request, type, store.get(type, id))));
       return scimJson(200, {
         schemas: [LIST_RESPONSE_URN],
         totalResults: ids.length,
@@ -60,53 +62,60 @@ export function scimRoutes(options: ScimRouteOptions): Route[] {
   const one =
     (type: ResourceType, status: number, act: (request: EmulatedRequest) => JsonObject): RouteHandler =>
     (request) => {
-      const resource = render(type, act(request));
+      const resource = render(request, type, act(request));
       const location = (resource.meta as JsonObject).location as string;
-      const headers: Record<string, string> = store.quirks.noLocation ? {} : { location };
+      const headers: Record<string, string> = storeOf(request).quirks.noLocation ? {} : { location };
       return scimJson(status, parseProjection(request.url.searchParams)(resource), headers);
     };
 
-  const patchedUser = one('Users', 200, (request) => store.patch('Users', id(request), request.body));
+  const patchedUser = one('Users', 200, (request) =>
+    storeOf(request).patch('Users', id(request), request.body),
+  );
 
   const resourceRoutes = (type: ResourceType): Route[] => [
     route('GET', `/${type}`, list(type)),
     route(
       'POST',
       `/${type}`,
-      one(type, 201, (request) => store.create(type, request.body)),
+      one(type, 201, (request) => storeOf(request).create(type, request.body)),
     ),
     route(
       'GET',
       `/${type}/:id`,
-      one(type, 200, (request) => store.get(type, id(request))),
+      one(type, 200, (request) => storeOf(request).get(type, id(request))),
     ),
     route(
       'PUT',
       `/${type}/:id`,
-      one(type, 200, (request) => store.replace(type, id(request), request.body)),
+      one(type, 200, (request) => storeOf(request).replace(type, id(request), request.body)),
     ),
     route('PATCH', `/${type}/:id`, (request) => {
+      const store = storeOf(request);
       if (type === 'Users' && !store.quirks.patchNoContent) return patchedUser(request);
       // RFC 7644 §3.5.2 allows 204: echoing a group of 100k members after each member change would not scale.
       store.patch(type, id(request), request.body);
       return { status: 204 };
     }),
     route('DELETE', `/${type}/:id`, (request) => {
-      store.delete(type, id(request));
+      storeOf(request).delete(type, id(request));
       return { status: 204 };
     }),
   ];
 
   return [
-    route('GET', '/ServiceProviderConfig', () =>
-      scimJson(200, serviceProviderConfig(options, store.quirks.refuseFilters !== 'all')),
+    route('GET', '/ServiceProviderConfig', (request) =>
+      scimJson(200, serviceProviderConfig(options, request, storeOf(request).quirks.refuseFilters !== 'all')),
     ),
     ...resourceRoutes('Users'),
     ...resourceRoutes('Groups'),
   ];
 }
 
-function serviceProviderConfig(options: ScimRouteOptions, filters: boolean): JsonObject {
+function serviceProviderConfig(
+  options: ScimRouteOptions,
+  request: EmulatedRequest,
+  filters: boolean,
+): JsonObject {
   return {
     schemas: [SERVICE_PROVIDER_CONFIG_URN],
     patch: { supported: true },
@@ -118,7 +127,10 @@ function serviceProviderConfig(options: ScimRouteOptions, filters: boolean): Jso
     authenticationSchemes: [
       { type: 'oauthbearertoken', name: 'OAuth Bearer Token', description: 'Authorization: Bearer <token>' },
     ],
-    meta: { resourceType: 'ServiceProviderConfig', location: `${options.baseUrl()}/ServiceProviderConfig` },
+    meta: {
+      resourceType: 'ServiceProviderConfig',
+      location: `${options.baseUrl(request)}/ServiceProviderConfig`,
+    },
   };
 }
 

@@ -45,7 +45,7 @@ export async function startScimEmulator(options: ScimEmulatorOptions): Promise<S
     ...(options.random !== undefined && { random: options.random }),
     routes: [
       ...scimRoutes({
-        store,
+        storeOf: () => store,
         token: options.token,
         pageCap: options.pageCap ?? 100,
         basePath: BASE_PATH,
