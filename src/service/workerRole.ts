@@ -7,6 +7,7 @@ import type { RedisConnection } from '../runs/redis/connection.js';
 import type { RedisStores } from '../runs/redis/stores.js';
 import { mapWithConcurrency } from '../util/mapWithConcurrency.js';
 import { type Backend, wireTenant } from './compositionRoot.js';
+import { startOpWorkerWatchdog } from './opWorkerWatchdog.js';
 import type { Role } from './role.js';
 import { tallyRun } from './runTally.js';
 import { settleFollowUp } from './runTrigger.js';
@@ -29,6 +30,8 @@ export interface WorkerRoleOptions {
   readonly connection: RedisConnection;
   readonly logger: Logger;
   readonly concurrency?: number;
+  /** How often the op queues are looked at for a stalled op worker (see opWorkerWatchdog.ts). */
+  readonly watchdogIntervalMs?: number;
 }
 
 /**
@@ -59,18 +62,40 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<Role>
   };
   reconcile.on('completed', afterRun);
   reconcile.on('failed', afterRun);
-  const [opWorkers] = await Promise.all([
-    mapWithConcurrency(tenants, OP_WORKERS_CONNECTING, (here) => here.startOpWorker(options.connection)),
+  const started = await Promise.all([
+    mapWithConcurrency(tenants, OP_WORKERS_CONNECTING, async (here) => {
+      return [here.tenant.id, await here.startOpWorker(options.connection)] as const;
+    }),
     reconcile.waitUntilReady(),
   ]);
+  const opWorkers = new Map(started[0]);
+  const watchdog = startOpWorkerWatchdog({
+    tenants: tenants.map((here) => here.tenant.id),
+    connection: options.connection,
+    logger,
+    ...(options.watchdogIntervalMs ? { intervalMs: options.watchdogIntervalMs } : {}),
+    restart: async (tenant) => {
+      const here = tenants.find((candidate) => candidate.tenant.id === tenant);
+      if (!here) return;
+      const stalled = opWorkers.get(tenant);
+      opWorkers.set(tenant, await here.startOpWorker(options.connection));
+      // Not awaited: a worker whose blocking connection wedged may never finish closing.
+      void stalled
+        ?.close()
+        .catch((error: unknown) =>
+          logger.warn({ tenant, reason: (error as Error).message }, 'a stalled op worker did not close'),
+        );
+    },
+  });
   const sweep = startSweep(config, (tenant) => settleFollowUp({ stores, queues }, tenant), logger);
   logger.info({ role: 'worker', tenants: [...runtimes.keys()] }, 'worker role started');
   return {
     name: 'worker',
     async stop() {
       sweep.stop();
+      await watchdog.stop();
       // close() stops taking jobs and waits for the ones in hand to finish.
-      await Promise.all([reconcile.close(), ...opWorkers.map((worker) => worker.close())]);
+      await Promise.all([reconcile.close(), ...[...opWorkers.values()].map((worker) => worker.close())]);
     },
   };
 }
