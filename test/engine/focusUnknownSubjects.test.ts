@@ -20,7 +20,7 @@ describe('a focus on subjects the desired state does not hold', () => {
     expect([...focus.userIds]).toEqual([]);
     expect(focus.membershipsAdded).toEqual([]);
     expect(platformQueriesFor(desired, focus)).toEqual({
-      users: { externalIds: [], userNames: [], emails: [] },
+      users: { externalIds: [], userNames: [] },
       groups: { externalIds: ['g-other'], displayNames: [] },
     });
   });
@@ -33,7 +33,7 @@ describe('a focus on subjects the desired state does not hold', () => {
       membershipsRemoved: [],
     });
     expect(queries).toEqual({
-      users: { externalIds: [], userNames: [], emails: [] },
+      users: { externalIds: [], userNames: [] },
       groups: { externalIds: ['g-sales'], displayNames: [] },
     });
   });
